@@ -1,0 +1,13 @@
+//! annexa: a policy-as-code linter for integrated ISO/IEC 27001:2022 + ISO/IEC 42001:2023
+//! management systems kept in git.
+//!
+//! The pipeline, in order, with nothing reaching backwards:
+//! `discover` (walk the repository) → `yaml` / `markdown` (parse, with spans) → `model`
+//! (artifacts and the repository index) → `validate` (JSON Schemas) → rules → `render`.
+
+pub mod diagnostic;
+pub mod markdown;
+pub mod model;
+pub mod registry;
+pub mod source;
+pub mod yaml;

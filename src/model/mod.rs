@@ -1,0 +1,5 @@
+//! Artifacts and the repository index.
+
+pub mod kind;
+
+pub use kind::Kind;

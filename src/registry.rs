@@ -1,0 +1,126 @@
+//! The registry of diagnostic codes: one entry per code, with its title, default severity,
+//! documentation and the clause or control it derives from. It is data, loaded from the
+//! YAML files in `rules/` that are embedded in the binary; `annexa explain`, the SARIF
+//! `rules[]` array and the README all read the same entries.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+
+/// Metadata of one code.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub code: String,
+    /// A short title, e.g. "YAML syntax error".
+    pub title: String,
+    /// Family: parse, schema, discovery, config, references, coverage, staleness, ai, risk…
+    pub family: String,
+    pub severity: Severity,
+    /// One line saying what the rule checks.
+    pub summary: String,
+    /// Markdown documentation: what it does, why it matters, an example, how to fix.
+    pub docs: String,
+    /// Clauses or controls it derives from (`iso27001:2022/6.1.3`), if any.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Extra tags (SARIF `properties.tags`).
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Severity::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown severity `{s}` (expected error, warning or note)"))
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    rules: BTreeMap<String, RuleMeta>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodesFile {
+    codes: Vec<RuleMeta>,
+}
+
+/// The embedded files that declare engine codes (parse, schema, discovery, config, internal).
+const ENGINE_CODE_FILES: &[(&str, &str)] = &[("rules/engine.yaml", include_str!("../rules/engine.yaml"))];
+
+impl Registry {
+    pub fn get(&self, code: &str) -> Option<&RuleMeta> {
+        self.rules.get(code)
+    }
+
+    /// Every entry, sorted by code.
+    pub fn iter(&self) -> impl Iterator<Item = &RuleMeta> {
+        self.rules.values()
+    }
+
+    pub fn insert(&mut self, meta: RuleMeta) -> Result<(), String> {
+        if self.rules.contains_key(&meta.code) {
+            return Err(format!("code `{}` is declared twice", meta.code));
+        }
+        self.rules.insert(meta.code.clone(), meta);
+        Ok(())
+    }
+
+    /// Parse a codes file (`codes: [...]`) with annexa's own YAML front-end.
+    pub fn load_codes(&mut self, name: &str, src: &str) -> Result<(), String> {
+        let loaded = crate::yaml::load(src, &crate::yaml::Limits::default());
+        if let Some(e) = loaded.errors.first() {
+            return Err(format!("{name}: {}", e.message));
+        }
+        for doc in loaded.documents {
+            let file: CodesFile =
+                serde_json::from_value(doc.value).map_err(|e| format!("{name}: {e}"))?;
+            for meta in file.codes {
+                self.insert(meta).map_err(|e| format!("{name}: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The built-in registry (engine codes and built-in rules), built once.
+pub fn builtin() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut r = Registry::default();
+        for (name, src) in ENGINE_CODE_FILES {
+            // The embedded files are tested in `tests`; a failure here is a build defect.
+            if let Err(e) = r.load_codes(name, src) {
+                panic!("embedded {e}");
+            }
+        }
+        r
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_codes_load_and_are_documented() {
+        let r = builtin();
+        assert!(r.iter().count() > 5);
+        for m in r.iter() {
+            assert!(!m.summary.trim().is_empty(), "{} has no summary", m.code);
+            assert!(m.docs.trim().len() > 40, "{} has too little documentation", m.code);
+            assert!(
+                m.code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+                "{} is not an upper-case code",
+                m.code
+            );
+        }
+    }
+}

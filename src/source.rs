@@ -1,0 +1,168 @@
+//! Source files and byte spans.
+//!
+//! Every stage of annexa works with byte offsets into a file's text ([`Span`]); lines and
+//! columns are computed only when a diagnostic is rendered ([`SourceFile::line_col`]).
+//! Files are named by their path relative to the repository root, with `/` separators, so
+//! that output is the same on every machine.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A half-open byte range `start..end` into a file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// An empty span at `offset`.
+    pub const fn at(offset: usize) -> Self {
+        Span {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    pub const fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub const fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Self {
+        Span::new(r.start, r.end)
+    }
+}
+
+/// A 1-based line and column. Columns count Unicode scalar values (SARIF `unicodeCodePoints`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One file of the repository, read once.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the repository root, `/`-separated.
+    pub rel: String,
+    /// Absolute (or as-given) path on disk, for messages that need it.
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(rel: impl Into<String>, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            rel: rel.into(),
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Clamp an offset into the text and onto a character boundary.
+    pub fn clamp(&self, offset: usize) -> usize {
+        let mut o = offset.min(self.text.len());
+        while o > 0 && !self.text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = self.clamp(offset);
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line_idx];
+        let column = self.text[line_start..offset].chars().count() + 1;
+        LineCol {
+            line: line_idx + 1,
+            column,
+        }
+    }
+
+    /// Number of lines (a trailing newline does not open a new line).
+    pub fn line_count(&self) -> usize {
+        let n = self.line_starts.len();
+        if n > 1 && self.line_starts[n - 1] == self.text.len() {
+            n - 1
+        } else {
+            n
+        }
+    }
+
+    /// Byte offset of the start of a 1-based line and column, if it exists.
+    pub fn offset_of(&self, lc: LineCol) -> Option<usize> {
+        let start = *self.line_starts.get(lc.line.checked_sub(1)?)?;
+        let line_end = self
+            .line_starts
+            .get(lc.line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let line = &self.text[start..line_end];
+        let mut col = 1;
+        for (i, _) in line.char_indices() {
+            if col == lc.column {
+                return Some(start + i);
+            }
+            col += 1;
+        }
+        (col == lc.column).then_some(line_end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let f = SourceFile::new("a.yaml", "a.yaml", "a: 1\nb: é x\n");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(5), LineCol { line: 2, column: 1 });
+        // 'x' is after "b: é " (é is two bytes)
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.line_col(x), LineCol { line: 2, column: 6 });
+        assert_eq!(f.line_count(), 2);
+        assert_eq!(f.offset_of(LineCol { line: 2, column: 6 }), Some(x));
+    }
+
+    #[test]
+    fn clamp_stays_on_char_boundary() {
+        let f = SourceFile::new("a", "a", "é");
+        assert_eq!(f.clamp(1), 0);
+        assert_eq!(f.clamp(99), 2);
+    }
+}
