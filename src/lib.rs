@@ -9,5 +9,6 @@ pub mod diagnostic;
 pub mod markdown;
 pub mod model;
 pub mod registry;
+pub mod render;
 pub mod source;
 pub mod yaml;

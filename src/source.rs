@@ -143,6 +143,39 @@ impl SourceFile {
     }
 }
 
+/// Every file of the run, by repository-relative path (sorted, so iteration is
+/// deterministic). Renderers look snippets up here.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    files: std::collections::BTreeMap<String, SourceFile>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn insert(&mut self, file: SourceFile) {
+        self.files.insert(file.rel.clone(), file);
+    }
+
+    pub fn get(&self, rel: &str) -> Option<&SourceFile> {
+        self.files.get(rel)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
