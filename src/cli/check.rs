@@ -1,0 +1,141 @@
+//! `annexa check [PATHS…]`: load the whole repository, report findings.
+//!
+//! With paths, only findings located in those files (or under those directories) are
+//! reported — the pre-commit mode — but every artifact is still loaded, so a staged file is
+//! judged against the whole repository.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::config::FailOn;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover;
+use crate::engine::{self, Options};
+use crate::source::SourceMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Diagnostics with source snippets, for people.
+    #[default]
+    Human,
+    /// The documented JSON shape (`docs/output.md`).
+    Json,
+    /// SARIF 2.1.0, for code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or directories to report on (default: the whole repository). The repository
+    /// root is found from the first path (or the current directory) by walking up to
+    /// `annexa.toml`, else `.git`.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: OutputFormat,
+    /// Lowest severity that makes the exit code 1 (default: `error`, or `check.fail_on`).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOnArg>,
+    /// The date rules treat as today (YYYY-MM-DD), for reproducible runs.
+    #[arg(long, value_parser = parse_date)]
+    today: Option<jiff::civil::Date>,
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t)]
+    color: super::ColorChoice,
+    /// Repository root (default: found from the first path).
+    #[arg(long)]
+    root: Option<PathBuf>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOnArg {
+    Error,
+    Warning,
+    Note,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse::<jiff::civil::Date>()
+        .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
+}
+
+pub fn run(args: Args) -> u8 {
+    let start = super::or_current_dir(&args.paths);
+    if !start.exists() {
+        return super::usage_error(format!("`{}` does not exist", start.display()));
+    }
+    let root = match &args.root {
+        Some(r) => discover::absolute(r),
+        None => discover::find_root(&start),
+    };
+    let only = if args.paths.is_empty() {
+        None
+    } else {
+        match engine::only_paths(&root, &args.paths) {
+            Ok(p) => Some(p),
+            Err(e) => return super::usage_error(e),
+        }
+    };
+    let mut options = Options::new(root);
+    options.only = only;
+    if let Some(today) = args.today {
+        options.today = today;
+    }
+    let outcome = match engine::run(&options) {
+        Ok(o) => o,
+        Err(e) => {
+            let mut sources = SourceMap::new();
+            if let Some(s) = e.source {
+                sources.insert(s);
+            }
+            eprint!("{}", human(std::slice::from_ref(&e.diagnostic), &sources, args.color.enabled() && args.output.is_none()));
+            return super::EXIT_USAGE;
+        }
+    };
+    let threshold = match args.fail_on {
+        Some(FailOnArg::Error) => Severity::Error,
+        Some(FailOnArg::Warning) => Severity::Warning,
+        Some(FailOnArg::Note) => Severity::Note,
+        None => outcome.config.check.fail_on.map_or(Severity::Error, FailOn::threshold),
+    };
+    let color = args.color.enabled() && args.output.is_none();
+    let text = render(args.format, &outcome.diagnostics, &outcome.sources, color);
+    if let Some(path) = &args.output {
+        if let Err(e) = std::fs::write(path, text) {
+            return super::usage_error(format!("cannot write `{}`: {e}", path.display()));
+        }
+    } else {
+        print!("{text}");
+    }
+    if outcome.diagnostics.iter().any(|d| d.code == "INT001") {
+        return super::EXIT_USAGE;
+    }
+    u8::from(engine::fails(&outcome.diagnostics, threshold))
+}
+
+pub fn render(format: OutputFormat, diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    match format {
+        OutputFormat::Human | OutputFormat::Github | OutputFormat::Sarif => human(diags, sources, color),
+        OutputFormat::Json => serde_json::to_string_pretty(diags).unwrap_or_default(),
+    }
+}
+
+pub fn human(diags: &[Diagnostic], sources: &SourceMap, _color: bool) -> String {
+    let mut s = String::new();
+    for d in diags {
+        let pos = d
+            .location
+            .as_ref()
+            .and_then(|l| sources.get(&l.file).map(|f| (l, f.line_col(l.span.start))))
+            .map(|(l, lc)| format!("{}:{}:{}: ", l.file, lc.line, lc.column))
+            .unwrap_or_default();
+        s.push_str(&format!("{pos}{}[{}]: {}\n", d.severity, d.code, d.message));
+    }
+    s
+}

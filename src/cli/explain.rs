@@ -1,0 +1,43 @@
+//! `annexa explain CODE`: the documentation of a code, from the registry.
+
+use crate::parse::did_you_mean;
+use crate::registry::{self, RuleMeta};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The diagnostic code, e.g. `SCH002` (case-insensitive).
+    code: String,
+}
+
+pub fn run(args: Args) -> u8 {
+    let registry = registry::builtin();
+    let code = args.code.trim().to_ascii_uppercase();
+    match registry.get(&code) {
+        Some(meta) => {
+            print!("{}", render(meta));
+            0
+        }
+        None => {
+            let mut msg = format!("unknown code `{}`", args.code);
+            if let Some(s) = did_you_mean(&code, registry.iter().map(|m| m.code.as_str())) {
+                msg.push_str(&format!("; did you mean `{s}`?"));
+            }
+            super::usage_error(msg)
+        }
+    }
+}
+
+/// The text `explain` prints: a heading, the facts, then the Markdown docs.
+pub fn render(meta: &RuleMeta) -> String {
+    let mut s = format!("# {}: {}\n\n", meta.code, meta.title);
+    s.push_str(&format!("{}\n\n", meta.summary.trim()));
+    s.push_str(&format!("- family: {}\n", meta.family));
+    s.push_str(&format!("- default severity: {}\n", meta.severity));
+    if !meta.references.is_empty() {
+        s.push_str(&format!("- derives from: {}\n", meta.references.join(", ")));
+    }
+    s.push('\n');
+    s.push_str(meta.docs.trim_end());
+    s.push('\n');
+    s
+}

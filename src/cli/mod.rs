@@ -1,0 +1,83 @@
+//! The command line: argument parsing (clap) and one module per subcommand.
+//!
+//! Exit codes: 0 clean (or nothing at or above `--fail-on`), 1 findings, 2 usage or
+//! configuration error (clap's own usage errors also exit with 2).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+mod check;
+mod dump;
+mod explain;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "annexa",
+    version,
+    about = "Lint an integrated ISO/IEC 27001:2022 + ISO/IEC 42001:2023 management system kept in git",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check the repository and report findings.
+    Check(check::Args),
+    /// Print the JSON value annexa reads from a YAML file or a Markdown file's front matter.
+    Dump(dump::Args),
+    /// Print the documentation of a diagnostic code.
+    Explain(explain::Args),
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Exit code for usage and configuration errors.
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Dump(args) => dump::run(args),
+        Command::Explain(args) => explain::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Report a usage error on stderr; returns the usage exit code.
+pub fn usage_error(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    EXIT_USAGE
+}
+
+/// The path, or the current directory when none is given.
+pub fn or_current_dir(paths: &[PathBuf]) -> PathBuf {
+    paths.first().cloned().unwrap_or_else(|| PathBuf::from("."))
+}

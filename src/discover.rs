@@ -1,0 +1,350 @@
+//! Discovery: find the repository root, walk it, and read the candidate files.
+//!
+//! The walk uses the `ignore` crate in parallel, so `.gitignore`, `.ignore` and
+//! `.annexaignore` files are respected and hidden files are skipped. Symbolic links are
+//! followed only while they stay inside the root; loops and links out of the repository are
+//! `FILE004` findings. Files are read once, with a size bound, and must be UTF-8.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::config::{Config, FILE_NAME};
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, Span};
+
+/// What kind of file a candidate is, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Markdown,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()? {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// Find the repository root for `start` (a file or directory): the nearest ancestor holding
+/// `annexa.toml`, else the nearest holding `.git`, else `start` itself (or its directory).
+pub fn find_root(start: &Path) -> PathBuf {
+    let start = absolute(start);
+    let dir = if start.is_dir() {
+        start.clone()
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or(start.clone())
+    };
+    let ancestors: Vec<&Path> = dir.ancestors().collect();
+    for marker in [FILE_NAME, ".git"] {
+        if let Some(found) = ancestors.iter().find(|a| a.join(marker).exists()) {
+            return found.to_path_buf();
+        }
+    }
+    dir
+}
+
+/// An absolute, lexically normalised path (no `.` or `..`), without touching the disk.
+pub fn absolute(p: &Path) -> PathBuf {
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The repository-relative, `/`-separated form of `path`, if it lies under `root`.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = absolute(path);
+    let rel = rel.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// A candidate file found by the walk.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub rel: String,
+    pub format: Format,
+}
+
+/// The result of a walk: candidates sorted by relative path, and walk problems.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub candidates: Vec<Candidate>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn globset(globs: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        // Globs were validated when the configuration was loaded.
+        if let Ok(g) = Glob::new(g) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Walk `root` in parallel and collect every YAML and Markdown file that the configuration
+/// includes.
+pub fn walk(root: &Path, config: &Config) -> Walk {
+    let include = globset(&config.files.include);
+    let exclude = globset(&config.files.exclude);
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let found = Mutex::new(Walk::default());
+
+    ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(true)
+        .add_custom_ignore_filename(".annexaignore")
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let outcome = classify(entry, root, &canonical_root, &include, &exclude);
+                if let Some(outcome) = outcome {
+                    let mut w = found.lock().unwrap_or_else(|p| p.into_inner());
+                    match outcome {
+                        Ok(c) => w.candidates.push(c),
+                        Err(d) => w.diagnostics.push(*d),
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+
+    let mut walk = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    walk.candidates.sort_by(|a, b| a.rel.cmp(&b.rel));
+    walk.candidates.dedup_by(|a, b| a.rel == b.rel);
+    walk
+}
+
+type Classified = Option<Result<Candidate, Box<Diagnostic>>>;
+
+fn classify(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    canonical_root: &Path,
+    include: &GlobSet,
+    exclude: &GlobSet,
+) -> Classified {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(e) => return Some(Err(Box::new(walk_error(&e, root)))),
+    };
+    let path = entry.path();
+    let rel = relative(root, path)?;
+    if !rel.is_empty() && exclude.is_match(&rel) {
+        return None;
+    }
+    if entry.path_is_symlink() {
+        // Never follow a link out of the repository.
+        if let Ok(target) = path.canonicalize() {
+            if !target.starts_with(canonical_root) {
+                return Some(Err(Box::new(
+                    Diagnostic::warning(
+                        "FILE004",
+                        format!("`{rel}` is a symbolic link out of the repository; not followed"),
+                    )
+                    .with_entity(None, Some(rel.clone())),
+                )));
+            }
+        }
+    }
+    let file_type = entry.file_type()?;
+    if !file_type.is_file() {
+        return None;
+    }
+    let format = Format::of(path)?;
+    if !include.is_empty() && !include.is_match(&rel) {
+        return None;
+    }
+    Some(Ok(Candidate {
+        path: path.to_path_buf(),
+        rel,
+        format,
+    }))
+}
+
+fn walk_error(e: &ignore::Error, root: &Path) -> Diagnostic {
+    let (path, what) = error_path(e);
+    let rel = path.and_then(|p| relative(root, &p)).unwrap_or_default();
+    let msg = if rel.is_empty() {
+        format!("cannot walk the repository: {what}")
+    } else {
+        format!("`{rel}` cannot be walked: {what}")
+    };
+    Diagnostic::warning("FILE004", msg).with_entity(None, Some(rel))
+}
+
+/// The path an `ignore` error concerns, and a short description without the path.
+fn error_path(e: &ignore::Error) -> (Option<PathBuf>, String) {
+    match e {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), error_path(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => {
+            (Some(child.clone()), "symbolic link loop".to_string())
+        }
+        ignore::Error::Io(io) => (None, io.to_string()),
+        other => (None, other.to_string()),
+    }
+}
+
+/// Read a candidate as UTF-8 text within the size limit.
+pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diagnostic>> {
+    let rel = &candidate.rel;
+    let unreadable = |e: std::io::Error| {
+        Box::new(
+            Diagnostic::error("FILE001", format!("cannot read `{rel}`: {}", io_message(&e)))
+                .at(rel.clone(), Span::at(0))
+                .with_entity(None, Some(rel.clone())),
+        )
+    };
+    let meta = std::fs::metadata(&candidate.path).map_err(unreadable)?;
+    if meta.len() > max_size {
+        return Err(Box::new(
+            Diagnostic::error(
+                "FILE003",
+                format!(
+                    "`{rel}` is {} bytes, more than the limit of {max_size}; not read",
+                    meta.len()
+                ),
+            )
+            .at(rel.clone(), Span::at(0))
+            .with_help("raise `limits.max_file_size` in annexa.toml, or exclude the file")
+            .with_entity(None, Some(rel.clone())),
+        ));
+    }
+    // Read no more than the limit even if the file grew since `metadata`.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    {
+        use std::io::Read;
+        let f = std::fs::File::open(&candidate.path).map_err(unreadable)?;
+        f.take(max_size + 1)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+    }
+    if bytes.len() as u64 > max_size {
+        return Err(Box::new(
+            Diagnostic::error("FILE003", format!("`{rel}` is larger than the limit of {max_size} bytes; not read"))
+                .at(rel.clone(), Span::at(0))
+                .with_entity(None, Some(rel.clone())),
+        ));
+    }
+    let text = decode(bytes, rel)?;
+    Ok(SourceFile::new(rel.clone(), candidate.path.clone(), text))
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "file not found".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// UTF-8 text without NUL bytes, or a `FILE002` diagnostic. The diagnostic has no span into
+/// the file (its text cannot be shown), but names the byte offset.
+fn decode(bytes: Vec<u8>, rel: &str) -> Result<String, Box<Diagnostic>> {
+    let bad = |offset: usize, what: &str| {
+        Box::new(
+            Diagnostic::error(
+                "FILE002",
+                format!("`{rel}` is not a UTF-8 text file: {what} at byte {offset}"),
+            )
+            .at(rel.to_string(), Span::at(0))
+            .with_help("re-save the file as UTF-8, or exclude it if it is not an artifact")
+            .with_entity(None, Some(rel.to_string())),
+        )
+    };
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err(bad(nul, "a NUL byte (binary data)"));
+    }
+    String::from_utf8(bytes).map_err(|e| bad(e.utf8_error().valid_up_to(), "an invalid byte sequence"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_is_found_by_annexa_toml() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join(FILE_NAME), "").unwrap();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        assert_eq!(find_root(&root.join("a/b")), root);
+        assert_eq!(find_root(&root.join("a/b/missing.yaml")), root);
+    }
+
+    #[test]
+    fn relative_paths_use_slashes() {
+        let root = Path::new("/r");
+        assert_eq!(relative(root, Path::new("/r/a/b.yaml")).unwrap(), "a/b.yaml");
+        assert_eq!(relative(root, Path::new("/other")), None);
+    }
+
+    #[test]
+    fn walk_respects_gitignore_hidden_and_globs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["a.yaml", "b.yml", "c.md", "d.txt", "ignored/x.yaml", ".hidden/y.yaml", "vendor/z.yaml"] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x: 1\n").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+        let mut config = Config::default();
+        config.files.exclude = vec!["vendor/**".into()];
+        let w = walk(root, &config);
+        let rels: Vec<_> = w.candidates.iter().map(|c| c.rel.as_str()).collect();
+        assert_eq!(rels, ["a.yaml", "b.yml", "c.md"]);
+    }
+
+    #[test]
+    fn vanished_file_is_unreadable() {
+        let c = Candidate {
+            path: PathBuf::from("/nonexistent/annexa/x.yaml"),
+            rel: "x.yaml".into(),
+            format: Format::Yaml,
+        };
+        let d = read(&c, 1024).unwrap_err();
+        assert_eq!(d.code, "FILE001");
+        assert!(d.message.contains("file not found"), "{}", d.message);
+    }
+
+    #[test]
+    fn decode_rejects_binary_and_invalid_utf8() {
+        let d = decode(vec![b'a', 0, b'b'], "x.yaml").unwrap_err();
+        assert!(d.message.contains("NUL byte"));
+        let d = decode(vec![b'a', 0xff], "x.yaml").unwrap_err();
+        assert!(d.message.contains("byte 1"));
+        assert_eq!(decode(b"ok".to_vec(), "x").unwrap(), "ok");
+    }
+}

@@ -1,0 +1,238 @@
+//! The engine: runs the pipeline over a repository and returns every finding.
+//!
+//! `discover` → per file, in parallel: `read` → `parse` → `validate` → then the
+//! repository-wide stages. Each file is processed behind a panic boundary: a bug triggered
+//! by one file becomes an `INT001` diagnostic for that file and never stops the others.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::discover::{self, Candidate};
+use crate::model::Artifact;
+use crate::parse;
+use crate::source::{SourceFile, SourceMap, Span};
+use crate::validate;
+
+/// What a run needs to know.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The repository root.
+    pub root: PathBuf,
+    /// Report only findings located in these repository-relative files or directories
+    /// (the whole repository is still loaded). `None`: report everything.
+    pub only: Option<Vec<String>>,
+    /// The date rules treat as today.
+    pub today: jiff::civil::Date,
+}
+
+impl Options {
+    /// Check the whole repository at `root` as of the system's date.
+    pub fn new(root: PathBuf) -> Self {
+        Options {
+            root,
+            only: None,
+            today: jiff::Zoned::now().date(),
+        }
+    }
+}
+
+/// Everything a run found.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub root: PathBuf,
+    pub config: Config,
+    pub sources: SourceMap,
+    pub artifacts: Vec<Artifact>,
+    /// Sorted deterministically and filtered by `Options::only`.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The repository-relative path of `annexa.toml`, when there is one.
+    pub config_file: Option<String>,
+    /// Number of files read.
+    pub files_read: usize,
+}
+
+/// A configuration error: the run cannot go on (exit code 2).
+#[derive(Debug)]
+pub struct ConfigError {
+    pub diagnostic: Diagnostic,
+    pub source: Option<SourceFile>,
+}
+
+/// The result of processing one file.
+#[derive(Default)]
+struct FileResult {
+    source: Option<SourceFile>,
+    artifacts: Vec<Artifact>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
+    let loaded = config::load(&options.root).map_err(|e| {
+        let (diagnostic, source) = *e;
+        Box::new(ConfigError { diagnostic, source })
+    })?;
+    let config = loaded.config;
+    let walk = discover::walk(&options.root, &config);
+    let limits = config.limits;
+
+    let results: Vec<FileResult> = walk
+        .candidates
+        .par_iter()
+        .map(|c| process_guarded(c, &config))
+        .collect();
+
+    let mut outcome = Outcome {
+        root: options.root.clone(),
+        config_file: loaded.source.as_ref().map(|s| s.rel.clone()),
+        ..Outcome::default()
+    };
+    if let Some(src) = loaded.source {
+        outcome.sources.insert(src);
+    }
+    let mut diagnostics = walk.diagnostics;
+    for r in results {
+        outcome.files_read += usize::from(r.source.is_some());
+        if let Some(src) = r.source {
+            outcome.sources.insert(src);
+        }
+        outcome.artifacts.extend(r.artifacts);
+        diagnostics.extend(cap(r.diagnostics, limits.max_diagnostics_per_file));
+    }
+    outcome.artifacts.sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
+
+    if let Some(only) = &options.only {
+        diagnostics.retain(|d| d.file().is_some_and(|f| selected(f, only)));
+    }
+    diagnostic::sort(&mut diagnostics);
+    outcome.diagnostics = diagnostics;
+    outcome.config = config;
+    Ok(outcome)
+}
+
+/// Is `file` one of `only`, or inside one of its directories?
+fn selected(file: &str, only: &[String]) -> bool {
+    only.iter().any(|o| {
+        o.is_empty() || file == o || file.strip_prefix(o.as_str()).is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// Keep at most `max` diagnostics of one file, and say how many were dropped.
+fn cap(mut diags: Vec<Diagnostic>, max: usize) -> Vec<Diagnostic> {
+    if diags.len() <= max {
+        return diags;
+    }
+    diagnostic::sort(&mut diags);
+    let dropped = diags.len() - max;
+    let first = diags[0].clone();
+    diags.truncate(max);
+    let mut note = Diagnostic::new(
+        "FILE005",
+        Severity::Warning,
+        format!("{dropped} more finding(s) in this file not shown (limit `limits.max_diagnostics_per_file` = {max})"),
+    )
+    .with_help("fix the findings shown first, or raise the limit in annexa.toml");
+    note.location = first.location.map(|mut l| {
+        l.span = Span::at(0);
+        l
+    });
+    diags.push(note);
+    diags
+}
+
+fn process_guarded(c: &Candidate, config: &Config) -> FileResult {
+    match catch_unwind(AssertUnwindSafe(|| process(c, config))) {
+        Ok(r) => r,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            FileResult {
+                diagnostics: vec![
+                    Diagnostic::error(
+                        "INT001",
+                        format!("internal error while checking `{}`: {what}", c.rel),
+                    )
+                    .at(c.rel.clone(), Span::at(0))
+                    .with_help("this is a bug in annexa; please report it with this file attached")
+                    .with_entity(None, Some(c.rel.clone())),
+                ],
+                ..FileResult::default()
+            }
+        }
+    }
+}
+
+fn process(c: &Candidate, config: &Config) -> FileResult {
+    let source = match discover::read(c, config.limits.max_file_size) {
+        Ok(s) => s,
+        Err(d) => {
+            return FileResult {
+                diagnostics: vec![*d],
+                ..FileResult::default()
+            };
+        }
+    };
+    let parsed = parse::parse(&source, c.format, &config.limits.yaml());
+    let mut diagnostics = parsed.diagnostics;
+    for a in &parsed.artifacts {
+        diagnostics.extend(validate::validate(a));
+    }
+    FileResult {
+        source: Some(source),
+        artifacts: parsed.artifacts,
+        diagnostics,
+    }
+}
+
+/// Does any finding reach `threshold`?
+pub fn fails(diags: &[Diagnostic], threshold: Severity) -> bool {
+    diags.iter().any(|d| d.severity >= threshold)
+}
+
+/// Resolve the paths given on the command line against `root`, as repository-relative
+/// paths. A path outside the root is an error message.
+pub fn only_paths(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> {
+    paths
+        .iter()
+        .map(|p| {
+            discover::relative(root, p).ok_or_else(|| {
+                format!(
+                    "`{}` is outside the repository root `{}`",
+                    p.display(),
+                    root.display()
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_by_file_and_directory() {
+        let only = vec!["controls".to_string(), "soa.yaml".to_string()];
+        assert!(selected("controls/a.yaml", &only));
+        assert!(selected("soa.yaml", &only));
+        assert!(!selected("controls-old/a.yaml", &only));
+        assert!(!selected("risks/r.yaml", &only));
+        assert!(selected("anything", &[String::new()]));
+    }
+
+    #[test]
+    fn cap_keeps_the_first_and_says_how_many_were_dropped() {
+        let diags: Vec<_> = (0..5)
+            .map(|i| Diagnostic::error("X", format!("d{i}")).at("f.yaml", Span::new(i, i + 1)))
+            .collect();
+        let capped = cap(diags, 2);
+        assert_eq!(capped.len(), 3);
+        assert!(capped[2].message.starts_with("3 more finding(s)"));
+    }
+}

@@ -1,0 +1,376 @@
+//! Compiling a rule definition: every path parsed, regex built, duration and kind checked
+//! once, before any artifact is looked at. A problem is reported with the JSON pointer of
+//! the offending place in the rule definition.
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::format::{
+    Assertion, CompareOp, Condition, DurationSpec, FieldOrProduct, RuleDef, UniqueScope,
+};
+use super::path::FieldPath;
+use crate::dates::Duration;
+use crate::model::Kind;
+
+/// A compile error: where in the rule definition (JSON pointer) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    pub pointer: String,
+    pub message: String,
+}
+
+type Result<T> = std::result::Result<T, CompileError>;
+
+fn err<T>(pointer: impl Into<String>, message: impl Into<String>) -> Result<T> {
+    Err(CompileError {
+        pointer: pointer.into(),
+        message: message.into(),
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub def: RuleDef,
+    /// Repository-relative path of the rule file (`<built-in>/…` for embedded ones).
+    pub origin: String,
+    /// Empty: every kind.
+    pub kinds: Vec<Kind>,
+    pub for_each: Option<FieldPath>,
+    pub when: Vec<Cond>,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Cond {
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+    Not(Box<Cond>),
+    InScope(String),
+    Field {
+        path: FieldPath,
+        equals: Option<Value>,
+        one_of: Option<Vec<Value>>,
+        present: Option<bool>,
+        contains: Option<Value>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Operand {
+    Field(FieldPath),
+    Product(Vec<FieldPath>),
+}
+
+#[derive(Debug, Clone)]
+pub enum Age {
+    Literal(Duration),
+    Field {
+        path: FieldPath,
+        default: Option<Duration>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Check {
+    Present(FieldPath),
+    Pattern(FieldPath, Regex),
+    OneOf(FieldPath, Vec<Value>),
+    Compare {
+        left: Operand,
+        op: CompareOp,
+        value: Option<f64>,
+        other: Option<Operand>,
+    },
+    NotFuture(FieldPath),
+    Fresh {
+        field: FieldPath,
+        max_age: Age,
+        margin: Option<Duration>,
+    },
+    Due {
+        field: FieldPath,
+        margin: Option<Duration>,
+    },
+    Reference {
+        field: FieldPath,
+        kinds: Vec<Kind>,
+        key: Option<FieldPath>,
+        condition: Vec<Cond>,
+    },
+    Unique {
+        field: FieldPath,
+        scope: UniqueScope,
+    },
+    Coverage {
+        field: FieldPath,
+        requirement_type: String,
+    },
+    Count {
+        field: FieldPath,
+        condition: Vec<Cond>,
+        min: Option<usize>,
+        max: Option<usize>,
+    },
+    Exists {
+        kinds: Vec<Kind>,
+        condition: Vec<Cond>,
+        min: usize,
+    },
+    Sections(Vec<String>),
+}
+
+pub fn compile(def: RuleDef, origin: &str) -> Result<Rule> {
+    if !is_code(&def.code) {
+        return err(
+            "/code",
+            format!("rule code `{}` must be upper-case letters followed by digits, e.g. `ORG001`", def.code),
+        );
+    }
+    let kinds = kinds(&def.kinds, "/kinds")?;
+    let for_each = def
+        .for_each
+        .as_deref()
+        .map(|p| path(p, "/for_each"))
+        .transpose()?;
+    let when = conditions(&def.when, "/when")?;
+    if def.assertions.is_empty() {
+        return err("/assert", "a rule needs at least one assertion");
+    }
+    let checks = def
+        .assertions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| check(a, &format!("/assert/{i}")))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Rule {
+        origin: origin.to_string(),
+        kinds,
+        for_each,
+        when,
+        checks,
+        def,
+    })
+}
+
+/// `ABC123`: one or more upper-case letters, then one or more digits.
+pub fn is_code(code: &str) -> bool {
+    let letters = code.chars().take_while(char::is_ascii_uppercase).count();
+    let digits = code[letters..].chars().take_while(char::is_ascii_digit).count();
+    letters > 0 && digits > 0 && letters + digits == code.len()
+}
+
+fn path(text: &str, pointer: &str) -> Result<FieldPath> {
+    FieldPath::parse(text).or_else(|e| err(pointer, e))
+}
+
+fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            Kind::from_name(n).map_or_else(
+                || {
+                    let hint = crate::parse::did_you_mean(n, Kind::ALL.iter().map(|k| k.name()))
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    err(format!("{pointer}/{i}"), format!("unknown kind `{n}`{hint}"))
+                },
+                Ok,
+            )
+        })
+        .collect()
+}
+
+fn duration(text: &str, pointer: &str) -> Result<Duration> {
+    text.parse().or_else(|e| err(pointer, e))
+}
+
+fn conditions(conds: &[Condition], pointer: &str) -> Result<Vec<Cond>> {
+    conds
+        .iter()
+        .enumerate()
+        .map(|(i, c)| condition(c, &format!("{pointer}/{i}")))
+        .collect()
+}
+
+fn condition(c: &Condition, pointer: &str) -> Result<Cond> {
+    Ok(match c {
+        Condition::All { all } => Cond::All(conditions(all, &format!("{pointer}/all"))?),
+        Condition::Any { any } => Cond::Any(conditions(any, &format!("{pointer}/any"))?),
+        Condition::Not { not } => Cond::Not(Box::new(condition(not, &format!("{pointer}/not"))?)),
+        Condition::InScope { framework_in_scope } => Cond::InScope(framework_in_scope.clone()),
+        Condition::Field(f) => {
+            let tests = [
+                f.equals.is_some(),
+                f.one_of.is_some(),
+                f.present.is_some(),
+                f.contains.is_some(),
+            ];
+            if tests.iter().filter(|t| **t).count() != 1 {
+                return err(
+                    pointer,
+                    "a field condition needs exactly one of `equals`, `in`, `present`, `contains`",
+                );
+            }
+            Cond::Field {
+                path: path(&f.field, &format!("{pointer}/field"))?,
+                equals: f.equals.clone(),
+                one_of: f.one_of.clone(),
+                present: f.present,
+                contains: f.contains.clone(),
+            }
+        }
+    })
+}
+
+fn operand(o: &FieldOrProduct, pointer: &str) -> Result<Operand> {
+    Ok(match o {
+        FieldOrProduct::Field(p) => Operand::Field(path(p, pointer)?),
+        FieldOrProduct::Product(ps) => Operand::Product(
+            ps.iter()
+                .enumerate()
+                .map(|(i, p)| path(p, &format!("{pointer}/{i}")))
+                .collect::<Result<_>>()?,
+        ),
+    })
+}
+
+fn check(a: &Assertion, pointer: &str) -> Result<Check> {
+    let at = |name: &str| format!("{pointer}/{name}");
+    Ok(match a {
+        Assertion::Present(f) => Check::Present(path(f.path(), &at("present"))?),
+        Assertion::Pattern { field, regex } => {
+            let re = Regex::new(regex).or_else(|e| {
+                err(at("pattern/regex"), format!("invalid regular expression: {e}"))
+            })?;
+            Check::Pattern(path(field, &at("pattern/field"))?, re)
+        }
+        Assertion::OneOf { field, values } => {
+            Check::OneOf(path(field, &at("one_of/field"))?, values.clone())
+        }
+        Assertion::Compare {
+            field,
+            op,
+            value,
+            other,
+        } => {
+            if value.is_some() == other.is_some() {
+                return err(at("compare"), "`compare` needs exactly one of `value` and `other`");
+            }
+            Check::Compare {
+                left: operand(field, &at("compare/field"))?,
+                op: *op,
+                value: *value,
+                other: other
+                    .as_ref()
+                    .map(|o| operand(o, &at("compare/other")))
+                    .transpose()?,
+            }
+        }
+        Assertion::NotFuture(f) => Check::NotFuture(path(f.path(), &at("not_future"))?),
+        Assertion::Fresh {
+            field,
+            max_age,
+            margin,
+        } => Check::Fresh {
+            field: path(field, &at("fresh/field"))?,
+            max_age: match max_age {
+                DurationSpec::Literal(s) => Age::Literal(duration(s, &at("fresh/max_age"))?),
+                DurationSpec::Field { field, default } => Age::Field {
+                    path: path(field, &at("fresh/max_age/field"))?,
+                    default: default
+                        .as_deref()
+                        .map(|d| duration(d, &at("fresh/max_age/default")))
+                        .transpose()?,
+                },
+            },
+            margin: margin
+                .as_deref()
+                .map(|m| duration(m, &at("fresh/margin")))
+                .transpose()?,
+        },
+        Assertion::Due { field, margin } => Check::Due {
+            field: path(field, &at("due/field"))?,
+            margin: margin
+                .as_deref()
+                .map(|m| duration(m, &at("due/margin")))
+                .transpose()?,
+        },
+        Assertion::Reference {
+            field,
+            kinds: ks,
+            key,
+            condition: c,
+        } => {
+            if ks.is_empty() {
+                return err(at("reference/kinds"), "`reference` needs at least one kind");
+            }
+            Check::Reference {
+                field: path(field, &at("reference/field"))?,
+                kinds: kinds(ks, &at("reference/kinds"))?,
+                key: key
+                    .as_deref()
+                    .map(|k| path(k, &at("reference/key")))
+                    .transpose()?,
+                condition: conditions(c, &at("reference/where"))?,
+            }
+        }
+        Assertion::Unique { field, scope } => Check::Unique {
+            field: path(field, &at("unique/field"))?,
+            scope: *scope,
+        },
+        Assertion::Coverage {
+            field,
+            requirement_type,
+        } => Check::Coverage {
+            field: path(field, &at("coverage/field"))?,
+            requirement_type: requirement_type.clone(),
+        },
+        Assertion::Count {
+            field,
+            condition: c,
+            min,
+            max,
+        } => {
+            if min.is_none() && max.is_none() {
+                return err(at("count"), "`count` needs `min`, `max` or both");
+            }
+            Check::Count {
+                field: path(field, &at("count/field"))?,
+                condition: conditions(c, &at("count/where"))?,
+                min: *min,
+                max: *max,
+            }
+        }
+        Assertion::Exists {
+            kinds: ks,
+            condition: c,
+            min,
+        } => Check::Exists {
+            kinds: kinds(ks, &at("exists/kinds"))?,
+            condition: conditions(c, &at("exists/where"))?,
+            min: min.unwrap_or(1),
+        },
+        Assertion::Sections { required } => {
+            if required.is_empty() {
+                return err(at("sections/required"), "list at least one section");
+            }
+            Check::Sections(required.clone())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert!(is_code("SOA001"));
+        assert!(is_code("X1"));
+        assert!(!is_code("soa001"));
+        assert!(!is_code("SOA"));
+        assert!(!is_code("001"));
+        assert!(!is_code("SOA-001"));
+    }
+}

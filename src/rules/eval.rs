@@ -1,0 +1,652 @@
+//! Evaluating compiled rules over the repository index.
+//!
+//! For each rule: every artifact of its kinds (every item of `for_each` inside them), kept
+//! when all `when` conditions hold; each assertion that fails yields a [`Failure`] — the
+//! place (JSON pointer) it concerns and the values the message may interpolate — which
+//! [`super::diagnose`] turns into a diagnostic at that node's span.
+
+use std::collections::{BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use super::compile::{Age, Check, Cond, Operand, Rule};
+use super::format::{CompareOp, UniqueScope};
+use super::path::{FieldPath, display, is_non_empty};
+use crate::catalog::Catalogs;
+use crate::dates::{self, Duration};
+use crate::model::{Artifact, Index, Kind};
+use crate::parse::did_you_mean;
+use crate::source::Span;
+
+/// What rules are evaluated against.
+pub struct Env<'a> {
+    pub index: &'a Index<'a>,
+    pub today: Date,
+    pub catalogs: &'a Catalogs,
+    /// Framework ids declared in scope by the repository's scope artifacts.
+    pub in_scope: BTreeSet<String>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(index: &'a Index<'a>, today: Date, catalogs: &'a Catalogs) -> Self {
+        let in_scope = index
+            .of_kind(Kind::Scope)
+            .flat_map(|s| {
+                FieldPath::parse("frameworks[].id")
+                    .map(|p| {
+                        p.select(&s.value, "")
+                            .into_iter()
+                            .filter_map(|h| h.value.and_then(Value::as_str).map(str::to_string))
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        Env {
+            index,
+            today,
+            catalogs,
+            in_scope,
+        }
+    }
+}
+
+/// A secondary place that explains a failure.
+#[derive(Debug, Clone)]
+pub struct RelatedPlace {
+    pub file: String,
+    pub span: Span,
+    pub message: String,
+}
+
+/// One failed assertion.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// JSON pointer of the node concerned (absolute in the artifact).
+    pub pointer: String,
+    /// True when the node is missing: the finding is anchored at its parent.
+    pub missing: bool,
+    /// The value the assertion looked at.
+    pub value: Option<Value>,
+    /// Extra template variables (`missing`, `limit`, `suggestion`…).
+    pub vars: Vec<(&'static str, String)>,
+    /// Label text when the rule gives none.
+    pub label: String,
+    pub related: Vec<RelatedPlace>,
+    /// Stable key of the entity for fingerprints (defaults to the pointer).
+    pub entity: Option<String>,
+}
+
+impl Failure {
+    fn at(pointer: impl Into<String>, value: Option<&Value>, label: impl Into<String>) -> Self {
+        Failure {
+            pointer: pointer.into(),
+            missing: value.is_none(),
+            value: value.cloned(),
+            vars: Vec::new(),
+            label: label.into(),
+            related: Vec::new(),
+            entity: None,
+        }
+    }
+
+    fn var(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.vars.push((name, value.into()));
+        self
+    }
+}
+
+/// One context a rule looks at: an artifact, or an item inside it.
+pub struct Subject<'a> {
+    pub artifact: &'a Artifact,
+    /// Pointer of the item (`""` for the artifact itself).
+    pub pointer: String,
+    pub value: &'a Value,
+}
+
+/// Every subject of a rule, with its failures.
+pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
+    let mut out = Vec::new();
+    let artifacts: Vec<&'a Artifact> = if rule.kinds.is_empty() {
+        env.index.all().iter().collect()
+    } else {
+        rule.kinds.iter().flat_map(|k| env.index.of_kind(*k)).collect()
+    };
+    // Repository-wide state for `unique`: value → first place seen.
+    let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
+    for artifact in artifacts {
+        let subjects: Vec<Subject<'a>> = match &rule.for_each {
+            None => vec![Subject {
+                artifact,
+                pointer: String::new(),
+                value: &artifact.value,
+            }],
+            Some(p) => p
+                .select(&artifact.value, "")
+                .into_iter()
+                .filter_map(|h| {
+                    h.value.map(|value| Subject {
+                        artifact,
+                        pointer: h.pointer,
+                        value,
+                    })
+                })
+                .collect(),
+        };
+        for subject in subjects {
+            if !rule.when.iter().all(|c| holds(c, subject.value, env)) {
+                continue;
+            }
+            let mut failures = Vec::new();
+            for (i, check) in rule.checks.iter().enumerate() {
+                failures.extend(run_check(check, &subject, env, &mut |key| {
+                    let k = (i, key.0.to_string());
+                    match seen.get(&k) {
+                        Some(first) => Some(first.clone()),
+                        None => {
+                            seen.insert(k, (subject.artifact, key.1.to_string()));
+                            None
+                        }
+                    }
+                }));
+            }
+            if !failures.is_empty() {
+                out.push((subject, failures));
+            }
+        }
+    }
+    out
+}
+
+/// Does a condition hold for `value`?
+pub fn holds(c: &Cond, value: &Value, env: &Env<'_>) -> bool {
+    match c {
+        Cond::All(cs) => cs.iter().all(|c| holds(c, value, env)),
+        Cond::Any(cs) => cs.iter().any(|c| holds(c, value, env)),
+        Cond::Not(c) => !holds(c, value, env),
+        Cond::InScope(f) => env.in_scope.contains(f),
+        Cond::Field {
+            path,
+            equals,
+            one_of,
+            present,
+            contains,
+        } => {
+            let hits = path.select(value, "");
+            let values: Vec<&Value> = hits.iter().filter_map(|h| h.value).collect();
+            if let Some(want) = present {
+                let is = values.iter().any(|v| is_non_empty(v));
+                return is == *want;
+            }
+            if let Some(e) = equals {
+                return values.iter().any(|v| loosely_equal(v, e));
+            }
+            if let Some(options) = one_of {
+                return values
+                    .iter()
+                    .any(|v| options.iter().any(|o| loosely_equal(v, o)));
+            }
+            if let Some(item) = contains {
+                return values.iter().any(|v| match v {
+                    Value::Array(items) => items.iter().any(|i| loosely_equal(i, item)),
+                    other => loosely_equal(other, item),
+                });
+            }
+            false
+        }
+    }
+}
+
+/// Equality that treats `1` and `1.0` alike.
+fn loosely_equal(a: &Value, b: &Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+type Seen<'s, 'a> = dyn FnMut((&str, &str)) -> Option<(&'a Artifact, String)> + 's;
+
+fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<'_, 'a>) -> Vec<Failure> {
+    match check {
+        Check::Present(path) => path
+            .select(s.value, &s.pointer)
+            .into_iter()
+            .filter(|h| h.value.is_none_or(|v| !is_non_empty(v)))
+            .map(|h| {
+                let label = if h.value.is_some() { "empty" } else { "missing" };
+                Failure::at(h.pointer, h.value, label)
+            })
+            .collect(),
+        Check::Pattern(path, re) => path
+            .select(s.value, &s.pointer)
+            .into_iter()
+            .filter_map(|h| {
+                let v = h.value?;
+                let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                (!re.is_match(&text)).then(|| Failure::at(h.pointer, Some(v), "does not match the expected form"))
+            })
+            .collect(),
+        Check::OneOf(path, values) => path
+            .select(s.value, &s.pointer)
+            .into_iter()
+            .filter_map(|h| {
+                let v = h.value?;
+                if values.iter().any(|o| loosely_equal(v, o)) {
+                    return None;
+                }
+                let allowed: Vec<String> = values.iter().map(|o| display(Some(o))).collect();
+                Some(
+                    Failure::at(h.pointer, Some(v), "not an allowed value")
+                        .var("allowed", allowed.join(", ")),
+                )
+            })
+            .collect(),
+        Check::Compare {
+            left,
+            op,
+            value,
+            other,
+        } => compare(left, *op, *value, other.as_ref(), s),
+        Check::NotFuture(path) => dated(path, s)
+            .into_iter()
+            .filter(|(_, _, d)| *d > env.today)
+            .map(|(p, v, d)| {
+                Failure::at(p, Some(v), "in the future")
+                    .var("days", dates::days_between(env.today, d).to_string())
+            })
+            .collect(),
+        Check::Fresh {
+            field,
+            max_age,
+            margin,
+        } => fresh(field, max_age, *margin, s, env),
+        Check::Due { field, margin } => dated(field, s)
+            .into_iter()
+            .filter_map(|(p, v, d)| {
+                let horizon = margin.map_or(Some(env.today), |m| m.after(env.today))?;
+                (d < horizon).then(|| {
+                    let days = dates::days_between(env.today, d);
+                    let label = if d < env.today {
+                        format!("{} day(s) overdue", -days)
+                    } else {
+                        format!("due in {days} day(s)")
+                    };
+                    Failure::at(p, Some(v), label)
+                        .var("days", days.abs().to_string())
+                })
+            })
+            .collect(),
+        Check::Reference {
+            field,
+            kinds,
+            key,
+            condition,
+        } => reference(field, kinds, key.as_ref(), condition, s, env),
+        Check::Unique { field, scope } => {
+            let mut local: HashMap<String, String> = HashMap::new();
+            let mut out = Vec::new();
+            for h in field.select(s.value, &s.pointer) {
+                let Some(v) = h.value else { continue };
+                let key = display(Some(v));
+                let first = match scope {
+                    UniqueScope::Artifact => local
+                        .get(&key)
+                        .map(|p| (s.artifact, p.clone()))
+                        .or_else(|| {
+                            local.insert(key.clone(), h.pointer.clone());
+                            None
+                        }),
+                    UniqueScope::Repository => seen((&key, &h.pointer)),
+                };
+                if let Some((a, p)) = first {
+                    let mut f = Failure::at(h.pointer, Some(v), "duplicate");
+                    f.related.push(RelatedPlace {
+                        file: a.file.clone(),
+                        span: a.value_span(&p),
+                        message: "first defined here".into(),
+                    });
+                    f.entity = Some(format!("{key}#dup"));
+                    out.push(f.var("first", a.file.clone()));
+                }
+            }
+            out
+        }
+        Check::Coverage {
+            field,
+            requirement_type,
+        } => coverage(field, requirement_type, s, env),
+        Check::Count {
+            field,
+            condition,
+            min,
+            max,
+        } => {
+            let hits = field.select(s.value, &s.pointer);
+            let items: Vec<&Value> = hits
+                .iter()
+                .filter_map(|h| h.value)
+                .flat_map(|v| match v {
+                    Value::Array(a) => a.iter().collect::<Vec<_>>(),
+                    other => vec![other],
+                })
+                .filter(|v| condition.iter().all(|c| holds(c, v, env)))
+                .collect();
+            let n = items.len();
+            let pointer = hits
+                .first()
+                .map(|h| h.pointer.clone())
+                .unwrap_or_else(|| s.pointer.clone());
+            let present = hits.first().and_then(|h| h.value);
+            let mut out = Vec::new();
+            if let Some(m) = min.filter(|m| n < *m) {
+                out.push(
+                    Failure::at(pointer.clone(), present, format!("{n} found, at least {m} required"))
+                        .var("count", n.to_string())
+                        .var("limit", m.to_string()),
+                );
+            }
+            if let Some(m) = max.filter(|m| n > *m) {
+                out.push(
+                    Failure::at(pointer, present, format!("{n} found, at most {m} allowed"))
+                        .var("count", n.to_string())
+                        .var("limit", m.to_string()),
+                );
+            }
+            out
+        }
+        Check::Exists {
+            kinds,
+            condition,
+            min,
+        } => {
+            let n = kinds
+                .iter()
+                .flat_map(|k| env.index.of_kind(*k))
+                .filter(|a| condition.iter().all(|c| holds(c, &a.value, env)))
+                .count();
+            if n >= *min {
+                return Vec::new();
+            }
+            let mut f = Failure::at(s.pointer.clone(), Some(s.value), format!("{n} found"));
+            f.missing = false;
+            vec![f.var("count", n.to_string()).var("limit", min.to_string())]
+        }
+        Check::Sections(required) => {
+            if s.artifact.format != crate::discover::Format::Markdown {
+                return Vec::new();
+            }
+            let have: BTreeSet<String> = s.artifact.headings.iter().map(|h| normalise(&h.text)).collect();
+            let missing: Vec<&str> = required
+                .iter()
+                .filter(|r| !have.contains(&normalise(r)))
+                .map(String::as_str)
+                .collect();
+            if missing.is_empty() {
+                return Vec::new();
+            }
+            let mut f = Failure::at(s.pointer.clone(), Some(s.value), "missing sections");
+            f.missing = false;
+            vec![f.var("missing", missing.join(", "))]
+        }
+    }
+}
+
+/// Lower-case, single spaces, no surrounding space or trailing colon.
+fn normalise(heading: &str) -> String {
+    heading
+        .trim()
+        .trim_end_matches(':')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Every date at `path` (values that are not valid dates are the schema's business).
+fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(String, &'v Value, Date)> {
+    path.select(s.value, &s.pointer)
+        .into_iter()
+        .filter_map(|h| {
+            let v = h.value?;
+            let d = dates::parse_date(v.as_str()?)?;
+            Some((h.pointer, v, d))
+        })
+        .collect()
+}
+
+fn fresh(field: &FieldPath, max_age: &Age, margin: Option<Duration>, s: &Subject<'_>, env: &Env<'_>) -> Vec<Failure> {
+    let age = match max_age {
+        Age::Literal(d) => Some(*d),
+        Age::Field { path, default } => path
+            .get(s.value)
+            .and_then(Value::as_str)
+            .and_then(|t| t.parse().ok())
+            .or(*default),
+    };
+    let Some(age) = age else { return Vec::new() };
+    let Some(horizon) = margin.map_or(Some(env.today), |m| m.after(env.today)) else {
+        return Vec::new();
+    };
+    dated(field, s)
+        .into_iter()
+        .filter_map(|(p, v, d)| {
+            let expires = age.after(d)?;
+            (expires < horizon).then(|| {
+                let days = dates::days_between(env.today, expires);
+                let label = if expires < env.today {
+                    format!("expired on {expires} ({} day(s) ago)", -days)
+                } else {
+                    format!("expires on {expires} (in {days} day(s))")
+                };
+                Failure::at(p, Some(v), label)
+                    .var("expires", expires.to_string())
+                    .var("max_age", age.to_string())
+                    .var("days", days.abs().to_string())
+            })
+        })
+        .collect()
+}
+
+fn number(o: &Operand, v: &Value) -> Option<f64> {
+    match o {
+        Operand::Field(p) => p.get(v).and_then(Value::as_f64),
+        Operand::Product(ps) => ps
+            .iter()
+            .map(|p| p.get(v).and_then(Value::as_f64))
+            .try_fold(1.0, |acc, x| x.map(|x| acc * x)),
+    }
+}
+
+fn operand_pointer(o: &Operand, base: &str) -> String {
+    match o {
+        Operand::Field(p) => p
+            .select(&Value::Null, base)
+            .first()
+            .map(|h| h.pointer.clone())
+            .unwrap_or_else(|| base.to_string()),
+        Operand::Product(ps) => ps
+            .first()
+            .and_then(|p| p.select(&Value::Null, base).first().map(|h| h.pointer.clone()))
+            .map(|p| p.rsplit_once('/').map_or(p.clone(), |(parent, _)| parent.to_string()))
+            .unwrap_or_else(|| base.to_string()),
+    }
+}
+
+fn compare(left: &Operand, op: CompareOp, value: Option<f64>, other: Option<&Operand>, s: &Subject<'_>) -> Vec<Failure> {
+    let Some(l) = number(left, s.value) else { return Vec::new() };
+    let r = match (value, other) {
+        (Some(v), _) => Some(v),
+        (None, Some(o)) => number(o, s.value),
+        _ => None,
+    };
+    let Some(r) = r else { return Vec::new() };
+    let ok = match op {
+        CompareOp::Lt => l < r,
+        CompareOp::Le => l <= r,
+        CompareOp::Gt => l > r,
+        CompareOp::Ge => l >= r,
+        CompareOp::Eq => l == r,
+        CompareOp::Ne => l != r,
+    };
+    if ok {
+        return Vec::new();
+    }
+    let pointer = operand_pointer(left, &s.pointer);
+    let value = s.artifact.value.pointer(&pointer).cloned();
+    let mut f = Failure::at(pointer, value.as_ref(), format!("{} is not {} {}", fmt_num(l), op_text(op), fmt_num(r)));
+    f.missing = false;
+    vec![f.var("left", fmt_num(l)).var("right", fmt_num(r))]
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+fn op_text(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Lt => "<",
+        CompareOp::Le => "<=",
+        CompareOp::Gt => ">",
+        CompareOp::Ge => ">=",
+        CompareOp::Eq => "==",
+        CompareOp::Ne => "!=",
+    }
+}
+
+/// A place a reference may resolve to: an artifact, or an item inside one.
+struct Target<'a> {
+    artifact: &'a Artifact,
+    pointer: String,
+    value: &'a Value,
+}
+
+fn targets<'a>(kinds: &[Kind], key: Option<&FieldPath>, env: &Env<'a>) -> HashMap<String, Target<'a>> {
+    let mut map = HashMap::new();
+    for a in kinds.iter().flat_map(|k| env.index.of_kind(*k)) {
+        match key {
+            None => {
+                if let Some(id) = &a.id {
+                    map.entry(id.clone()).or_insert(Target {
+                        artifact: a,
+                        pointer: String::new(),
+                        value: &a.value,
+                    });
+                }
+            }
+            Some(k) => {
+                for h in k.select(&a.value, "") {
+                    let Some(Value::String(v)) = h.value else { continue };
+                    // The target is the item holding the key (`/entries/3` for `/entries/3/control`).
+                    let item = h.pointer.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+                    let value = a.value.pointer(&item).unwrap_or(&a.value);
+                    map.entry(v.clone()).or_insert(Target {
+                        artifact: a,
+                        pointer: item,
+                        value,
+                    });
+                }
+            }
+        }
+    }
+    map
+}
+
+fn reference(
+    field: &FieldPath,
+    kinds: &[Kind],
+    key: Option<&FieldPath>,
+    condition: &[Cond],
+    s: &Subject<'_>,
+    env: &Env<'_>,
+) -> Vec<Failure> {
+    let hits: Vec<_> = field
+        .select(s.value, &s.pointer)
+        .into_iter()
+        .filter(|h| h.value.is_some())
+        .collect();
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    // Small per-subject cost: rules reference few kinds; the index makes this a scan of
+    // those kinds only.
+    let targets = targets(kinds, key, env);
+    let kind_names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    let mut out = Vec::new();
+    for h in hits {
+        let Some(v) = h.value else { continue };
+        let values: Vec<(String, &Value)> = match v {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (format!("{}/{i}", h.pointer), item))
+                .collect(),
+            other => vec![(h.pointer.clone(), other)],
+        };
+        for (pointer, item) in values {
+            let Some(wanted) = item.as_str() else { continue };
+            match targets.get(wanted) {
+                None => {
+                    let suggestion = did_you_mean(wanted, targets.keys().map(String::as_str));
+                    let label = match suggestion {
+                        Some(sg) => format!("no {} `{wanted}`; did you mean `{sg}`?", kind_names.join(" or ")),
+                        None => format!("no {} `{wanted}`", kind_names.join(" or ")),
+                    };
+                    let mut f = Failure::at(pointer, Some(item), label)
+                        .var("suggestion", suggestion.unwrap_or("").to_string());
+                    f.entity = Some(format!("ref:{wanted}"));
+                    out.push(f);
+                }
+                Some(t) if !condition.iter().all(|c| holds(c, t.value, env)) => {
+                    let mut f = Failure::at(pointer, Some(item), format!("`{wanted}` does not qualify"));
+                    f.related.push(RelatedPlace {
+                        file: t.artifact.file.clone(),
+                        span: t.artifact.value_span(&t.pointer),
+                        message: format!("`{wanted}` is defined here"),
+                    });
+                    f.entity = Some(format!("ref:{wanted}"));
+                    out.push(f);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    out
+}
+
+fn coverage(field: &FieldPath, requirement_type: &str, s: &Subject<'_>, env: &Env<'_>) -> Vec<Failure> {
+    let present: BTreeSet<&str> = field
+        .select(s.value, &s.pointer)
+        .into_iter()
+        .filter_map(|h| h.value.and_then(Value::as_str))
+        .collect();
+    // Anchor at the list that should hold the entries (its key), or the artifact.
+    let list_pointer = field
+        .select(s.value, &s.pointer)
+        .first()
+        .map(|h| h.pointer.split('/').take(2).collect::<Vec<_>>().join("/"))
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for framework in &env.in_scope {
+        let Some(catalog) = env.catalogs.get(framework) else { continue };
+        for r in catalog.requirements.iter().filter(|r| r.kind == requirement_type) {
+            let reference = format!("{framework}/{}", r.id);
+            if present.contains(reference.as_str()) {
+                continue;
+            }
+            let mut f = Failure::at(list_pointer.clone(), None, format!("no entry for `{reference}`"))
+                .var("missing", reference.clone())
+                .var("title", r.title.clone())
+                .var("framework", framework.clone());
+            f.missing = false;
+            f.entity = Some(format!("coverage:{reference}"));
+            out.push(f);
+        }
+    }
+    out
+}

@@ -1,0 +1,273 @@
+//! The rule file format (`annexa-rules: v1`), as typed data. `docs/rules.md` documents it
+//! with an example of every function; `schemas/rules.schema.json` is its JSON Schema.
+//!
+//! A rule applies to artifacts of some kinds (optionally to each item of a list inside them,
+//! `for_each`), filters them with `when` conditions, and asserts one or more functions. Every
+//! failed assertion is one finding, at the span of the field it concerns.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostic::Severity;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// Format marker: `v1`.
+    #[serde(rename = "annexa-rules")]
+    pub version: String,
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub code: String,
+    pub title: String,
+    pub severity: Severity,
+    /// Family (references, coverage, staleness, ai, risk, scope, custom…).
+    #[serde(default = "default_family")]
+    pub family: String,
+    /// Kinds the rule applies to (`statement-of-applicability`, `evidence`…); empty for a
+    /// repository-level rule (its assertions must then be repository-level: `exists`).
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Apply to each item of this list inside the artifact (`entries[]`).
+    #[serde(default)]
+    pub for_each: Option<String>,
+    /// Conditions that must all hold for the rule to apply.
+    #[serde(default)]
+    pub when: Vec<Condition>,
+    #[serde(rename = "assert")]
+    pub assertions: Vec<Assertion>,
+    /// Message template: `{field.path}` is replaced by the field's value, `{value}` by the
+    /// value the assertion looked at, `{artifact.id}` / `{artifact.kind}` by the artifact's.
+    pub message: String,
+    /// Text of the label on the offending node (a template too).
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub help: Option<String>,
+    /// One line saying what the rule checks (defaults to the title).
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Markdown documentation.
+    pub docs: String,
+    /// Clauses or controls the rule derives from (`iso42001:2023/A.5.2`).
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Passing and failing examples, verified by `annexa test-rules`.
+    #[serde(default)]
+    pub tests: Option<RuleTests>,
+}
+
+fn default_family() -> String {
+    "custom".into()
+}
+
+/// Examples: each is a YAML stream of artifacts (a small repository in one string).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleTests {
+    /// The date the examples are evaluated at.
+    #[serde(default)]
+    pub today: Option<String>,
+    /// Streams on which the rule must report nothing.
+    #[serde(default)]
+    pub pass: Vec<String>,
+    /// Streams on which the rule must report at least one finding.
+    #[serde(default)]
+    pub fail: Vec<String>,
+}
+
+/// A condition (`when`, and `where` in `reference`/`count`/`exists`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Condition {
+    All {
+        all: Vec<Condition>,
+    },
+    Any {
+        any: Vec<Condition>,
+    },
+    Not {
+        not: Box<Condition>,
+    },
+    InScope {
+        /// A framework id (`iso42001:2023`) that the scope declares.
+        framework_in_scope: String,
+    },
+    Field(FieldCondition),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldCondition {
+    pub field: String,
+    /// The field equals this value.
+    #[serde(default)]
+    pub equals: Option<Value>,
+    /// The field is one of these values.
+    #[serde(default, rename = "in")]
+    pub one_of: Option<Vec<Value>>,
+    /// The field is present and non-empty (`true`) or absent or empty (`false`).
+    #[serde(default)]
+    pub present: Option<bool>,
+    /// The field (a list, or a list path with `[]`) contains this value.
+    #[serde(default)]
+    pub contains: Option<Value>,
+}
+
+/// A duration: literal (`90d`) or read from a field with a default.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum DurationSpec {
+    Literal(String),
+    Field {
+        field: String,
+        #[serde(default)]
+        default: Option<String>,
+    },
+}
+
+/// One assertion: exactly one function.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Assertion {
+    /// The field is present and non-empty.
+    Present(FieldArg),
+    /// The field's string value matches a regular expression.
+    Pattern {
+        field: String,
+        regex: String,
+    },
+    /// The field's value is one of these.
+    OneOf {
+        field: String,
+        values: Vec<Value>,
+    },
+    /// Numeric comparison with a constant or with another field (or a product of fields).
+    Compare {
+        field: FieldOrProduct,
+        op: CompareOp,
+        #[serde(default)]
+        value: Option<f64>,
+        #[serde(default)]
+        other: Option<FieldOrProduct>,
+    },
+    /// The date is not after today.
+    NotFuture(FieldArg),
+    /// The date is not older than `max_age` (staying so for `margin` more days, if given).
+    Fresh {
+        field: String,
+        max_age: DurationSpec,
+        #[serde(default)]
+        margin: Option<String>,
+    },
+    /// The deadline has not passed (and is not within `margin` of today, if given).
+    Due {
+        field: String,
+        #[serde(default)]
+        margin: Option<String>,
+    },
+    /// Each value is the id of an artifact of one of `kinds` that satisfies `where`.
+    Reference {
+        field: String,
+        kinds: Vec<String>,
+        /// The field of the target that the value must equal (default: its `id`); with
+        /// `[]` the target is an item inside the artifact (`entries[].control`).
+        #[serde(default)]
+        key: Option<String>,
+        #[serde(default, rename = "where")]
+        condition: Vec<Condition>,
+    },
+    /// The field's value is unique across the repository (or within the artifact).
+    Unique {
+        field: String,
+        #[serde(default)]
+        scope: UniqueScope,
+    },
+    /// Every requirement of every catalog in scope (of a type) appears among the field's values.
+    Coverage {
+        field: String,
+        #[serde(default = "default_requirement_type")]
+        requirement_type: String,
+    },
+    /// The number of items at `field` that satisfy `where` is within bounds.
+    Count {
+        field: String,
+        #[serde(default, rename = "where")]
+        condition: Vec<Condition>,
+        #[serde(default)]
+        min: Option<usize>,
+        #[serde(default)]
+        max: Option<usize>,
+    },
+    /// The repository holds at least `min` (default 1) artifacts of `kind` satisfying `where`.
+    Exists {
+        kinds: Vec<String>,
+        #[serde(default, rename = "where")]
+        condition: Vec<Condition>,
+        #[serde(default)]
+        min: Option<usize>,
+    },
+    /// A Markdown artifact has these sections (headings; case and spacing ignored).
+    Sections {
+        required: Vec<String>,
+    },
+}
+
+fn default_requirement_type() -> String {
+    "control".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum FieldArg {
+    Short(String),
+    Long { field: String },
+}
+
+impl FieldArg {
+    pub fn path(&self) -> &str {
+        match self {
+            FieldArg::Short(s) => s,
+            FieldArg::Long { field } => field,
+        }
+    }
+}
+
+/// A field, or the product of several (`[likelihood, impact]`: the risk score).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum FieldOrProduct {
+    Field(String),
+    Product(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum CompareOp {
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "==")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UniqueScope {
+    #[default]
+    Repository,
+    Artifact,
+}

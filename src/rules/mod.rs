@@ -1,0 +1,271 @@
+//! Declarative rules: loading rule files, compiling them, and turning failed assertions
+//! into diagnostics. The format is documented in `docs/rules.md`.
+//!
+//! Built-in rule files are embedded from `rules/`; user rule files (directories named in
+//! `annexa.toml`) are loaded the same way and run exactly like built-in ones.
+
+pub mod compile;
+pub mod eval;
+pub mod format;
+pub mod path;
+pub mod template;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+pub use compile::Rule;
+pub use eval::Env;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::DocView;
+use crate::validate::{self, Compiled};
+use crate::registry::RuleMeta;
+use crate::source::Span;
+use crate::yaml::{self, Limits, SpanMap};
+use eval::{Failure, Subject};
+use format::RuleFile;
+
+/// Built-in rule files, embedded in the binary.
+pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[];
+
+/// A problem in a rule file: always `RULE001`, at the offending node.
+fn load_error(file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+    let message = message.into();
+    Diagnostic::error("RULE001", format!("invalid rule file: {message}"))
+        .at(file, span)
+        .with_label("here")
+        .with_help("`docs/rules.md` documents the rule format")
+        .with_entity(None, Some(message))
+}
+
+/// The compiled JSON Schema of rule files.
+fn rules_schema() -> &'static Result<Compiled, String> {
+    static SCHEMA: OnceLock<Result<Compiled, String>> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        validate::compile("schemas/rules.schema.json", include_str!("../../schemas/rules.schema.json"))
+    })
+}
+
+/// The rules of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Load and compile one rule file. Rules already present with the same code are a
+    /// collision (a configuration error).
+    pub fn load_file(&mut self, name: &str, src: &str) -> Result<(), Vec<Diagnostic>> {
+        let loaded = yaml::load(src, &Limits::default());
+        let mut errors: Vec<Diagnostic> = loaded
+            .errors
+            .iter()
+            .map(|e| load_error(name, e.span, e.message.clone()))
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let schema = match rules_schema() {
+            Ok(s) => s,
+            Err(e) => return Err(vec![load_error(name, Span::at(0), format!("internal: {e}"))]),
+        };
+        let mut by_code: BTreeMap<String, usize> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.def.code.clone(), i))
+            .collect();
+        for (index, doc) in loaded.documents.into_iter().enumerate() {
+            let at = |pointer: &str, message: String| {
+                load_error(name, span_of(&doc.spans, pointer, doc.span), message)
+            };
+            let target = validate::Target {
+                view: DocView {
+                    file: name,
+                    value: &doc.value,
+                    spans: &doc.spans,
+                    span: doc.span,
+                },
+                name: format!("rule file `{name}`"),
+                id: None,
+                document: index,
+            };
+            let schema_errors = validate::validate_with(schema, &target);
+            if !schema_errors.is_empty() {
+                errors.extend(schema_errors.into_iter().map(|mut d| {
+                    d.message = format!("invalid rule file: {}", d.message);
+                    d.code = "RULE001".into();
+                    d
+                }));
+                continue;
+            }
+            let file: RuleFile = match serde_path_to_error::deserialize(&doc.value) {
+                Ok(f) => f,
+                Err(e) => {
+                    let pointer = to_pointer(e.path());
+                    errors.push(at(&pointer, e.inner().to_string()));
+                    continue;
+                }
+            };
+            if file.version != "v1" {
+                errors.push(at("/annexa-rules", format!("unsupported rule format `{}`; expected `v1`", file.version)));
+                continue;
+            }
+            for (i, def) in file.rules.into_iter().enumerate() {
+                let base = format!("/rules/{i}");
+                if let Some(&other) = by_code.get(&def.code) {
+                    errors.push(at(
+                        &format!("{base}/code"),
+                        format!(
+                            "rule code `{}` is already defined in `{}`",
+                            def.code, self.rules[other].origin
+                        ),
+                    ));
+                    continue;
+                }
+                match compile::compile(def, name) {
+                    Ok(rule) => {
+                        by_code.insert(rule.def.code.clone(), self.rules.len());
+                        self.rules.push(rule);
+                    }
+                    Err(e) => errors.push(at(&format!("{base}{}", e.pointer), e.message)),
+                }
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// Every rule's registry entry.
+    pub fn metas(&self) -> impl Iterator<Item = RuleMeta> + '_ {
+        self.rules.iter().map(meta)
+    }
+
+    /// Evaluate every rule.
+    pub fn run(&self, env: &Env<'_>) -> Vec<Diagnostic> {
+        self.rules.iter().flat_map(|r| diagnose(r, env)).collect()
+    }
+}
+
+/// The registry entry of a rule.
+pub fn meta(rule: &Rule) -> RuleMeta {
+    let d = &rule.def;
+    RuleMeta {
+        code: d.code.clone(),
+        title: d.title.clone(),
+        family: d.family.clone(),
+        severity: d.severity,
+        summary: d.summary.clone().unwrap_or_else(|| d.title.clone()),
+        docs: d.docs.clone(),
+        references: d.references.clone(),
+        tags: d.tags.clone(),
+    }
+}
+
+/// The span of a pointer in a rule file, or of its nearest ancestor.
+fn span_of(spans: &SpanMap, pointer: &str, fallback: Span) -> Span {
+    spans
+        .nearest(pointer)
+        .map(|(_, s)| s.key.unwrap_or(s.value))
+        .unwrap_or(fallback)
+}
+
+fn to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut p = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => p.push_str(&format!("/{index}")),
+            Segment::Map { key } => p.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1"))),
+            Segment::Enum { variant } => p.push_str(&format!("/{variant}")),
+            Segment::Unknown => {}
+        }
+    }
+    p
+}
+
+/// Run one rule and turn its failures into diagnostics.
+pub fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (subject, failures) in eval::evaluate(rule, env) {
+        for f in failures {
+            out.push(to_diagnostic(rule, &subject, f, env));
+        }
+    }
+    out
+}
+
+fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Diagnostic {
+    let a = s.artifact;
+    let mut vars: Vec<(&str, String)> = vec![
+        ("value", path::display(f.value.as_ref())),
+        ("today", env.today.to_string()),
+        ("artifact.id", a.id.clone().unwrap_or_else(|| "(no id)".into())),
+        ("artifact.kind", a.kind.name().to_string()),
+        ("artifact.file", a.file.clone()),
+    ];
+    vars.extend(f.vars.iter().map(|(k, v)| (*k, v.clone())));
+    let message = template::render(&rule.def.message, s.value, &vars);
+    let label = match &rule.def.label {
+        Some(t) => template::render(t, s.value, &vars),
+        None => f.label.clone(),
+    };
+    let span = if f.missing {
+        a.missing_anchor(&f.pointer)
+    } else {
+        a.anchor(&f.pointer)
+    };
+    let entity = f.entity.clone().unwrap_or_else(|| stable_pointer(&a.value, &f.pointer));
+    let mut d = Diagnostic::new(rule.def.code.clone(), rule.def.severity, message)
+        .at(a.file.clone(), span)
+        .with_label(label)
+        .with_entity(a.id.clone(), Some(format!("{entity}@{}", a.document)));
+    if let Some(h) = &rule.def.help {
+        d = d.with_help(template::render(h, s.value, &vars));
+    }
+    for r in f.related {
+        d = d.with_related(r.file, r.span, r.message);
+    }
+    d
+}
+
+/// A pointer whose list indices are replaced by the item's own key where it has one
+/// (`/entries/3/justification` → `/entries/iso27001:2022/A.5.3/justification`), so that
+/// fingerprints survive items being inserted or reordered.
+pub fn stable_pointer(root: &Value, pointer: &str) -> String {
+    let mut out = String::new();
+    let mut node = Some(root);
+    for token in pointer.split('/').skip(1) {
+        let next = node.and_then(|n| match n {
+            Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+            Value::Object(map) => map.get(&token.replace("~1", "/").replace("~0", "~")),
+            _ => None,
+        });
+        let key = match (node, next) {
+            (Some(Value::Array(_)), Some(Value::Object(item))) => ["id", "control", "name"]
+                .iter()
+                .find_map(|k| item.get(*k).and_then(Value::as_str))
+                .map(|k| format!("[{k}]")),
+            _ => None,
+        };
+        out.push('/');
+        out.push_str(&key.unwrap_or_else(|| token.to_string()));
+        node = next;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stable_pointers_use_item_keys() {
+        let v = json!({"entries": [{"control": "iso27001:2022/A.5.1", "x": 1}, {"y": 2}]});
+        assert_eq!(stable_pointer(&v, "/entries/0/x"), "/entries/[iso27001:2022/A.5.1]/x");
+        assert_eq!(stable_pointer(&v, "/entries/1/y"), "/entries/1/y");
+        assert_eq!(stable_pointer(&v, ""), "");
+    }
+}

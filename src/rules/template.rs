@@ -1,0 +1,81 @@
+//! Message templates: `{field.path}` is replaced by the value at that path (relative to the
+//! item or artifact the rule is looking at), plus a few names the engine provides
+//! (`{value}`, `{today}`, `{artifact.id}`, `{artifact.kind}`, and per-function ones such as
+//! `{missing}` or `{limit}`). An unknown name stays as written, so a typo is visible in the
+//! output rather than silently blank. `{{` and `}}` print braces.
+
+use serde_json::Value;
+
+use super::path::{FieldPath, display};
+
+/// Names known besides field paths.
+pub type Vars<'a> = &'a [(&'a str, String)];
+
+pub fn render(template: &str, context: &Value, vars: Vars<'_>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        if tail.starts_with('}') {
+            out.push('}');
+            rest = &tail[1..];
+            continue;
+        }
+        match tail.find('}') {
+            Some(end) => {
+                let name = tail[1..end].trim();
+                out.push_str(&lookup(name, context, vars).unwrap_or_else(|| tail[..=end].to_string()));
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push_str(tail);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn lookup(name: &str, context: &Value, vars: Vars<'_>) -> Option<String> {
+    if let Some((_, v)) = vars.iter().find(|(k, _)| *k == name) {
+        return Some(v.clone());
+    }
+    let path = FieldPath::parse(name).ok()?;
+    let hits = path.select(context, "");
+    let values: Vec<&Value> = hits.iter().filter_map(|h| h.value).collect();
+    match values.as_slice() {
+        [] => Some(display(None)),
+        [one] => Some(display(Some(one))),
+        many => Some(
+            many.iter()
+                .map(|v| display(Some(v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn interpolates_fields_and_vars() {
+        let ctx = json!({"id": "EV-1", "collected_on": "2026-01-01", "tags": ["a", "b"], "o": {"p": 3}});
+        let vars = [("value", "x".to_string())];
+        assert_eq!(
+            render("`{id}` on {collected_on} {o.p} [{tags}] {value} {missing} {{lit}}", &ctx, &vars),
+            "`EV-1` on 2026-01-01 3 [a, b] x (none) {lit}"
+        );
+        assert_eq!(render("{not a path}", &ctx, &[]), "{not a path}");
+        assert_eq!(render("unclosed {id", &ctx, &[]), "unclosed {id");
+    }
+}
