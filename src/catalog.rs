@@ -97,6 +97,24 @@ impl Catalogs {
     }
 }
 
+/// The embedded catalogs.
+pub const BUILTIN_CATALOGS: &[(&str, &str)] = &[
+    ("rules/catalogs/iso27001-2022.yaml", include_str!("../rules/catalogs/iso27001-2022.yaml")),
+    ("rules/catalogs/iso42001-2023.yaml", include_str!("../rules/catalogs/iso42001-2023.yaml")),
+];
+
+/// The built-in catalogs, parsed once.
+pub fn builtin() -> &'static Result<Catalogs, String> {
+    static BUILTIN: std::sync::OnceLock<Result<Catalogs, String>> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        let mut c = Catalogs::default();
+        for (name, src) in BUILTIN_CATALOGS {
+            c.insert(Catalogs::parse(name, src)?)?;
+        }
+        Ok(c)
+    })
+}
+
 /// `iso27001:2022/A.5.15` → (`iso27001:2022`, `A.5.15`).
 pub fn split_reference(reference: &str) -> Option<(&str, &str)> {
     let (framework, id) = reference.split_once('/')?;

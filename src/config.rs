@@ -33,7 +33,7 @@ pub struct Config {
     pub overrides: Vec<Override>,
     /// Suppressions with accountability: `[[suppress]]`.
     #[serde(default)]
-    pub suppress: Vec<Suppression>,
+    pub suppress: Vec<toml::Spanned<Suppression>>,
 }
 
 /// `[rules]`: extra rule files, and which rules run at what severity.

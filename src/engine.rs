@@ -9,12 +9,17 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::adjust::Adjuster;
+use crate::catalog::{self, Catalogs};
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::discover::{self, Candidate};
-use crate::model::Artifact;
+use crate::model::{Artifact, Index};
 use crate::parse;
+use crate::registry::{self, Registry};
+use crate::rules::{self, Env, RuleSet};
 use crate::source::{SourceFile, SourceMap, Span};
+use crate::suppress;
 use crate::validate;
 
 /// What a run needs to know.
@@ -53,6 +58,8 @@ pub struct Outcome {
     pub config_file: Option<String>,
     /// Number of files read.
     pub files_read: usize,
+    /// Every code of the run (built-in and user rules), for `explain` and SARIF.
+    pub registry: Registry,
 }
 
 /// A configuration error: the run cannot go on (exit code 2).
@@ -68,6 +75,7 @@ struct FileResult {
     source: Option<SourceFile>,
     artifacts: Vec<Artifact>,
     diagnostics: Vec<Diagnostic>,
+    directives: Vec<suppress::Directive>,
 }
 
 pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
@@ -94,15 +102,49 @@ pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
         outcome.sources.insert(src);
     }
     let mut diagnostics = walk.diagnostics;
+    let mut directives = Vec::new();
     for r in results {
         outcome.files_read += usize::from(r.source.is_some());
         if let Some(src) = r.source {
             outcome.sources.insert(src);
         }
         outcome.artifacts.extend(r.artifacts);
+        directives.extend(r.directives);
         diagnostics.extend(cap(r.diagnostics, limits.max_diagnostics_per_file));
     }
-    outcome.artifacts.sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
+    outcome
+        .artifacts
+        .sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
+
+    let extensions = load_extensions(&options.root, &config, &mut outcome.sources);
+    diagnostics.extend(extensions.diagnostics);
+    outcome.registry = extensions.registry;
+
+    let adjuster = Adjuster::new(&config);
+    let index = Index::build(&outcome.artifacts);
+    let env = Env::new(&index, options.today, &extensions.catalogs);
+    let rule_findings: Vec<Diagnostic> = extensions
+        .rules
+        .rules
+        .par_iter()
+        .filter(|r| !adjuster.disabled_everywhere(&r.def.code))
+        .flat_map_iter(|r| rules::diagnose(r, &env))
+        .collect();
+    diagnostics.extend(rule_findings);
+
+    let mut diagnostics: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter_map(|d| adjuster.apply(d))
+        .collect();
+
+    let (configured, problems) = suppress::from_config(&config.suppress);
+    directives.extend(configured);
+    diagnostics.extend(problems);
+    let sources = &outcome.sources;
+    diagnostics = suppress::apply(diagnostics, &directives, options.today, |d| {
+        let l = d.location.as_ref()?;
+        Some(sources.get(&l.file)?.line_col(l.span.start).line)
+    });
 
     if let Some(only) = &options.only {
         diagnostics.retain(|d| d.file().is_some_and(|f| selected(f, only)));
@@ -111,6 +153,97 @@ pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
     outcome.diagnostics = diagnostics;
     outcome.config = config;
     Ok(outcome)
+}
+
+/// What a run adds to the built-in catalogs, rules and registry.
+struct Extensions {
+    catalogs: Catalogs,
+    rules: RuleSet,
+    registry: Registry,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Load the user's catalogs and rule files (`[catalogs] paths`, `[rules] paths`) on top of
+/// the built-in ones.
+fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Extensions {
+    let mut diagnostics = Vec::new();
+    let mut catalogs = catalog::builtin().clone().unwrap_or_else(|e| {
+        diagnostics.push(Diagnostic::error("INT001", format!("built-in catalogs: {e}")));
+        Catalogs::default()
+    });
+    let mut rules = rules::builtin().clone().unwrap_or_else(|e| {
+        diagnostics.push(Diagnostic::error("INT001", format!("built-in rules: {e}")));
+        RuleSet::default()
+    });
+    for file in yaml_files_in(root, &config.catalogs.paths, &mut diagnostics) {
+        match Catalogs::parse(&file.rel, &file.text).and_then(|c| catalogs.insert(c)) {
+            Ok(()) => {}
+            Err(e) => diagnostics.push(
+                Diagnostic::error("CAT001", format!("invalid catalog: {e}"))
+                    .at(file.rel.clone(), Span::at(0))
+                    .with_label("in this file")
+                    .with_help("`docs/catalogs.md` documents the catalog format")
+                    .with_entity(None, Some(file.rel.clone())),
+            ),
+        }
+        sources.insert(file);
+    }
+    for file in yaml_files_in(root, &config.rules.paths, &mut diagnostics) {
+        if let Err(errors) = rules.load_file(&file.rel, &file.text) {
+            diagnostics.extend(errors);
+        }
+        sources.insert(file);
+    }
+    let mut registry = registry::builtin().clone();
+    for meta in rules.metas() {
+        // Built-in codes are already present; a user code colliding with one was
+        // rejected when its rule file was loaded.
+        let _ = registry.insert(meta);
+    }
+    Extensions {
+        catalogs,
+        rules,
+        registry,
+        diagnostics,
+    }
+}
+
+/// The `*.yaml` / `*.yml` files directly in the given directories (relative to `root`),
+/// read with the usual bounds. A missing directory is a configuration problem.
+fn yaml_files_in(root: &Path, dirs: &[String], diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        let path = root.join(dir);
+        let entries = match std::fs::read_dir(&path) {
+            Ok(e) => e,
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error("CFG001", format!("cannot read directory `{dir}` named in `{}`: {e}", config::FILE_NAME))
+                        .with_entity(None, Some(dir.clone())),
+                );
+                continue;
+            }
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && discover::Format::of(p) == Some(discover::Format::Yaml))
+            .collect();
+        files.sort();
+        for p in files {
+            let Some(rel) = discover::relative(root, &p) else { continue };
+            let candidate = Candidate {
+                path: p,
+                rel,
+                format: discover::Format::Yaml,
+            };
+            match discover::read(&candidate, 10 * 1024 * 1024) {
+                Ok(f) => out.push(f),
+                Err(d) => diagnostics.push(*d),
+            }
+        }
+    }
+    out
 }
 
 /// Is `file` one of `only`, or inside one of its directories?
@@ -183,10 +316,20 @@ fn process(c: &Candidate, config: &Config) -> FileResult {
     for a in &parsed.artifacts {
         diagnostics.extend(validate::validate(a));
     }
+    let yaml_comments: Vec<(Span, String)> =
+        parsed.comments.iter().map(|c| (c.span, c.text.clone())).collect();
+    let (mut directives, problems) = suppress::from_comments(&source, &yaml_comments, false);
+    diagnostics.extend(problems);
+    let html: Vec<(Span, String)> =
+        parsed.html_comments.iter().map(|c| (c.span, c.text.clone())).collect();
+    let (file_wide, problems) = suppress::from_comments(&source, &html, true);
+    directives.extend(file_wide);
+    diagnostics.extend(problems);
     FileResult {
         source: Some(source),
         artifacts: parsed.artifacts,
         diagnostics,
+        directives,
     }
 }
 

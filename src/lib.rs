@@ -21,3 +21,5 @@ pub mod cli;
 pub mod dates;
 pub mod catalog;
 pub mod rules;
+pub mod adjust;
+pub mod suppress;

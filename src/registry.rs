@@ -101,6 +101,16 @@ pub fn builtin() -> &'static Registry {
                 panic!("embedded {e}");
             }
         }
+        match crate::rules::builtin() {
+            Ok(rules) => {
+                for meta in rules.metas() {
+                    if let Err(e) = r.insert(meta) {
+                        panic!("built-in rules: {e}");
+                    }
+                }
+            }
+            Err(e) => panic!("built-in rules: {e}"),
+        }
         r
     })
 }

@@ -113,7 +113,13 @@ pub fn run(args: Args) -> u8 {
     } else {
         print!("{text}");
     }
-    if outcome.diagnostics.iter().any(|d| d.code == "INT001") {
+    // An internal error, or a rule file that could not be loaded, leaves the verdict
+    // incomplete: that is a configuration-level failure, not a finding.
+    if outcome
+        .diagnostics
+        .iter()
+        .any(|d| matches!(d.code.as_str(), "INT001" | "RULE001" | "CAT001"))
+    {
         return super::EXIT_USAGE;
     }
     u8::from(engine::fails(&outcome.diagnostics, threshold))

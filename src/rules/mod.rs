@@ -30,6 +30,21 @@ use format::RuleFile;
 /// Built-in rule files, embedded in the binary.
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[];
 
+/// The built-in rules, compiled once.
+pub fn builtin() -> &'static Result<RuleSet, String> {
+    static BUILTIN: OnceLock<Result<RuleSet, String>> = OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        let mut set = RuleSet::default();
+        for (name, src) in BUILTIN_RULE_FILES {
+            set.load_file(name, src).map_err(|errors| {
+                let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
+                format!("{name}: {first}")
+            })?;
+        }
+        Ok(set)
+    })
+}
+
 /// A problem in a rule file: always `RULE001`, at the offending node.
 fn load_error(file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
     let message = message.into();
