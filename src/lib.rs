@@ -23,3 +23,4 @@ pub mod catalog;
 pub mod rules;
 pub mod adjust;
 pub mod suppress;
+pub mod baseline;

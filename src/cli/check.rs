@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+use crate::baseline::Baseline;
 use crate::config::FailOn;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover;
@@ -51,6 +52,13 @@ pub struct Args {
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in a baseline file (an existing file is replaced only if
+    /// it is an annexa baseline) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -104,6 +112,16 @@ pub fn run(args: Args) -> u8 {
         Some(FailOnArg::Note) => Severity::Note,
         None => outcome.config.check.fail_on.map_or(Severity::Error, FailOn::threshold),
     };
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(path, &outcome.diagnostics);
+    }
+    let mut outcome = outcome;
+    if let Some(path) = &args.baseline {
+        match Baseline::read(path) {
+            Ok(b) => outcome.diagnostics = b.filter(std::mem::take(&mut outcome.diagnostics)),
+            Err(e) => return super::usage_error(e),
+        }
+    }
     let color = args.color.enabled() && args.output.is_none();
     let text = render(args.format, &outcome.diagnostics, &outcome.sources, color);
     if let Some(path) = &args.output {
@@ -123,6 +141,28 @@ pub fn run(args: Args) -> u8 {
         return super::EXIT_USAGE;
     }
     u8::from(engine::fails(&outcome.diagnostics, threshold))
+}
+
+/// Write a baseline, refusing to replace a file that is not one.
+fn write_baseline(path: &std::path::Path, diags: &[Diagnostic]) -> u8 {
+    if path.exists() {
+        if let Err(e) = Baseline::read(path) {
+            return super::usage_error(format!(
+                "refusing to overwrite `{}`: it is not an annexa baseline ({e})",
+                path.display()
+            ));
+        }
+    }
+    let baseline = Baseline::from_findings(diags);
+    if let Err(e) = crate::baseline::write_atomic(path, &baseline.to_json()) {
+        return super::usage_error(e);
+    }
+    eprintln!(
+        "wrote baseline `{}` with {} finding(s)",
+        path.display(),
+        baseline.findings.len()
+    );
+    0
 }
 
 pub fn render(format: OutputFormat, diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
