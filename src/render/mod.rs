@@ -1,1 +1,291 @@
 //! Renderers: one per output format, each a pure function over the sorted diagnostics.
+//!
+//! Every renderer takes the diagnostics in the order the caller wants them printed (see
+//! [`crate::diagnostic::sort`]) and a [`RenderContext`], and returns the whole output as a
+//! `String`. Renderers do no I/O and never panic: a span outside its file is clamped, a file
+//! missing from the [`SourceMap`] is printed without a snippet, and a code missing from the
+//! [`Registry`] is printed without its title. `docs/output.md` documents every format.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::registry::Registry;
+use crate::source::{LineCol, SourceFile, SourceMap};
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+pub use github::{github, github_summary};
+pub use human::{HumanOptions, human};
+pub use json::{JSON_VERSION, json};
+pub use sarif::sarif;
+
+/// What every renderer needs besides the diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderContext<'a> {
+    /// The files of the run, for snippets and line/column computation.
+    pub sources: &'a SourceMap,
+    /// Titles, summaries and docs of the codes (SARIF `rules[]`, annotation titles).
+    pub registry: &'a Registry,
+    /// annexa's version, e.g. `env!("CARGO_PKG_VERSION")`.
+    pub tool_version: &'a str,
+    /// Repository-relative path of the configuration file (e.g. `annexa.toml`), if any.
+    /// SARIF attaches repository-level findings to it, because GitHub code scanning drops
+    /// results without a location.
+    pub root_file: Option<&'a str>,
+}
+
+impl<'a> RenderContext<'a> {
+    pub fn new(sources: &'a SourceMap, registry: &'a Registry, tool_version: &'a str) -> Self {
+        RenderContext {
+            sources,
+            registry,
+            tool_version,
+            root_file: None,
+        }
+    }
+
+    pub fn with_root_file(mut self, root_file: Option<&'a str>) -> Self {
+        self.root_file = root_file;
+        self
+    }
+}
+
+/// The output formats, as named on the command line (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Human, Format::Json, Format::Sarif, Format::Github];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+/// Render `diags` in `format`. The GitHub job summary is separate ([`github_summary`])
+/// because it goes to a different place (`$GITHUB_STEP_SUMMARY`).
+pub fn render(
+    format: Format,
+    diags: &[Diagnostic],
+    ctx: &RenderContext<'_>,
+    human_opts: HumanOptions,
+) -> String {
+    match format {
+        Format::Human => human(diags, ctx, human_opts),
+        Format::Json => json(diags, ctx),
+        Format::Sarif => sarif(diags, ctx),
+        Format::Github => github(diags, ctx),
+    }
+}
+
+/// Counts by severity, and the files with findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Distinct files holding a primary location.
+    pub files: usize,
+    /// Findings about the repository as a whole (no location).
+    pub repository_level: usize,
+}
+
+impl Summary {
+    pub fn of(diags: &[Diagnostic]) -> Summary {
+        let mut s = Summary::default();
+        let mut files = BTreeSet::new();
+        for d in diags {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Note => s.notes += 1,
+            }
+            match d.file() {
+                Some(f) => {
+                    files.insert(f);
+                }
+                None => s.repository_level += 1,
+            }
+        }
+        s.files = files.len();
+        s
+    }
+
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+
+    /// `2 errors, 1 warning` (zero counts left out); empty when there are no findings.
+    pub fn counts(&self) -> String {
+        [
+            (self.errors, "error"),
+            (self.warnings, "warning"),
+            (self.notes, "note"),
+        ]
+        .into_iter()
+        .filter(|&(n, _)| n > 0)
+        .map(|(n, word)| plural(n, word))
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+
+    /// The closing line of the human output and the headline of the job summary:
+    /// `no findings`, `2 errors, 1 warning in 3 files`, `1 error in the repository`,
+    /// `1 error, 1 note in 1 file and the repository`.
+    pub fn line(&self) -> String {
+        if self.total() == 0 {
+            return "no findings".to_string();
+        }
+        let place = match (self.files, self.repository_level > 0) {
+            (0, _) => "the repository".to_string(),
+            (n, false) => plural(n, "file"),
+            (n, true) => format!("{} and the repository", plural(n, "file")),
+        };
+        format!("{} in {place}", self.counts())
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// A location resolved against its file: clamped byte offsets and 1-based line/column
+/// (columns in Unicode scalar values; the end is exclusive).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Resolved<'a> {
+    pub file: &'a SourceFile,
+    pub start: usize,
+    pub end: usize,
+    pub start_lc: LineCol,
+    pub end_lc: LineCol,
+}
+
+impl Resolved<'_> {
+    /// The text the span covers.
+    pub fn text(&self) -> &str {
+        // start and end are clamped onto char boundaries with start <= end.
+        self.file.text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+/// Resolve a location, or `None` when its file is not in the source map.
+///
+/// Offsets are clamped into the text and onto character boundaries, and `end >= start`, so a
+/// stale or wrong span never panics. A non-empty span that ends with a line break is
+/// shortened by it: YAML block nodes often include their final newline, and a region that
+/// spills onto the next line (line N+1, column 1) misleads every consumer.
+pub(crate) fn resolve<'a>(ctx: &RenderContext<'a>, loc: &Location) -> Option<Resolved<'a>> {
+    let file = ctx.sources.get(&loc.file)?;
+    let start = file.clamp(loc.span.start);
+    let mut end = file.clamp(loc.span.end.max(loc.span.start)).max(start);
+    let text = file.text.as_bytes();
+    if end > start && text[end - 1] == b'\n' {
+        end -= 1;
+        if end > start && text[end - 1] == b'\r' {
+            end -= 1;
+        }
+    }
+    Some(Resolved {
+        file,
+        start,
+        end,
+        start_lc: file.line_col(start),
+        end_lc: file.line_col(end),
+    })
+}
+
+/// The registry title of a code, if the registry knows it.
+pub(crate) fn title<'a>(ctx: &RenderContext<'a>, code: &str) -> Option<&'a str> {
+    ctx.registry.get(code).map(|m| m.title.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    #[test]
+    fn summary_line_wording() {
+        let at = |d: Diagnostic, f: &str| d.at(f, Span::new(0, 1));
+        assert_eq!(Summary::of(&[]).line(), "no findings");
+        let diags = vec![
+            at(Diagnostic::error("A", "a"), "a.yaml"),
+            at(Diagnostic::error("A", "b"), "b.yaml"),
+            at(Diagnostic::warning("B", "c"), "a.yaml"),
+        ];
+        assert_eq!(Summary::of(&diags).line(), "2 errors, 1 warning in 2 files");
+        assert_eq!(
+            Summary::of(&[Diagnostic::error("R", "r")]).line(),
+            "1 error in the repository"
+        );
+        let mixed = vec![
+            Diagnostic::new("N", Severity::Note, "n"),
+            at(Diagnostic::error("A", "a"), "a.yaml"),
+        ];
+        assert_eq!(
+            Summary::of(&mixed).line(),
+            "1 error, 1 note in 1 file and the repository"
+        );
+    }
+
+    #[test]
+    fn resolve_clamps_and_trims_newline() {
+        let mut map = SourceMap::new();
+        map.insert(SourceFile::new("a.yaml", "a.yaml", "ké: 1\nb: 2\n"));
+        let reg = Registry::default();
+        let ctx = RenderContext::new(&map, &reg, "0");
+        // Past the end, and start inside the two-byte 'é'.
+        let r = resolve(
+            &ctx,
+            &Location {
+                file: "a.yaml".into(),
+                span: Span::new(2, 999),
+            },
+        )
+        .unwrap();
+        assert_eq!((r.start, r.end), (1, 11));
+        assert_eq!(r.start_lc, LineCol { line: 1, column: 2 });
+        assert_eq!(r.end_lc, LineCol { line: 2, column: 5 });
+        // Inverted span.
+        let r = resolve(
+            &ctx,
+            &Location {
+                file: "a.yaml".into(),
+                span: Span::new(5, 3),
+            },
+        )
+        .unwrap();
+        assert_eq!((r.start, r.end), (5, 5));
+        assert!(
+            resolve(
+                &ctx,
+                &Location {
+                    file: "missing".into(),
+                    span: Span::at(0)
+                }
+            )
+            .is_none()
+        );
+    }
+}
