@@ -155,12 +155,24 @@ pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
     Ok(outcome)
 }
 
-/// What a run adds to the built-in catalogs, rules and registry.
-struct Extensions {
-    catalogs: Catalogs,
-    rules: RuleSet,
-    registry: Registry,
-    diagnostics: Vec<Diagnostic>,
+/// The catalogs, rules and registry of a repository: built-in ones plus the user's.
+pub struct Extensions {
+    pub catalogs: Catalogs,
+    pub rules: RuleSet,
+    pub registry: Registry,
+    /// Problems loading the user's files.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Load the configuration of `root` and its catalogs and rules (for `rules`, `catalog`).
+pub fn extensions(root: &Path) -> Result<(Extensions, SourceMap), Box<ConfigError>> {
+    let loaded = config::load(root).map_err(|e| {
+        let (diagnostic, source) = *e;
+        Box::new(ConfigError { diagnostic, source })
+    })?;
+    let mut sources = SourceMap::new();
+    let ext = load_extensions(root, &loaded.config, &mut sources);
+    Ok((ext, sources))
 }
 
 /// Load the user's catalogs and rule files (`[catalogs] paths`, `[rules] paths`) on top of

@@ -13,6 +13,8 @@ use crate::config::FailOn;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover;
 use crate::engine::{self, Options};
+use crate::registry;
+use crate::render::{self, HumanOptions, RenderContext};
 use crate::source::SourceMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -97,14 +99,7 @@ pub fn run(args: Args) -> u8 {
     }
     let outcome = match engine::run(&options) {
         Ok(o) => o,
-        Err(e) => {
-            let mut sources = SourceMap::new();
-            if let Some(s) = e.source {
-                sources.insert(s);
-            }
-            eprint!("{}", human(std::slice::from_ref(&e.diagnostic), &sources, args.color.enabled() && args.output.is_none()));
-            return super::EXIT_USAGE;
-        }
+        Err(e) => return super::report_config_error(&e),
     };
     let threshold = match args.fail_on {
         Some(FailOnArg::Error) => Severity::Error,
@@ -123,7 +118,12 @@ pub fn run(args: Args) -> u8 {
         }
     }
     let color = args.color.enabled() && args.output.is_none();
-    let text = render(args.format, &outcome.diagnostics, &outcome.sources, color);
+    let ctx = RenderContext::new(&outcome.sources, &outcome.registry, env!("CARGO_PKG_VERSION"))
+        .with_root_file(outcome.config_file.as_deref());
+    let text = render(args.format, &outcome.diagnostics, &ctx, color);
+    if args.format == OutputFormat::Github {
+        write_github_summary(&outcome.diagnostics, &ctx);
+    }
     if let Some(path) = &args.output {
         if let Err(e) = std::fs::write(path, text) {
             return super::usage_error(format!("cannot write `{}`: {e}", path.display()));
@@ -165,23 +165,47 @@ fn write_baseline(path: &std::path::Path, diags: &[Diagnostic]) -> u8 {
     0
 }
 
-pub fn render(format: OutputFormat, diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    match format {
-        OutputFormat::Human | OutputFormat::Github | OutputFormat::Sarif => human(diags, sources, color),
-        OutputFormat::Json => serde_json::to_string_pretty(diags).unwrap_or_default(),
-    }
+/// Render a report in any format.
+pub fn render(format: OutputFormat, diags: &[Diagnostic], ctx: &RenderContext<'_>, color: bool) -> String {
+    let format = match format {
+        OutputFormat::Human => render::Format::Human,
+        OutputFormat::Json => render::Format::Json,
+        OutputFormat::Sarif => render::Format::Sarif,
+        OutputFormat::Github => render::Format::Github,
+    };
+    render::render(format, diags, ctx, human_options(color))
 }
 
-pub fn human(diags: &[Diagnostic], sources: &SourceMap, _color: bool) -> String {
-    let mut s = String::new();
-    for d in diags {
-        let pos = d
-            .location
-            .as_ref()
-            .and_then(|l| sources.get(&l.file).map(|f| (l, f.line_col(l.span.start))))
-            .map(|(l, lc)| format!("{}:{}:{}: ", l.file, lc.line, lc.column))
-            .unwrap_or_default();
-        s.push_str(&format!("{pos}{}[{}]: {}\n", d.severity, d.code, d.message));
+/// Human output options: colour as asked, the terminal's width when known (else 100).
+pub fn human_options(color: bool) -> HumanOptions {
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|w| (40..=400).contains(w))
+        .unwrap_or(100);
+    HumanOptions { color, width }
+}
+
+/// Human output of diagnostics over the given sources, with the built-in registry.
+pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let ctx = RenderContext::new(sources, registry::builtin(), env!("CARGO_PKG_VERSION"));
+    render::human(diags, &ctx, human_options(color))
+}
+
+/// In GitHub Actions, append the Markdown summary of every finding to the job summary
+/// (a step shows only 10 annotations of each level).
+fn write_github_summary(diags: &[Diagnostic], ctx: &RenderContext<'_>) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    use std::io::Write;
+    let summary = render::github_summary(diags, ctx);
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(summary.as_bytes()));
+    if let Err(e) = written {
+        eprintln!("warning: cannot write the job summary: {e}");
     }
-    s
 }

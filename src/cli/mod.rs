@@ -9,9 +9,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod catalog;
 mod check;
 mod dump;
 mod explain;
+mod rules;
+mod test_rules;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,6 +36,20 @@ enum Command {
     Dump(dump::Args),
     /// Print the documentation of a diagnostic code.
     Explain(explain::Args),
+    /// List every rule and diagnostic code (built-in and the repository's own).
+    Rules(rules::Args),
+    /// Run the pass/fail examples of rules; prints `N passed, N failed`.
+    TestRules(test_rules::Args),
+    /// List the catalogs, or one framework's requirements.
+    Catalog(catalog::Args),
+}
+
+/// Formats of listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListFormat {
+    #[default]
+    Table,
+    Json,
 }
 
 /// When to colour human output.
@@ -67,6 +84,9 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Dump(args) => dump::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Rules(args) => rules::run(args),
+        Command::TestRules(args) => test_rules::run(args),
+        Command::Catalog(args) => catalog::run(args),
     };
     ExitCode::from(code)
 }
@@ -80,4 +100,40 @@ pub fn usage_error(message: impl std::fmt::Display) -> u8 {
 /// The path, or the current directory when none is given.
 pub fn or_current_dir(paths: &[PathBuf]) -> PathBuf {
     paths.first().cloned().unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Print a configuration error (with its snippet) and return the usage exit code.
+pub fn report_config_error(e: &crate::engine::ConfigError) -> u8 {
+    let mut sources = crate::source::SourceMap::new();
+    if let Some(s) = &e.source {
+        sources.insert(s.clone());
+    }
+    eprint!("{}", check::human(std::slice::from_ref(&e.diagnostic), &sources, false));
+    EXIT_USAGE
+}
+
+/// A plain text table: columns padded to their widest cell, the last column unpadded.
+pub fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == N {
+                s.push_str(cell);
+            } else {
+                s.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
 }

@@ -75,12 +75,25 @@ pub struct RuleTests {
     /// The date the examples are evaluated at.
     #[serde(default)]
     pub today: Option<String>,
-    /// Streams on which the rule must report nothing.
+    /// Examples on which the rule must report nothing.
     #[serde(default)]
-    pub pass: Vec<String>,
-    /// Streams on which the rule must report at least one finding.
+    pub pass: Vec<Example>,
+    /// Examples on which the rule must report at least one finding.
     #[serde(default)]
-    pub fail: Vec<String>,
+    pub fail: Vec<Example>,
+}
+
+/// An example: a YAML stream of artifacts, or a Markdown file (`{markdown: "..."}`) plus
+/// optional other artifacts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    Yaml(String),
+    Markdown {
+        markdown: String,
+        #[serde(default)]
+        with: Option<String>,
+    },
 }
 
 /// A condition (`when`, and `where` in `reference`/`count`/`exists`).

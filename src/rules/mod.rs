@@ -9,6 +9,7 @@ pub mod eval;
 pub mod format;
 pub mod path;
 pub mod template;
+pub mod testing;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -1,0 +1,91 @@
+//! `annexa catalog [FRAMEWORK]`: the catalogs (built-in and the repository's), or one
+//! catalog's requirements.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::discover;
+use crate::engine;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A framework id (e.g. `iso42001:2023`): list its requirements.
+    framework: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: super::ListFormat,
+    /// Repository whose `annexa.toml` names extra catalog directories.
+    #[arg(long)]
+    root: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let root = args
+        .root
+        .map(|r| discover::absolute(&r))
+        .unwrap_or_else(|| discover::find_root(&PathBuf::from(".")));
+    let (ext, _) = match engine::extensions(&root) {
+        Ok(x) => x,
+        Err(e) => return super::report_config_error(&e),
+    };
+    let catalogs = &ext.catalogs;
+    let Some(framework) = args.framework else {
+        let rows: Vec<[String; 4]> = catalogs
+            .iter()
+            .map(|c| {
+                let controls = c.requirements.iter().filter(|r| r.kind == "control").count();
+                let others = c.requirements.len() - controls;
+                [c.framework.clone(), c.title.clone(), controls.to_string(), others.to_string()]
+            })
+            .collect();
+        match args.format {
+            super::ListFormat::Table => {
+                print!("{}", super::table(&["framework", "title", "controls", "other requirements"], &rows))
+            }
+            super::ListFormat::Json => {
+                let v: Vec<_> = rows
+                    .iter()
+                    .map(|r| json!({"framework": r[0], "title": r[1], "controls": r[2].parse::<usize>().unwrap_or(0), "other_requirements": r[3].parse::<usize>().unwrap_or(0)}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            }
+        }
+        return 0;
+    };
+    let Some(c) = catalogs.get(&framework) else {
+        let known: Vec<_> = catalogs.iter().map(|c| c.framework.as_str()).collect();
+        return super::usage_error(format!("unknown framework `{framework}`; known: {}", known.join(", ")));
+    };
+    match args.format {
+        super::ListFormat::Table => {
+            let rows: Vec<[String; 4]> = c
+                .requirements
+                .iter()
+                .map(|r| {
+                    [
+                        format!("{}/{}", c.framework, r.id),
+                        r.kind.clone(),
+                        r.group.clone().or_else(|| r.parent.clone()).unwrap_or_default(),
+                        r.title.clone(),
+                    ]
+                })
+                .collect();
+            print!("{}", super::table(&["reference", "type", "group", "title"], &rows));
+        }
+        super::ListFormat::Json => {
+            let v = json!({
+                "framework": c.framework,
+                "title": c.title,
+                "amendments": c.amendments,
+                "groups": c.groups.iter().map(|g| json!({"id": g.id, "title": g.title, "parent": g.parent})).collect::<Vec<_>>(),
+                "requirements": c.requirements.iter().map(|r| json!({
+                    "reference": format!("{}/{}", c.framework, r.id),
+                    "id": r.id, "type": r.kind, "title": r.title, "parent": r.parent, "group": r.group,
+                })).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+    }
+    0
+}
