@@ -1,0 +1,183 @@
+//! Command-line cases: arguments → exit code and output, run against the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn annexa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("the binary runs")
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const TODAY: &str = "--today=2026-11-22";
+
+#[test]
+fn version_and_help() {
+    let o = annexa(&["--version"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with("annexa "));
+    assert_eq!(code(&annexa(&["check", "--help"])), 0);
+}
+
+#[test]
+fn clean_repository_exits_0() {
+    let o = annexa(&["check", &fixture("example-org"), TODAY]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn findings_exit_1() {
+    let o = annexa(&["check", &fixture("broken-schema"), TODAY]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("SCH002"), "{}", stdout(&o));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(code(&annexa(&["check", "/nonexistent/annexa/repo"])), 2);
+    assert_eq!(code(&annexa(&["check", "--format", "xml", &fixture("example-org")])), 2);
+    assert_eq!(code(&annexa(&["check", "--today", "2026-02-30", &fixture("example-org")])), 2);
+    assert_eq!(code(&annexa(&["frobnicate"])), 2);
+}
+
+#[test]
+fn configuration_error_exits_2_with_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("annexa.toml"), "[files]\nexlcude = []\n").unwrap();
+    let o = annexa(&["check", &dir.path().display().to_string()]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("CFG001") && err.contains("annexa.toml:2:1"), "{err}");
+}
+
+#[test]
+fn fail_on_threshold() {
+    // A repository whose only finding is a warning: an unused suppression.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("annexa.toml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "annexa: v1\nkind: supplier\nid: SUP-1\nname: S\nowner: O\nservices: x\nprovides_ai_models: false\nagreements: []\n# annexa-ignore SCH002; reason: r; owner: o\nnotes: n\n",
+    )
+    .unwrap();
+    let root = dir.path().display().to_string();
+    let o = annexa(&["check", &root, TODAY]);
+    assert!(stdout(&o).contains("SUP003"), "{}", stdout(&o));
+    assert_eq!(code(&o), 0);
+    assert_eq!(code(&annexa(&["check", &root, TODAY, "--fail-on", "warning"])), 1);
+}
+
+#[test]
+fn paths_limit_what_is_reported() {
+    let root = fixture("broken-schema");
+    let file = format!("{root}/controls/bad-id.yaml");
+    let o = annexa(&["check", &file, "--format", "json", TODAY]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let files: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert!(!files.is_empty());
+    assert!(files.iter().all(|f| *f == "controls/bad-id.yaml"), "{files:?}");
+}
+
+#[test]
+fn output_formats_are_well_formed() {
+    let root = fixture("broken-schema");
+    let json = annexa(&["check", &root, "--format", "json", TODAY]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["version"], 1);
+    let sarif = annexa(&["check", &root, "--format", "sarif", TODAY]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&sarif)).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let gh = annexa(&["check", &root, "--format", "github", TODAY]);
+    assert!(stdout(&gh).lines().any(|l| l.starts_with("::error file=")), "{}", stdout(&gh));
+}
+
+#[test]
+fn github_format_writes_the_job_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let o = Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args(["check", &fixture("broken-schema"), "--format", "github", TODAY])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.contains("SCH002") && text.contains('|'), "{text}");
+}
+
+#[test]
+fn explain_known_and_unknown_codes() {
+    let o = annexa(&["explain", "sch002"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with("# SCH002: unknown field"), "{}", stdout(&o));
+    let o = annexa(&["explain", "SCH020"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("did you mean"), "{}", stderr(&o));
+}
+
+#[test]
+fn dump_prints_one_line_per_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| -> PathBuf { dir.path().join(n) };
+    std::fs::write(p("three.yaml"), "a: 1\n---\n- x\n---\n\"s\"\n").unwrap();
+    std::fs::write(p("empty.yaml"), "").unwrap();
+    std::fs::write(p("bad.yaml"), "a: [1, 2\n").unwrap();
+    std::fs::write(p("doc.md"), "---\nannexa: v1\nkind: policy\n---\n# Title\n").unwrap();
+    let o = annexa(&["dump", p("three.yaml").to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "{\"a\":1}\n[\"x\"]\n\"s\"\n");
+    let o = annexa(&["dump", p("empty.yaml").to_str().unwrap()]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()));
+    let o = annexa(&["dump", p("bad.yaml").to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("YAML001"), "{}", stderr(&o));
+    let o = annexa(&["dump", "--spans", p("doc.md").to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["value"]["kind"], "policy");
+    assert_eq!(v["spans"]["/kind"]["value"], "3:7-3:13");
+    let o = annexa(&["dump", "--pretty", p("three.yaml").to_str().unwrap()]);
+    assert!(stdout(&o).contains("{\n  \"a\": 1\n}"));
+}
+
+#[test]
+fn baseline_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let b = baseline.display().to_string();
+    let root = fixture("broken-schema");
+    let o = annexa(&["check", &root, TODAY, "--write-baseline", &b]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = annexa(&["check", &root, TODAY, "--baseline", &b]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // A file that is not a baseline is never overwritten.
+    let other = dir.path().join("notes.json");
+    std::fs::write(&other, "{\"mine\": true}").unwrap();
+    let o = annexa(&["check", &root, TODAY, "--write-baseline", other.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "{\"mine\": true}");
+}

@@ -1,0 +1,142 @@
+//! Snapshots of what users see on every fixture repository: the full human (no colour,
+//! fixed width), JSON and SARIF output, evaluated as of a fixed date. A change in any
+//! message, span or code shows in review as a snapshot diff.
+
+use std::path::{Path, PathBuf};
+
+use annexa::engine::{self, Options};
+use annexa::render::{self, HumanOptions, RenderContext};
+
+const TODAY: &str = "2026-11-22";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+fn run(name: &str) -> engine::Outcome {
+    let mut options = Options::new(fixture(name));
+    options.today = TODAY.parse().unwrap();
+    engine::run(&options).expect("fixture configuration is valid")
+}
+
+fn outputs(name: &str) -> (engine::Outcome, String, String, String) {
+    let o = run(name);
+    let ctx = RenderContext::new(&o.sources, &o.registry, "0.0.0-test").with_root_file(o.config_file.as_deref());
+    let human = render::human(&o.diagnostics, &ctx, HumanOptions { color: false, width: 100 });
+    let json = render::json(&o.diagnostics, &ctx);
+    let sarif = render::sarif(&o.diagnostics, &ctx);
+    (o, human, json, sarif)
+}
+
+fn snapshot_all(name: &str) -> engine::Outcome {
+    let (o, human, json, sarif) = outputs(name);
+    insta::assert_snapshot!(format!("{name}.human"), human);
+    insta::assert_snapshot!(format!("{name}.json"), json);
+    insta::assert_snapshot!(format!("{name}.sarif"), sarif);
+    o
+}
+
+fn codes_in(o: &engine::Outcome, file: &str) -> Vec<String> {
+    o.diagnostics
+        .iter()
+        .filter(|d| d.file() == Some(file))
+        .map(|d| d.code.clone())
+        .collect()
+}
+
+fn line_of(o: &engine::Outcome, d: &annexa::diagnostic::Diagnostic) -> usize {
+    let l = d.location.as_ref().unwrap();
+    o.sources.get(&l.file).unwrap().line_col(l.span.start).line
+}
+
+#[test]
+fn example_org_checks_clean() {
+    let o = snapshot_all("example-org");
+    let errors: Vec<_> = o
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == annexa::diagnostic::Severity::Error)
+        .map(|d| format!("{} {:?} {}", d.code, d.file(), d.message))
+        .collect();
+    assert!(errors.is_empty(), "the example organisation must have no errors: {errors:#?}");
+    assert!(o.artifacts.len() > 100, "{} artifacts", o.artifacts.len());
+}
+
+#[test]
+fn broken_schema_reports_each_defect_at_its_line() {
+    let o = snapshot_all("broken-schema");
+    // (file, line, code) for every defect listed in fixtures/broken-schema/EXPECTED.md.
+    let expected: &[(&str, usize, &str)] = &[
+        ("controls/missing-owner.yaml", 0, "SCH001"),
+        ("controls/bad-id.yaml", 4, "SCH004"),
+        ("soa.yaml", 13, "SCH004"),
+        ("evidence/records.yaml", 15, "SCH002"),
+        ("evidence/records.yaml", 0, "SCH001"),
+        ("evidence/bad-duration.yaml", 8, "SCH004"),
+        ("risks/register.yaml", 11, "SCH005"),
+        ("risks/register.yaml", 31, "SCH004"),
+        ("nonconformities/nc-bad-date.yaml", 7, "SCH004"),
+        ("nonconformities/nc-closed.yaml", 0, "SCH001"),
+        ("suppliers/cloud.yaml", 8, "SCH003"),
+        ("ai-systems/router.yaml", 12, "SCH001"),
+        ("reviews/mr.yaml", 9, "SCH004"),
+        ("audits/ia.yaml", 13, "SCH002"),
+        ("policies/security-policy.md", 6, "SCH003"),
+        ("procedures/risk.md", 11, "SCH004"),
+        ("impact-assessments/router.md", 10, "SCH004"),
+        ("impact-assessments/missing.md", 0, "SCH001"),
+    ];
+    for (file, line, code) in expected {
+        let found = o.diagnostics.iter().any(|d| {
+            d.file() == Some(*file) && d.code == *code && (*line == 0 || line_of(&o, d) == *line)
+        });
+        assert!(found, "expected {code} in {file} at line {line}; got {:#?}", codes_in(&o, file));
+    }
+    let schema_findings = o.diagnostics.iter().filter(|d| d.code.starts_with("SCH")).count();
+    assert_eq!(schema_findings, expected.len(), "no schema finding beyond the listed defects");
+}
+
+#[test]
+fn broken_syntax_reports_and_keeps_going() {
+    let o = snapshot_all("broken-syntax");
+    assert!(o.diagnostics.iter().any(|d| d.code == "YAML001"));
+    assert!(o.diagnostics.iter().any(|d| d.code == "YAML002"));
+    assert!(o.diagnostics.iter().any(|d| d.code == "YAML003"));
+    // The valid artifact next to the broken files is still loaded and checked.
+    assert!(!o.artifacts.is_empty());
+}
+
+#[test]
+fn broken_kinds_reports_kinds_and_ignores_other_yaml() {
+    let o = snapshot_all("broken-kinds");
+    for code in ["KIND001", "KIND002", "KIND003", "FILE002"] {
+        assert!(o.diagnostics.iter().any(|d| d.code == code), "{code} missing: {:#?}", o.diagnostics);
+    }
+    for silent in ["deploy/deployment.yaml", ".github/workflows/annexa.yml"] {
+        assert!(codes_in(&o, silent).is_empty(), "{silent} must be ignored");
+    }
+}
+
+#[test]
+fn sarif_of_real_output_validates_against_the_official_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    for name in ["example-org", "broken-schema", "broken-syntax", "broken-kinds"] {
+        let (_, _, _, sarif) = outputs(name);
+        let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        for r in results {
+            assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64());
+            assert!(r["partialFingerprints"]["annexa/v1"].is_string());
+        }
+    }
+}
