@@ -31,6 +31,9 @@ pub struct Config {
     /// Per-path changes to the rules: `[[overrides]]`.
     #[serde(default)]
     pub overrides: Vec<Override>,
+    /// Values of rule parameters (`$name` in rule files), e.g. `evidence_validity = "1y"`.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, serde_json::Value>,
     /// Suppressions with accountability: `[[suppress]]`.
     #[serde(default)]
     pub suppress: Vec<toml::Spanned<Suppression>>,

@@ -122,7 +122,7 @@ pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
 
     let adjuster = Adjuster::new(&config);
     let index = Index::build(&outcome.artifacts);
-    let env = Env::new(&index, options.today, &extensions.catalogs);
+    let env = Env::new(&index, options.today, &extensions.catalogs).with_root(options.root.clone());
     let rule_findings: Vec<Diagnostic> = extensions
         .rules
         .rules
@@ -183,7 +183,7 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         diagnostics.push(Diagnostic::error("INT001", format!("built-in catalogs: {e}")));
         Catalogs::default()
     });
-    let mut rules = rules::builtin().clone().unwrap_or_else(|e| {
+    let mut rules = RuleSet::builtin_with(&config.params).unwrap_or_else(|e| {
         diagnostics.push(Diagnostic::error("INT001", format!("built-in rules: {e}")));
         RuleSet::default()
     });

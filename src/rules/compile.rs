@@ -5,8 +5,11 @@
 use regex::Regex;
 use serde_json::Value;
 
+use std::collections::BTreeMap;
+
 use super::format::{
-    Assertion, CompareOp, Condition, DurationSpec, FieldOrProduct, RuleDef, UniqueScope,
+    Assertion, CompareOp, Condition, DurationSpec, FieldOrProduct, FileCheck, Level, NumberSpec,
+    ReferencedBy, RuleDef, UniqueScope,
 };
 use super::path::FieldPath;
 use crate::dates::Duration;
@@ -33,6 +36,7 @@ pub struct Rule {
     pub def: RuleDef,
     /// Repository-relative path of the rule file (`<built-in>/…` for embedded ones).
     pub origin: String,
+    pub level: Level,
     /// Empty: every kind.
     pub kinds: Vec<Kind>,
     pub for_each: Option<FieldPath>,
@@ -46,6 +50,8 @@ pub enum Cond {
     Any(Vec<Cond>),
     Not(Box<Cond>),
     InScope(String),
+    ReferencedBy(RefBy),
+    Passes(Box<Check>),
     Field {
         path: FieldPath,
         equals: Option<Value>,
@@ -55,9 +61,20 @@ pub enum Cond {
     },
 }
 
+/// `referenced_by`: artifacts of `kinds` that name the subject in `field`.
+#[derive(Debug, Clone)]
+pub struct RefBy {
+    pub kinds: Vec<Kind>,
+    pub field: FieldPath,
+    pub condition: Vec<Cond>,
+    pub min: usize,
+}
+
 #[derive(Debug, Clone)]
 pub enum Operand {
     Field(FieldPath),
+    /// `local->remote`: the artifact whose id is at `local`, then its field `remote`.
+    Deref(FieldPath, FieldPath),
     Product(Vec<FieldPath>),
 }
 
@@ -117,9 +134,27 @@ pub enum Check {
         min: usize,
     },
     Sections(Vec<String>),
+    Requirement {
+        field: FieldPath,
+        requirement_type: Option<String>,
+    },
+    File {
+        field: FieldPath,
+        check: FileCheck,
+    },
+    ReferencedBy(RefBy),
 }
 
-pub fn compile(def: RuleDef, origin: &str) -> Result<Rule> {
+/// Named values (`$name`) rules may use, from rule files and `annexa.toml [params]`.
+pub type Params = BTreeMap<String, serde_json::Value>;
+
+/// Compiles with the parameters in force.
+struct Ctx<'p> {
+    params: &'p Params,
+}
+
+pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
+    let cx = Ctx { params };
     if !is_code(&def.code) {
         return err(
             "/code",
@@ -132,7 +167,7 @@ pub fn compile(def: RuleDef, origin: &str) -> Result<Rule> {
         .as_deref()
         .map(|p| path(p, "/for_each"))
         .transpose()?;
-    let when = conditions(&def.when, "/when")?;
+    let when = cx.conditions(&def.when, "/when")?;
     if def.assertions.is_empty() {
         return err("/assert", "a rule needs at least one assertion");
     }
@@ -140,10 +175,22 @@ pub fn compile(def: RuleDef, origin: &str) -> Result<Rule> {
         .assertions
         .iter()
         .enumerate()
-        .map(|(i, a)| check(a, &format!("/assert/{i}")))
+        .map(|(i, a)| cx.check(a, &format!("/assert/{i}")))
         .collect::<Result<Vec<_>>>()?;
+    if def.level == Level::Repository {
+        if !kinds.is_empty() || for_each.is_some() {
+            return err("/level", "a repository-level rule takes no `kinds` or `for_each`");
+        }
+        if let Some(i) = checks.iter().position(|c| !matches!(c, Check::Exists { .. })) {
+            return err(format!("/assert/{i}"), "a repository-level rule can only use `exists`");
+        }
+        if let Some(i) = when.iter().position(|c| !matches!(c, Cond::InScope(_))) {
+            return err(format!("/when/{i}"), "a repository-level rule's `when` can only test `framework_in_scope`");
+        }
+    }
     Ok(Rule {
         origin: origin.to_string(),
+        level: def.level,
         kinds,
         for_each,
         when,
@@ -181,24 +228,64 @@ fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
         .collect()
 }
 
-fn duration(text: &str, pointer: &str) -> Result<Duration> {
+impl Ctx<'_> {
+/// A duration, literal or `$param`.
+fn duration(&self, text: &str, pointer: &str) -> Result<Duration> {
+    let text = match text.strip_prefix('$') {
+        Some(name) => match self.params.get(name) {
+            Some(serde_json::Value::String(v)) => v.as_str(),
+            Some(_) => return err(pointer, format!("parameter `${name}` is not a duration")),
+            None => return err(pointer, format!("unknown parameter `${name}`")),
+        },
+        None => text,
+    };
     text.parse().or_else(|e| err(pointer, e))
 }
 
-fn conditions(conds: &[Condition], pointer: &str) -> Result<Vec<Cond>> {
+fn number(&self, spec: &NumberSpec, pointer: &str) -> Result<f64> {
+    match spec {
+        NumberSpec::Number(n) => Ok(*n),
+        NumberSpec::Param(p) => {
+            let Some(name) = p.strip_prefix('$') else {
+                return err(pointer, format!("`{p}` is not a number or a `$parameter`"));
+            };
+            match self.params.get(name).and_then(serde_json::Value::as_f64) {
+                Some(n) => Ok(n),
+                None => err(pointer, format!("unknown or non-numeric parameter `${name}`")),
+            }
+        }
+    }
+}
+
+fn ref_by(&self, r: &ReferencedBy, pointer: &str) -> Result<RefBy> {
+    Ok(RefBy {
+        kinds: kinds(&r.kinds, &format!("{pointer}/kinds"))?,
+        field: path(&r.field, &format!("{pointer}/field"))?,
+        condition: self.conditions(&r.condition, &format!("{pointer}/where"))?,
+        min: r.min.unwrap_or(1),
+    })
+}
+
+fn conditions(&self, conds: &[Condition], pointer: &str) -> Result<Vec<Cond>> {
     conds
         .iter()
         .enumerate()
-        .map(|(i, c)| condition(c, &format!("{pointer}/{i}")))
+        .map(|(i, c)| self.condition(c, &format!("{pointer}/{i}")))
         .collect()
 }
 
-fn condition(c: &Condition, pointer: &str) -> Result<Cond> {
+fn condition(&self, c: &Condition, pointer: &str) -> Result<Cond> {
     Ok(match c {
-        Condition::All { all } => Cond::All(conditions(all, &format!("{pointer}/all"))?),
-        Condition::Any { any } => Cond::Any(conditions(any, &format!("{pointer}/any"))?),
-        Condition::Not { not } => Cond::Not(Box::new(condition(not, &format!("{pointer}/not"))?)),
+        Condition::All { all } => Cond::All(self.conditions(all, &format!("{pointer}/all"))?),
+        Condition::Any { any } => Cond::Any(self.conditions(any, &format!("{pointer}/any"))?),
+        Condition::Not { not } => Cond::Not(Box::new(self.condition(not, &format!("{pointer}/not"))?)),
         Condition::InScope { framework_in_scope } => Cond::InScope(framework_in_scope.clone()),
+        Condition::ReferencedBy { referenced_by } => {
+            Cond::ReferencedBy(self.ref_by(referenced_by, &format!("{pointer}/referenced_by"))?)
+        }
+        Condition::Passes { passes } => {
+            Cond::Passes(Box::new(self.check(passes, &format!("{pointer}/passes"))?))
+        }
         Condition::Field(f) => {
             let tests = [
                 f.equals.is_some(),
@@ -223,9 +310,12 @@ fn condition(c: &Condition, pointer: &str) -> Result<Cond> {
     })
 }
 
-fn operand(o: &FieldOrProduct, pointer: &str) -> Result<Operand> {
+fn operand(&self, o: &FieldOrProduct, pointer: &str) -> Result<Operand> {
     Ok(match o {
-        FieldOrProduct::Field(p) => Operand::Field(path(p, pointer)?),
+        FieldOrProduct::Field(p) => match p.split_once("->") {
+            Some((local, remote)) => Operand::Deref(path(local.trim(), pointer)?, path(remote.trim(), pointer)?),
+            None => Operand::Field(path(p, pointer)?),
+        },
         FieldOrProduct::Product(ps) => Operand::Product(
             ps.iter()
                 .enumerate()
@@ -235,7 +325,7 @@ fn operand(o: &FieldOrProduct, pointer: &str) -> Result<Operand> {
     })
 }
 
-fn check(a: &Assertion, pointer: &str) -> Result<Check> {
+fn check(&self, a: &Assertion, pointer: &str) -> Result<Check> {
     let at = |name: &str| format!("{pointer}/{name}");
     Ok(match a {
         Assertion::Present(f) => Check::Present(path(f.path(), &at("present"))?),
@@ -258,12 +348,15 @@ fn check(a: &Assertion, pointer: &str) -> Result<Check> {
                 return err(at("compare"), "`compare` needs exactly one of `value` and `other`");
             }
             Check::Compare {
-                left: operand(field, &at("compare/field"))?,
+                left: self.operand(field, &at("compare/field"))?,
                 op: *op,
-                value: *value,
+                value: value
+                    .as_ref()
+                    .map(|v| self.number(v, &at("compare/value")))
+                    .transpose()?,
                 other: other
                     .as_ref()
-                    .map(|o| operand(o, &at("compare/other")))
+                    .map(|o| self.operand(o, &at("compare/other")))
                     .transpose()?,
             }
         }
@@ -275,25 +368,25 @@ fn check(a: &Assertion, pointer: &str) -> Result<Check> {
         } => Check::Fresh {
             field: path(field, &at("fresh/field"))?,
             max_age: match max_age {
-                DurationSpec::Literal(s) => Age::Literal(duration(s, &at("fresh/max_age"))?),
+                DurationSpec::Literal(s) => Age::Literal(self.duration(s, &at("fresh/max_age"))?),
                 DurationSpec::Field { field, default } => Age::Field {
                     path: path(field, &at("fresh/max_age/field"))?,
                     default: default
                         .as_deref()
-                        .map(|d| duration(d, &at("fresh/max_age/default")))
+                        .map(|d| self.duration(d, &at("fresh/max_age/default")))
                         .transpose()?,
                 },
             },
             margin: margin
                 .as_deref()
-                .map(|m| duration(m, &at("fresh/margin")))
+                .map(|m| self.duration(m, &at("fresh/margin")))
                 .transpose()?,
         },
         Assertion::Due { field, margin } => Check::Due {
             field: path(field, &at("due/field"))?,
             margin: margin
                 .as_deref()
-                .map(|m| duration(m, &at("due/margin")))
+                .map(|m| self.duration(m, &at("due/margin")))
                 .transpose()?,
         },
         Assertion::Reference {
@@ -312,7 +405,7 @@ fn check(a: &Assertion, pointer: &str) -> Result<Check> {
                     .as_deref()
                     .map(|k| path(k, &at("reference/key")))
                     .transpose()?,
-                condition: conditions(c, &at("reference/where"))?,
+                condition: self.conditions(c, &at("reference/where"))?,
             }
         }
         Assertion::Unique { field, scope } => Check::Unique {
@@ -337,7 +430,7 @@ fn check(a: &Assertion, pointer: &str) -> Result<Check> {
             }
             Check::Count {
                 field: path(field, &at("count/field"))?,
-                condition: conditions(c, &at("count/where"))?,
+                condition: self.conditions(c, &at("count/where"))?,
                 min: *min,
                 max: *max,
             }
@@ -348,7 +441,7 @@ fn check(a: &Assertion, pointer: &str) -> Result<Check> {
             min,
         } => Check::Exists {
             kinds: kinds(ks, &at("exists/kinds"))?,
-            condition: conditions(c, &at("exists/where"))?,
+            condition: self.conditions(c, &at("exists/where"))?,
             min: min.unwrap_or(1),
         },
         Assertion::Sections { required } => {
@@ -357,7 +450,20 @@ fn check(a: &Assertion, pointer: &str) -> Result<Check> {
             }
             Check::Sections(required.clone())
         }
+        Assertion::Requirement {
+            field,
+            requirement_type,
+        } => Check::Requirement {
+            field: path(field, &at("requirement/field"))?,
+            requirement_type: requirement_type.clone(),
+        },
+        Assertion::File { field, check } => Check::File {
+            field: path(field, &at("file/field"))?,
+            check: *check,
+        },
+        Assertion::ReferencedBy(r) => Check::ReferencedBy(self.ref_by(r, &at("referenced_by"))?),
     })
+}
 }
 
 #[cfg(test)]

@@ -6,18 +6,22 @@
 //! [`super::diagnose`] turns into a diagnostic at that node's span.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 use serde_json::Value;
 
-use super::compile::{Age, Check, Cond, Operand, Rule};
-use super::format::{CompareOp, UniqueScope};
+use super::compile::{Age, Check, Cond, Operand, RefBy, Rule};
+use super::format::{CompareOp, Level, UniqueScope};
 use super::path::{FieldPath, display, is_non_empty};
 use crate::catalog::Catalogs;
 use crate::dates::{self, Duration};
 use crate::model::{Artifact, Index, Kind};
 use crate::parse::did_you_mean;
 use crate::source::Span;
+
+/// Places (artifact index in the index, pointer of the item) by the key naming them.
+type PlaceMap = HashMap<String, Vec<(usize, String)>>;
 
 /// What rules are evaluated against.
 pub struct Env<'a> {
@@ -26,6 +30,11 @@ pub struct Env<'a> {
     pub catalogs: &'a Catalogs,
     /// Framework ids declared in scope by the repository's scope artifacts.
     pub in_scope: BTreeSet<String>,
+    /// The repository root, for `file` (paths are checked, never read). `None`: no file
+    /// system (rule examples), and `file` checks only that paths stay inside.
+    pub root: Option<std::path::PathBuf>,
+    /// Maps built once per (kinds, field) and shared by all rules and subjects.
+    cache: Mutex<HashMap<String, Arc<PlaceMap>>>,
 }
 
 impl<'a> Env<'a> {
@@ -48,8 +57,56 @@ impl<'a> Env<'a> {
             today,
             catalogs,
             in_scope,
+            root: None,
+            cache: Mutex::new(HashMap::new()),
         }
     }
+
+    pub fn with_root(mut self, root: std::path::PathBuf) -> Self {
+        self.root = Some(root);
+        self
+    }
+
+    /// Every value at `field` in artifacts of `kinds`, mapped to the places holding it: the
+    /// item that holds the key (for `key` lookups) or the mapping that holds the field (for
+    /// `referenced_by`). List values are spread: each item is a key.
+    fn places(&self, kinds: &[Kind], field: &FieldPath) -> Arc<PlaceMap> {
+        let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+        let key = format!("{}|{field:?}", names.join(","));
+        if let Some(m) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Arc::clone(m);
+        }
+        let mut map: PlaceMap = HashMap::new();
+        for (i, a) in self.index.all().iter().enumerate() {
+            if !kinds.contains(&a.kind) {
+                continue;
+            }
+            for h in field.select(&a.value, "") {
+                let Some(v) = h.value else { continue };
+                let holder = parent(&h.pointer).to_string();
+                let mut add = |k: &Value| {
+                    if let Some(k) = k.as_str() {
+                        map.entry(k.to_string()).or_default().push((i, holder.clone()));
+                    }
+                };
+                match v {
+                    Value::Array(items) => items.iter().for_each(&mut add),
+                    other => add(other),
+                }
+            }
+        }
+        let map = Arc::new(map);
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, Arc::clone(&map));
+        map
+    }
+}
+
+/// The pointer of the mapping that holds the node at `pointer`.
+fn parent(pointer: &str) -> &str {
+    pointer.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
 /// A secondary place that explains a failure.
@@ -98,6 +155,7 @@ impl Failure {
 }
 
 /// One context a rule looks at: an artifact, or an item inside it.
+#[derive(Clone)]
 pub struct Subject<'a> {
     pub artifact: &'a Artifact,
     /// Pointer of the item (`""` for the artifact itself).
@@ -108,6 +166,9 @@ pub struct Subject<'a> {
 /// Every subject of a rule, with its failures.
 pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
     let mut out = Vec::new();
+    if rule.level == Level::Repository {
+        return repository_level(rule, env);
+    }
     let artifacts: Vec<&'a Artifact> = if rule.kinds.is_empty() {
         env.index.all().iter().collect()
     } else {
@@ -135,7 +196,7 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
                 .collect(),
         };
         for subject in subjects {
-            if !rule.when.iter().all(|c| holds(c, subject.value, env)) {
+            if !rule.when.iter().all(|c| holds(c, &subject, subject.value, env)) {
                 continue;
             }
             let mut failures = Vec::new();
@@ -159,13 +220,108 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
     out
 }
 
-/// Does a condition hold for `value`?
-pub fn holds(c: &Cond, value: &Value, env: &Env<'_>) -> bool {
-    match c {
-        Cond::All(cs) => cs.iter().all(|c| holds(c, value, env)),
-        Cond::Any(cs) => cs.iter().any(|c| holds(c, value, env)),
-        Cond::Not(c) => !holds(c, value, env),
+/// A repository-level rule: its `exists` assertions, once. Its `when` may only test the
+/// scope (checked at compile time). Findings are reported through a subject whose pointer
+/// is `#`, which `diagnose` turns into a repository-level diagnostic (no file).
+fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
+    static NULL: Value = Value::Null;
+    let applies = rule.when.iter().all(|c| match c {
         Cond::InScope(f) => env.in_scope.contains(f),
+        _ => false,
+    });
+    if !applies {
+        return Vec::new();
+    }
+    let mut failures = Vec::new();
+    for check in &rule.checks {
+        if let Check::Exists { kinds, condition, min } = check {
+            let n = count_matching(kinds, condition, None, env);
+            if n < *min {
+                let mut f = Failure::at("#", None, format!("{n} found"));
+                f.missing = false;
+                failures.push(f.var("count", n.to_string()).var("limit", min.to_string()));
+            }
+        }
+    }
+    if failures.is_empty() {
+        return Vec::new();
+    }
+    vec![(Subject { artifact: placeholder(), pointer: "#".into(), value: &NULL }, failures)]
+}
+
+/// An artifact standing for "the repository" when it holds none.
+fn placeholder() -> &'static Artifact {
+    static P: std::sync::OnceLock<Artifact> = std::sync::OnceLock::new();
+    P.get_or_init(|| Artifact {
+        kind: Kind::Scope,
+        id: None,
+        file: String::new(),
+        document: 0,
+        format: crate::discover::Format::Yaml,
+        value: Value::Null,
+        spans: Default::default(),
+        span: Span::default(),
+        headings: Vec::new(),
+    })
+}
+
+/// Artifacts of `kinds` that satisfy `condition` (interpolated against `outer`).
+fn count_matching(kinds: &[Kind], condition: &[Cond], outer: Option<&Subject<'_>>, env: &Env<'_>) -> usize {
+    kinds
+        .iter()
+        .flat_map(|k| env.index.of_kind(*k))
+        .filter(|a| {
+            let s = Subject { artifact: a, pointer: String::new(), value: &a.value };
+            let outer_value = outer.map_or(&a.value, |o| o.value);
+            condition.iter().all(|c| holds(c, &s, outer_value, env))
+        })
+        .count()
+}
+
+/// Interpolate a condition's string value against the rule's subject (`"{id}"`).
+fn resolve<'v>(want: &'v Value, outer: &Value) -> std::borrow::Cow<'v, Value> {
+    match want {
+        Value::String(s) if s.contains('{') => {
+            std::borrow::Cow::Owned(Value::String(super::template::render(s, outer, &[])))
+        }
+        other => std::borrow::Cow::Borrowed(other),
+    }
+}
+
+/// How many places of `r.kinds` name `id` in `r.field` and satisfy `r.condition`.
+fn referencing(r: &RefBy, id: &str, outer: &Value, env: &Env<'_>) -> Vec<(usize, String)> {
+    let places = env.places(&r.kinds, &r.field);
+    let all = env.index.all();
+    places
+        .get(id)
+        .map(|v| {
+            v.iter()
+                .filter(|(i, holder)| {
+                    let a = &all[*i];
+                    let value = a.value.pointer(holder).unwrap_or(&a.value);
+                    let s = Subject { artifact: a, pointer: holder.clone(), value };
+                    r.condition.iter().all(|c| holds(c, &s, outer, env))
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Does a condition hold for `subject`? String values of field conditions are interpolated
+/// against `outer` (the rule's own subject), so `where` can say `{ field: ai_system, equals: "{id}" }`.
+pub fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> bool {
+    let value = subject.value;
+    match c {
+        Cond::All(cs) => cs.iter().all(|c| holds(c, subject, outer, env)),
+        Cond::Any(cs) => cs.iter().any(|c| holds(c, subject, outer, env)),
+        Cond::Not(c) => !holds(c, subject, outer, env),
+        Cond::InScope(f) => env.in_scope.contains(f),
+        Cond::ReferencedBy(r) => match value.get("id").and_then(Value::as_str) {
+            Some(id) => referencing(r, id, outer, env).len() >= r.min,
+            None => false,
+        },
+        Cond::Passes(check) => run_check(check, subject, env, &mut |_| None).is_empty(),
         Cond::Field {
             path,
             equals,
@@ -180,17 +336,19 @@ pub fn holds(c: &Cond, value: &Value, env: &Env<'_>) -> bool {
                 return is == *want;
             }
             if let Some(e) = equals {
-                return values.iter().any(|v| loosely_equal(v, e));
+                let e = resolve(e, outer);
+                return values.iter().any(|v| loosely_equal(v, &e));
             }
             if let Some(options) = one_of {
-                return values
-                    .iter()
-                    .any(|v| options.iter().any(|o| loosely_equal(v, o)));
+                return values.iter().any(|v| {
+                    options.iter().any(|o| loosely_equal(v, &resolve(o, outer)))
+                });
             }
             if let Some(item) = contains {
+                let item = resolve(item, outer);
                 return values.iter().any(|v| match v {
-                    Value::Array(items) => items.iter().any(|i| loosely_equal(i, item)),
-                    other => loosely_equal(other, item),
+                    Value::Array(items) => items.iter().any(|i| loosely_equal(i, &item)),
+                    other => loosely_equal(other, &item),
                 });
             }
             false
@@ -248,7 +406,7 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
             op,
             value,
             other,
-        } => compare(left, *op, *value, other.as_ref(), s),
+        } => compare(left, *op, *value, other.as_ref(), s, env),
         Check::NotFuture(path) => dated(path, s)
             .into_iter()
             .filter(|(_, _, d)| *d > env.today)
@@ -331,7 +489,10 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
                     Value::Array(a) => a.iter().collect::<Vec<_>>(),
                     other => vec![other],
                 })
-                .filter(|v| condition.iter().all(|c| holds(c, v, env)))
+                .filter(|v| {
+                    let item = Subject { artifact: s.artifact, pointer: s.pointer.clone(), value: v };
+                    condition.iter().all(|c| holds(c, &item, s.value, env))
+                })
                 .collect();
             let n = items.len();
             let pointer = hits
@@ -361,17 +522,51 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
             condition,
             min,
         } => {
-            let n = kinds
-                .iter()
-                .flat_map(|k| env.index.of_kind(*k))
-                .filter(|a| condition.iter().all(|c| holds(c, &a.value, env)))
-                .count();
+            let n = count_matching(kinds, condition, Some(s), env);
             if n >= *min {
                 return Vec::new();
             }
             let mut f = Failure::at(s.pointer.clone(), Some(s.value), format!("{n} found"));
             f.missing = false;
             vec![f.var("count", n.to_string()).var("limit", min.to_string())]
+        }
+        Check::Requirement {
+            field,
+            requirement_type,
+        } => field
+            .select(s.value, &s.pointer)
+            .into_iter()
+            .flat_map(|h| spread(h.pointer, h.value))
+            .filter_map(|(p, v)| {
+                let text = v.as_str()?;
+                let problem = super::requirements::check(text, requirement_type.as_deref(), env.catalogs)?;
+                let mut f = Failure::at(p, Some(v), problem.label).var("hint", problem.hint);
+                f.entity = Some(format!("req:{text}"));
+                Some(f)
+            })
+            .collect(),
+        Check::File { field, check } => field
+            .select(s.value, &s.pointer)
+            .into_iter()
+            .flat_map(|h| spread(h.pointer, h.value))
+            .filter_map(|(p, v)| {
+                let text = v.as_str()?;
+                let problem = super::files::check(text, *check, env.root.as_deref())?;
+                Some(Failure::at(p, Some(v), problem.label).var("reason", problem.reason))
+            })
+            .collect(),
+        Check::ReferencedBy(r) => {
+            let Some(id) = s.value.get("id").and_then(Value::as_str) else {
+                return Vec::new();
+            };
+            let n = referencing(r, id, s.value, env).len();
+            if n >= r.min {
+                return Vec::new();
+            }
+            let names: Vec<&str> = r.kinds.iter().map(|k| k.name()).collect();
+            let mut f = Failure::at(s.pointer.clone(), Some(s.value), format!("no {} refers to `{id}`", names.join(" or ")));
+            f.missing = false;
+            vec![f.var("count", n.to_string()).var("limit", r.min.to_string())]
         }
         Check::Sections(required) => {
             if s.artifact.format != crate::discover::Format::Markdown {
@@ -449,9 +644,34 @@ fn fresh(field: &FieldPath, max_age: &Age, margin: Option<Duration>, s: &Subject
         .collect()
 }
 
-fn number(o: &Operand, v: &Value) -> Option<f64> {
+/// A value and, when it is a list, each of its items, with their pointers.
+fn spread(pointer: String, value: Option<&Value>) -> Vec<(String, &Value)> {
+    match value {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{pointer}/{i}"), v))
+            .collect(),
+        Some(v) => vec![(pointer, v)],
+    }
+}
+
+/// A number, or a date as a day count (so dates compare in calendar order).
+fn as_number(v: &Value) -> Option<f64> {
+    v.as_f64().or_else(|| {
+        let d = dates::parse_date(v.as_str()?)?;
+        Some(dates::days_between(Date::constant(1970, 1, 1), d) as f64)
+    })
+}
+
+fn number(o: &Operand, v: &Value, env: &Env<'_>) -> Option<f64> {
     match o {
-        Operand::Field(p) => p.get(v).and_then(Value::as_f64),
+        Operand::Field(p) => p.get(v).and_then(as_number),
+        Operand::Deref(local, remote) => {
+            let id = local.get(v)?.as_str()?;
+            remote.get(&env.index.get(id)?.value).and_then(as_number)
+        }
         Operand::Product(ps) => ps
             .iter()
             .map(|p| p.get(v).and_then(Value::as_f64))
@@ -459,9 +679,19 @@ fn number(o: &Operand, v: &Value) -> Option<f64> {
     }
 }
 
+/// A value for messages: dates print as dates.
+fn operand_text(o: &Operand, v: &Value, env: &Env<'_>) -> Option<String> {
+    let raw = match o {
+        Operand::Field(p) => p.get(v)?,
+        Operand::Deref(local, remote) => remote.get(&env.index.get(local.get(v)?.as_str()?)?.value)?,
+        Operand::Product(_) => return number(o, v, env).map(fmt_num),
+    };
+    Some(display(Some(raw)))
+}
+
 fn operand_pointer(o: &Operand, base: &str) -> String {
     match o {
-        Operand::Field(p) => p
+        Operand::Field(p) | Operand::Deref(p, _) => p
             .select(&Value::Null, base)
             .first()
             .map(|h| h.pointer.clone())
@@ -474,11 +704,11 @@ fn operand_pointer(o: &Operand, base: &str) -> String {
     }
 }
 
-fn compare(left: &Operand, op: CompareOp, value: Option<f64>, other: Option<&Operand>, s: &Subject<'_>) -> Vec<Failure> {
-    let Some(l) = number(left, s.value) else { return Vec::new() };
+fn compare(left: &Operand, op: CompareOp, value: Option<f64>, other: Option<&Operand>, s: &Subject<'_>, env: &Env<'_>) -> Vec<Failure> {
+    let Some(l) = number(left, s.value, env) else { return Vec::new() };
     let r = match (value, other) {
         (Some(v), _) => Some(v),
-        (None, Some(o)) => number(o, s.value),
+        (None, Some(o)) => number(o, s.value, env),
         _ => None,
     };
     let Some(r) = r else { return Vec::new() };
@@ -495,9 +725,13 @@ fn compare(left: &Operand, op: CompareOp, value: Option<f64>, other: Option<&Ope
     }
     let pointer = operand_pointer(left, &s.pointer);
     let value = s.artifact.value.pointer(&pointer).cloned();
-    let mut f = Failure::at(pointer, value.as_ref(), format!("{} is not {} {}", fmt_num(l), op_text(op), fmt_num(r)));
+    let left_text = operand_text(left, s.value, env).unwrap_or_else(|| fmt_num(l));
+    let right_text = other
+        .and_then(|o| operand_text(o, s.value, env))
+        .unwrap_or_else(|| fmt_num(r));
+    let mut f = Failure::at(pointer, value.as_ref(), format!("{left_text} is not {} {right_text}", op_text(op)));
     f.missing = false;
-    vec![f.var("left", fmt_num(l)).var("right", fmt_num(r))]
+    vec![f.var("left", left_text).var("right", right_text)]
 }
 
 fn fmt_num(x: f64) -> String {
@@ -519,44 +753,6 @@ fn op_text(op: CompareOp) -> &'static str {
     }
 }
 
-/// A place a reference may resolve to: an artifact, or an item inside one.
-struct Target<'a> {
-    artifact: &'a Artifact,
-    pointer: String,
-    value: &'a Value,
-}
-
-fn targets<'a>(kinds: &[Kind], key: Option<&FieldPath>, env: &Env<'a>) -> HashMap<String, Target<'a>> {
-    let mut map = HashMap::new();
-    for a in kinds.iter().flat_map(|k| env.index.of_kind(*k)) {
-        match key {
-            None => {
-                if let Some(id) = &a.id {
-                    map.entry(id.clone()).or_insert(Target {
-                        artifact: a,
-                        pointer: String::new(),
-                        value: &a.value,
-                    });
-                }
-            }
-            Some(k) => {
-                for h in k.select(&a.value, "") {
-                    let Some(Value::String(v)) = h.value else { continue };
-                    // The target is the item holding the key (`/entries/3` for `/entries/3/control`).
-                    let item = h.pointer.rsplit_once('/').map_or("", |(p, _)| p).to_string();
-                    let value = a.value.pointer(&item).unwrap_or(&a.value);
-                    map.entry(v.clone()).or_insert(Target {
-                        artifact: a,
-                        pointer: item,
-                        value,
-                    });
-                }
-            }
-        }
-    }
-    map
-}
-
 fn reference(
     field: &FieldPath,
     kinds: &[Kind],
@@ -573,9 +769,10 @@ fn reference(
     if hits.is_empty() {
         return Vec::new();
     }
-    // Small per-subject cost: rules reference few kinds; the index makes this a scan of
-    // those kinds only.
-    let targets = targets(kinds, key, env);
+    let id_path = FieldPath::parse("id").ok();
+    let Some(key) = key.or(id_path.as_ref()) else { return Vec::new() };
+    let targets = env.places(kinds, key);
+    let all = env.index.all();
     let kind_names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
     let mut out = Vec::new();
     for h in hits {
@@ -590,7 +787,12 @@ fn reference(
         };
         for (pointer, item) in values {
             let Some(wanted) = item.as_str() else { continue };
-            match targets.get(wanted) {
+            let target = targets.get(wanted).and_then(|v| v.first()).map(|(i, holder)| {
+                let a = &all[*i];
+                let value = a.value.pointer(holder).unwrap_or(&a.value);
+                Subject { artifact: a, pointer: holder.clone(), value }
+            });
+            match target {
                 None => {
                     let suggestion = did_you_mean(wanted, targets.keys().map(String::as_str));
                     let label = match suggestion {
@@ -602,7 +804,7 @@ fn reference(
                     f.entity = Some(format!("ref:{wanted}"));
                     out.push(f);
                 }
-                Some(t) if !condition.iter().all(|c| holds(c, t.value, env)) => {
+                Some(t) if !condition.iter().all(|c| holds(c, &t, s.value, env)) => {
                     let mut f = Failure::at(pointer, Some(item), format!("`{wanted}` does not qualify"));
                     f.related.push(RelatedPlace {
                         file: t.artifact.file.clone(),

@@ -16,8 +16,23 @@ pub struct RuleFile {
     /// Format marker: `v1`.
     #[serde(rename = "annexa-rules")]
     pub version: String,
+    /// Named values rules refer to as `$name` (durations, numbers); `annexa.toml [params]`
+    /// overrides them.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, Value>,
     #[serde(default)]
     pub rules: Vec<RuleDef>,
+}
+
+/// What a rule is evaluated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Each artifact of `kinds` (or each item of `for_each` inside them).
+    #[default]
+    Artifact,
+    /// The repository as a whole, once (only `exists` assertions); findings have no file.
+    Repository,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -29,6 +44,9 @@ pub struct RuleDef {
     /// Family (references, coverage, staleness, ai, risk, scope, custom…).
     #[serde(default = "default_family")]
     pub family: String,
+    /// `artifact` (default) or `repository`.
+    #[serde(default)]
+    pub level: Level,
     /// Kinds the rule applies to (`statement-of-applicability`, `evidence`…); empty for a
     /// repository-level rule (its assertions must then be repository-level: `exists`).
     #[serde(default)]
@@ -113,6 +131,14 @@ pub enum Condition {
         /// A framework id (`iso42001:2023`) that the scope declares.
         framework_in_scope: String,
     },
+    /// Some artifact of `kinds` names the subject (its `id`) in `field`.
+    ReferencedBy {
+        referenced_by: ReferencedBy,
+    },
+    /// The assertion passes on the subject.
+    Passes {
+        passes: Box<Assertion>,
+    },
     Field(FieldCondition),
 }
 
@@ -132,6 +158,21 @@ pub struct FieldCondition {
     /// The field (a list, or a list path with `[]`) contains this value.
     #[serde(default)]
     pub contains: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferencedBy {
+    pub kinds: Vec<String>,
+    /// The field of those artifacts holding the reference(s), e.g. `supports` or
+    /// `entries[].implemented_by`.
+    pub field: String,
+    /// Conditions on the mapping that holds the field (the artifact, or the list item).
+    #[serde(default, rename = "where")]
+    pub condition: Vec<Condition>,
+    /// How many such references are needed (default 1).
+    #[serde(default)]
+    pub min: Option<usize>,
 }
 
 /// A duration: literal (`90d`) or read from a field with a default.
@@ -167,7 +208,7 @@ pub enum Assertion {
         field: FieldOrProduct,
         op: CompareOp,
         #[serde(default)]
-        value: Option<f64>,
+        value: Option<NumberSpec>,
         #[serde(default)]
         other: Option<FieldOrProduct>,
     },
@@ -219,6 +260,21 @@ pub enum Assertion {
         #[serde(default)]
         max: Option<usize>,
     },
+    /// Each value is a known requirement (`framework/id`) of a catalog, optionally of a type.
+    Requirement {
+        field: String,
+        #[serde(default, rename = "type")]
+        requirement_type: Option<String>,
+    },
+    /// Each value, a repository-relative path (URLs are skipped), stays inside the
+    /// repository (`inside`) or also names an existing file (`exists`). Files are never read.
+    File {
+        field: String,
+        #[serde(default)]
+        check: FileCheck,
+    },
+    /// At least `min` (default 1) artifacts of `kinds` name the subject in `field`.
+    ReferencedBy(ReferencedBy),
     /// The repository holds at least `min` (default 1) artifacts of `kind` satisfying `where`.
     Exists {
         kinds: Vec<String>,
@@ -235,6 +291,22 @@ pub enum Assertion {
 
 fn default_requirement_type() -> String {
     "control".into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FileCheck {
+    #[default]
+    Exists,
+    Inside,
+}
+
+/// A number, or `$param`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum NumberSpec {
+    Number(f64),
+    Param(String),
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -6,8 +6,10 @@
 
 pub mod compile;
 pub mod eval;
+pub mod files;
 pub mod format;
 pub mod path;
+pub mod requirements;
 pub mod template;
 pub mod testing;
 
@@ -36,12 +38,7 @@ pub fn builtin() -> &'static Result<RuleSet, String> {
     static BUILTIN: OnceLock<Result<RuleSet, String>> = OnceLock::new();
     BUILTIN.get_or_init(|| {
         let mut set = RuleSet::default();
-        for (name, src) in BUILTIN_RULE_FILES {
-            set.load_file(name, src).map_err(|errors| {
-                let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
-                format!("{name}: {first}")
-            })?;
-        }
+        set.load_builtin()?;
         Ok(set)
     })
 }
@@ -68,9 +65,42 @@ fn rules_schema() -> &'static Result<Compiled, String> {
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Parameters in force: declared by rule files, overridden by `annexa.toml [params]`.
+    pub params: compile::Params,
+    /// Names set by the configuration (rule files do not change them).
+    fixed: std::collections::BTreeSet<String>,
 }
 
 impl RuleSet {
+    /// An empty set whose parameters are overridden by the configuration's.
+    pub fn with_params(overrides: &compile::Params) -> Self {
+        RuleSet {
+            rules: Vec::new(),
+            params: overrides.clone(),
+            fixed: overrides.keys().cloned().collect(),
+        }
+    }
+
+    /// The built-in rules, compiled with the configuration's parameters.
+    pub fn builtin_with(overrides: &compile::Params) -> Result<RuleSet, String> {
+        if overrides.is_empty() {
+            return builtin().clone();
+        }
+        let mut set = RuleSet::with_params(overrides);
+        set.load_builtin()?;
+        Ok(set)
+    }
+
+    fn load_builtin(&mut self) -> Result<(), String> {
+        for (name, src) in BUILTIN_RULE_FILES {
+            self.load_file(name, src).map_err(|errors| {
+                let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
+                format!("{name}: {first}")
+            })?;
+        }
+        Ok(())
+    }
+
     /// Load and compile one rule file. Rules already present with the same code are a
     /// collision (a configuration error).
     pub fn load_file(&mut self, name: &str, src: &str) -> Result<(), Vec<Diagnostic>> {
@@ -129,6 +159,11 @@ impl RuleSet {
                 errors.push(at("/annexa-rules", format!("unsupported rule format `{}`; expected `v1`", file.version)));
                 continue;
             }
+            for (k, v) in &file.params {
+                if !self.fixed.contains(k) {
+                    self.params.insert(k.clone(), v.clone());
+                }
+            }
             for (i, def) in file.rules.into_iter().enumerate() {
                 let base = format!("/rules/{i}");
                 if let Some(&other) = by_code.get(&def.code) {
@@ -141,7 +176,7 @@ impl RuleSet {
                     ));
                     continue;
                 }
-                match compile::compile(def, name) {
+                match compile::compile(def, name, &self.params) {
                     Ok(rule) => {
                         by_code.insert(rule.def.code.clone(), self.rules.len());
                         self.rules.push(rule);
@@ -213,6 +248,9 @@ pub fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
 }
 
 fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Diagnostic {
+    if s.pointer == "#" {
+        return repository_diagnostic(rule, f, env);
+    }
     let a = s.artifact;
     let mut vars: Vec<(&str, String)> = vec![
         ("value", path::display(f.value.as_ref())),
@@ -242,6 +280,27 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
     }
     for r in f.related {
         d = d.with_related(r.file, r.span, r.message);
+    }
+    d
+}
+
+/// A finding about the repository as a whole (no file).
+fn repository_diagnostic(rule: &Rule, f: Failure, env: &Env<'_>) -> Diagnostic {
+    let mut vars: Vec<(&str, String)> = vec![("today", env.today.to_string())];
+    vars.extend(f.vars.iter().map(|(k, v)| (*k, v.clone())));
+    let empty = Value::Null;
+    let mut d = Diagnostic::new(
+        rule.def.code.clone(),
+        rule.def.severity,
+        template::render(&rule.def.message, &empty, &vars),
+    )
+    .with_entity(None, Some(format!("repository:{}", rule.def.code)));
+    d.label = Some(match &rule.def.label {
+        Some(t) => template::render(t, &empty, &vars),
+        None => f.label,
+    });
+    if let Some(h) = &rule.def.help {
+        d = d.with_help(template::render(h, &empty, &vars));
     }
     d
 }
