@@ -74,7 +74,7 @@ struct Parts<'t> {
     content: Option<Node<'t>>,
 }
 
-fn parts(node: Node<'_>) -> Parts<'_> {
+fn parts_of(node: Node<'_>) -> Parts<'_> {
     let mut p = Parts {
         anchor: None,
         tag: None,
@@ -278,7 +278,9 @@ impl<'t> DocWalker<'t> {
     }
 
     /// Convert the document's content node (`None` for an empty document).
-    pub fn run(&mut self, root: Option<Node<'t>>, at: usize) -> Value {
+    /// `parts` are the root collections of the further parts of a document too long to be
+    /// parsed at once (see `chunk`): their entries continue the root collection.
+    pub fn run(&mut self, root: Option<Node<'t>>, parts: &[Node<'t>], at: usize) -> Value {
         let slot = Slot {
             pointer: String::new(),
             key: None,
@@ -287,6 +289,32 @@ impl<'t> DocWalker<'t> {
             indent: -1,
         };
         let mut result = self.start_value(root, slot).unwrap_or(Value::Null);
+        for part in parts {
+            let p = parts_of(*part);
+            let Some(content) = p.content else { continue };
+            let more = entries_of(content);
+            match self.stack.first_mut() {
+                Some(frame)
+                    if matches!(
+                        (&frame.coll, content.kind()),
+                        (Coll::Map(_), "block_mapping") | (Coll::Seq(_), "block_sequence")
+                    ) =>
+                {
+                    frame.entries.extend(more);
+                }
+                _ => {
+                    let at = self.base + content.start_byte();
+                    self.error(
+                        "YAML001",
+                        Span::new(at, at + 1),
+                        "this top-level entry does not continue the document's root collection"
+                            .to_owned(),
+                        "unexpected entry",
+                        None,
+                    );
+                }
+            }
+        }
         while let Some(top) = self.stack.last_mut() {
             if top.next < top.entries.len() {
                 let entry = top.entries[top.next];
@@ -444,7 +472,7 @@ impl<'t> DocWalker<'t> {
         let Some(node) = node else {
             return Some((String::new(), at));
         };
-        let p = parts(node);
+        let p = parts_of(node);
         let tag = self.tag_of(p.tag);
         let Some(content) = p.content else {
             let value = empty_value(tag);
@@ -604,7 +632,7 @@ impl<'t> DocWalker<'t> {
             );
             return self.deliver(slot.dest, Value::Null, 1);
         };
-        let p = parts(node);
+        let p = parts_of(node);
         let tag = self.tag_of(p.tag);
         let anchor = p.anchor.map(|a| self.anchor_name(a));
         let Some(content) = p.content else {
@@ -621,16 +649,7 @@ impl<'t> DocWalker<'t> {
         }
         match kind {
             "block_mapping" | "flow_mapping" | "block_sequence" | "flow_sequence" => {
-                let mut entries = Vec::new();
-                let mut c = content.walk();
-                for child in content.named_children(&mut c) {
-                    if matches!(
-                        child.kind(),
-                        "block_mapping_pair" | "block_sequence_item" | "flow_pair" | "flow_node"
-                    ) {
-                        entries.push(child);
-                    }
-                }
+                let entries = entries_of(content);
                 let coll = if kind.ends_with("mapping") {
                     Coll::Map(Map::new())
                 } else {
@@ -774,6 +793,20 @@ fn typed(d: &Decoded, tag: Option<&str>) -> Value {
         None if d.plain => scalar::resolve_plain(&d.text),
         None => Value::String(d.text.clone()),
     }
+}
+
+/// The entries of a collection node: pairs, items, flow nodes.
+fn entries_of(content: Node<'_>) -> Vec<Node<'_>> {
+    let mut c = content.walk();
+    content
+        .named_children(&mut c)
+        .filter(|child| {
+            matches!(
+                child.kind(),
+                "block_mapping_pair" | "block_sequence_item" | "flow_pair" | "flow_node"
+            )
+        })
+        .collect()
 }
 
 fn first_named<'t>(node: Node<'t>, pred: impl Fn(&str) -> bool) -> Option<Node<'t>> {

@@ -7,11 +7,12 @@
 use std::cell::RefCell;
 
 use serde_json::Value;
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Parser, Point, Range as TsRange, Tree};
 
 use crate::source::Span;
 
 mod check;
+mod chunk;
 mod convert;
 mod guard;
 mod scalar;
@@ -20,6 +21,11 @@ mod spans;
 mod tests;
 
 pub use spans::{NodeSpans, SpanMap};
+
+/// Largest text parsed. tree-sitter-yaml parses a few megabytes a second and its syntax
+/// tree takes tens of bytes per byte of input, so a bigger file is refused (YAML004) rather
+/// than left to cost seconds and gigabytes.
+pub const MAX_FILE_BYTES: usize = 8 << 20;
 
 /// Resource bounds for one file. Every bound, when hit, is a diagnostic, never a crash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,66 +105,124 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
         text = rest;
         base += '\u{feff}'.len_utf8();
     }
+    if text.len() > MAX_FILE_BYTES {
+        let mib = MAX_FILE_BYTES >> 20;
+        out.errors.push(YamlError {
+            code: "YAML004",
+            message: format!("the file is larger than {mib} MiB and is not parsed"),
+            span: Span::new(
+                base,
+                base + text.find(['\n', '\r']).unwrap_or(text.len()).min(1),
+            ),
+            label: "file too large".to_owned(),
+            help: Some("split the file; compliance artifacts are far smaller".to_owned()),
+            document: Some(0),
+        });
+        out.documents.push(Document {
+            value: Value::Null,
+            spans: SpanMap::new(),
+            span: Span::new(base, base + text.len()),
+            ok: false,
+        });
+        return out;
+    }
     // Text the tree-sitter scanner cannot take is cut off before parsing (see `guard`).
     let cut = guard::unsafe_line(text);
     let parsed = match cut {
         Some((line, _, _)) => &text[..line],
         None => text,
     };
-    let Some(tree) = parse(parsed) else {
-        out.errors.push(YamlError {
-            code: "YAML001",
-            message: "the YAML parser gave up on this file".to_owned(),
-            span: Span::at(base),
-            label: "here".to_owned(),
-            help: None,
-            document: None,
-        });
-        return out;
-    };
-    let mut syntax = check::scan_tree(&tree, parsed, base, &mut out.comments);
-    syntax.extend(check::unparsed_tail(&tree, parsed, &mut out.comments, base));
-    check::refine(&mut syntax, parsed);
-    let root = tree.root_node();
-    let mut doc_nodes: Vec<Node<'_>> = Vec::new();
-    if root.kind() == "stream" {
-        let mut c = root.walk();
-        doc_nodes.extend(
-            root.named_children(&mut c)
-                .filter(|n| n.kind() == "document"),
-        );
-    }
+    let mut syntax = Vec::new();
     let mut after_end_marker = true;
-    for node in doc_nodes {
-        let shape = DocShape::of(node);
-        if !shape.start_marker && shape.directives.is_empty() && shape.content.is_none() {
-            // A lone `...` (with comments) ends a document; it does not open one.
-            after_end_marker |= shape.end_marker;
+    let mut rows = RowCounter::default();
+    for segment in chunk::segments(parsed) {
+        let mut trees = Vec::with_capacity(segment.parts.len());
+        for &(a, b) in &segment.parts {
+            let Some(tree) = parse(parsed, a, b, &mut rows) else {
+                syntax.push(check::SyntaxError {
+                    start: a,
+                    end: a,
+                    message: "the YAML parser gave up on this part of the file".to_owned(),
+                    specific: true,
+                });
+                continue;
+            };
+            let mut errs = check::scan_tree(&tree, parsed, base, &mut out.comments);
+            errs.extend(check::unparsed_tail(
+                &tree,
+                &parsed[..b],
+                &mut out.comments,
+                base,
+            ));
+            check::refine(&mut errs, parsed);
+            syntax.append(&mut errs);
+            trees.push(tree);
+        }
+        let seg_start = segment.parts.first().map_or(0, |p| p.0);
+        let seg_end = segment.parts.last().map_or(0, |p| p.1);
+        let Some(first) = trees.first() else { continue };
+        let root = first.root_node();
+        if root.kind() != "stream" {
+            // The parser could not make out any document structure.
+            out.documents.push(Document {
+                value: Value::Null,
+                spans: SpanMap::new(),
+                span: Span::new(base + seg_start, base + seg_end),
+                ok: false,
+            });
             continue;
         }
-        let index = out.documents.len();
-        let mut doc = convert_document(node, &shape, parsed, base, limits, index, &mut out.errors);
-        if !directive_errors(
-            &shape,
-            after_end_marker || index == 0,
-            parsed,
-            base,
-            index,
-            &mut out.errors,
-        ) {
-            doc.ok = false;
+        let mut c = root.walk();
+        let doc_nodes: Vec<Node<'_>> = root
+            .named_children(&mut c)
+            .filter(|n| n.kind() == "document")
+            .collect();
+        // Further parts of a long document continue its root collection.
+        let extra: Vec<Node<'_>> = trees[1..]
+            .iter()
+            .filter_map(|t| {
+                let r = t.root_node();
+                let mut c = r.walk();
+                let doc = r.named_children(&mut c).find(|n| n.kind() == "document")?;
+                DocShape::of(doc).content
+            })
+            .collect();
+        let last = doc_nodes.len().saturating_sub(1);
+        for (k, node) in doc_nodes.into_iter().enumerate() {
+            let shape = DocShape::of(node);
+            if !shape.start_marker && shape.directives.is_empty() && shape.content.is_none() {
+                // A lone `...` (with comments) ends a document; it does not open one.
+                after_end_marker |= shape.end_marker;
+                continue;
+            }
+            let index = out.documents.len();
+            let parts: &[Node<'_>] = if k == last { &extra } else { &[] };
+            let mut doc = convert_document(
+                node,
+                &shape,
+                parts,
+                parsed,
+                base,
+                limits,
+                index,
+                &mut out.errors,
+            );
+            if k == last && !extra.is_empty() {
+                doc.span.end = base + seg_end;
+            }
+            if !directive_errors(
+                &shape,
+                after_end_marker || index == 0,
+                parsed,
+                base,
+                index,
+                &mut out.errors,
+            ) {
+                doc.ok = false;
+            }
+            after_end_marker = shape.end_marker;
+            out.documents.push(doc);
         }
-        after_end_marker = shape.end_marker;
-        out.documents.push(doc);
-    }
-    if root.kind() != "stream" && !syntax.is_empty() {
-        // The parser could not make out any document structure.
-        out.documents.push(Document {
-            value: Value::Null,
-            spans: SpanMap::new(),
-            span: Span::new(base, base + parsed.len()),
-            ok: false,
-        });
     }
     for e in syntax {
         let span = Span::new(base + e.start, base + e.end);
@@ -313,10 +377,12 @@ fn directive_errors(
     ok
 }
 
-fn convert_document(
-    node: Node<'_>,
-    shape: &DocShape<'_>,
-    text: &str,
+#[allow(clippy::too_many_arguments)]
+fn convert_document<'t>(
+    node: Node<'t>,
+    shape: &DocShape<'t>,
+    parts: &[Node<'t>],
+    text: &'t str,
     base: usize,
     limits: &Limits,
     index: usize,
@@ -328,7 +394,7 @@ fn convert_document(
             walker.tag_directive(*d);
         }
     }
-    let value = walker.run(shape.content, node.start_byte());
+    let value = walker.run(shape.content, parts, node.start_byte());
     errors.append(&mut walker.errors);
     Document {
         value,
@@ -351,7 +417,44 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-fn parse(text: &str) -> Option<Tree> {
+/// Rows (line numbers) of byte offsets, counted forwards only, so that finding the rows of
+/// all the parts of a file costs one pass over it.
+#[derive(Default)]
+struct RowCounter {
+    offset: usize,
+    row: usize,
+    line_start: usize,
+}
+
+impl RowCounter {
+    fn point(&mut self, text: &str, offset: usize) -> Point {
+        if offset < self.offset {
+            *self = RowCounter::default();
+        }
+        for (i, b) in text.as_bytes()[self.offset..offset].iter().enumerate() {
+            if *b == b'\n' {
+                self.row += 1;
+                self.line_start = self.offset + i + 1;
+            }
+        }
+        self.offset = offset;
+        Point::new(self.row, offset - self.line_start)
+    }
+}
+
+/// Parse `text[start..end]`; node offsets stay relative to `text`.
+fn parse(text: &str, start: usize, end: usize, rows: &mut RowCounter) -> Option<Tree> {
+    let whole = start == 0 && end == text.len();
+    let range = if whole {
+        None
+    } else {
+        Some(TsRange {
+            start_byte: start,
+            end_byte: end,
+            start_point: rows.point(text, start),
+            end_point: rows.point(text, end),
+        })
+    };
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -362,9 +465,16 @@ fn parse(text: &str) -> Option<Tree> {
             *slot = Some(parser);
         }
         let parser = slot.as_mut()?;
+        if let Some(r) = range {
+            parser.set_included_ranges(&[r]).ok()?;
+        }
         let tree = parser.parse(text, None);
         if tree.is_none() {
             parser.reset();
+        }
+        if range.is_some() {
+            // Back to whole-text parsing for the next caller; an empty list always works.
+            let _ = parser.set_included_ranges(&[]);
         }
         tree
     })

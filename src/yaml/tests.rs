@@ -129,7 +129,7 @@ fn syntax_errors_are_small_and_per_document() {
 
     let l = load("a: \"x\\qy\"\n", &Limits::default());
     assert!(l.errors[0].message.contains("escape"));
-    assert_eq!(l.errors[0].span, Span::new(6, 8));
+    assert_eq!(l.errors[0].span, Span::new(5, 7));
 }
 
 #[test]
@@ -235,4 +235,14 @@ fn big_file() {
         l.documents[0].value.as_array().map(Vec::len),
         Some(5_000_000 / item.len())
     );
+}
+
+#[test]
+fn huge_file_is_refused_quickly() {
+    let src = "a: b\n".repeat(50_000_000 / 5);
+    let start = std::time::Instant::now();
+    let l = load(&src, &Limits::default());
+    assert!(start.elapsed().as_secs() < 2);
+    assert_eq!(l.errors[0].code, "YAML004");
+    assert!(!l.documents[0].ok);
 }
