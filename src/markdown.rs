@@ -3,8 +3,12 @@
 //! The front matter is the `minus_metadata` block at byte 0 (`---` … `---`); its YAML is
 //! loaded with [`crate::yaml::load_range`] so that spans stay relative to the whole file.
 
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser, Tree};
+
 use crate::source::Span;
-use crate::yaml::{Limits, Loaded};
+use crate::yaml::{Limits, Loaded, YamlError};
 
 /// A heading of the Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +41,268 @@ pub struct MarkdownDoc {
 
 /// Parse a Markdown file.
 pub fn parse(src: &str, limits: &Limits) -> MarkdownDoc {
-    let _ = (src, limits);
-    MarkdownDoc::default()
+    let mut doc = MarkdownDoc::default();
+    // A byte-order mark is not part of the text: parse after it, offset every span.
+    let base = if src.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let text = &src[base..];
+    let Some(tree) = parse_tree(text) else {
+        return doc;
+    };
+    let mut skip: Vec<(usize, usize)> = Vec::new();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        let mut descend = true;
+        match node.kind() {
+            "minus_metadata" if node.start_byte() == 0 => {
+                skip.push((node.start_byte(), node.end_byte()));
+                if let Some(fm) = front_matter_body(text, node) {
+                    let span = Span::new(base + fm.0, base + fm.1);
+                    doc.front_matter = Some(span);
+                    doc.yaml = crate::yaml::load_range(src, span, limits);
+                }
+                descend = false;
+            }
+            "atx_heading" | "setext_heading" => {
+                if let Some(h) = heading(node, text, base) {
+                    doc.headings.push(h);
+                }
+                descend = false;
+            }
+            "fenced_code_block" | "indented_code_block" => {
+                skip.push((node.start_byte(), node.end_byte()));
+                descend = false;
+            }
+            _ => {}
+        }
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        let mut done = false;
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                done = true;
+                break;
+            }
+        }
+        if done {
+            break;
+        }
+    }
+    if doc.front_matter.is_none() && unclosed_front_matter(text) {
+        doc.yaml.errors.push(YamlError {
+            code: "YAML001",
+            message: "the front matter is not closed".to_owned(),
+            span: Span::new(base, base + 3),
+            label: "front matter opened here".to_owned(),
+            help: Some("end the front matter with a line `---`".to_owned()),
+            document: None,
+        });
+    }
+    doc.comments = html_comments(text, base, &skip);
+    doc
+}
+
+/// Whether the file opens a front matter (`---` alone on the first line) that is never
+/// closed.
+fn unclosed_front_matter(text: &str) -> bool {
+    let first = text.split('\n').next().unwrap_or("");
+    first.trim_end_matches(['\r', ' ', '\t']) == "---" && text.len() > first.len()
+}
+
+/// The YAML between the fences of a `minus_metadata` node: from the line after the opening
+/// `---` to the start of the closing `---` line.
+fn front_matter_body(text: &str, node: Node<'_>) -> Option<(usize, usize)> {
+    let block = text.get(node.start_byte()..node.end_byte())?;
+    let open_end = block.find('\n')? + 1;
+    // The closing fence is the last line of the block (ignoring the final line break).
+    let trimmed = block.trim_end_matches(['\n', '\r']);
+    let close_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    if close_start < open_end {
+        return None;
+    }
+    Some((
+        node.start_byte() + open_end,
+        node.start_byte() + close_start,
+    ))
+}
+
+fn heading(node: Node<'_>, text: &str, base: usize) -> Option<Heading> {
+    let mut level = 0u8;
+    let mut content = None;
+    let mut c = node.walk();
+    for child in node.children(&mut c) {
+        match child.kind() {
+            "atx_h1_marker" | "setext_h1_underline" => level = 1,
+            "atx_h2_marker" | "setext_h2_underline" => level = 2,
+            "atx_h3_marker" => level = 3,
+            "atx_h4_marker" => level = 4,
+            "atx_h5_marker" => level = 5,
+            "atx_h6_marker" => level = 6,
+            "inline" | "paragraph" => content = Some(child),
+            _ => {}
+        }
+    }
+    if level == 0 {
+        return None;
+    }
+    let raw = content
+        .and_then(|n| text.get(n.start_byte()..n.end_byte()))
+        .unwrap_or("");
+    let mut t = raw.trim();
+    if node.kind() == "atx_heading" {
+        // An optional closing sequence of `#`s (preceded by a space) is not content.
+        let stripped = t.trim_end_matches('#');
+        if stripped.len() < t.len() && (stripped.is_empty() || stripped.ends_with([' ', '\t'])) {
+            t = stripped.trim_end();
+        }
+    }
+    // A setext heading may span lines; its text is their trimmed content on one line.
+    let text_joined = t.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    let full = text.get(node.start_byte()..node.end_byte()).unwrap_or("");
+    let end = node.start_byte() + full.trim_end_matches(['\n', '\r']).len();
+    Some(Heading {
+        level,
+        text: text_joined,
+        span: Span::new(base + node.start_byte(), base + end),
+    })
+}
+
+/// Every `<!-- … -->` outside code blocks and the front matter.
+fn html_comments(text: &str, base: usize, skip: &[(usize, usize)]) -> Vec<HtmlComment> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(i) = text[pos..].find("<!--") {
+        let start = pos + i;
+        if let Some(&(_, end)) = skip.iter().find(|&&(s, e)| s <= start && start < e) {
+            pos = end;
+            continue;
+        }
+        let inner_start = start + 4;
+        let Some(j) = text[inner_start..].find("-->") else {
+            break;
+        };
+        let end = inner_start + j + 3;
+        out.push(HtmlComment {
+            span: Span::new(base + start, base + end),
+            text: text[inner_start..inner_start + j].trim().to_owned(),
+        });
+        pos = end;
+    }
+    out
+}
+
+thread_local! {
+    /// One parser per thread: creating one per file would cost more than small files do.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+fn parse_tree(text: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser.set_language(&tree_sitter_md::LANGUAGE.into()).ok()?;
+            *slot = Some(parser);
+        }
+        let parser = slot.as_mut()?;
+        let tree = parser.parse(text, None);
+        if tree.is_none() {
+            parser.reset();
+        }
+        tree
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "---\ntitle: Policy\nowner: ciso\n---\n\n# Access control  #\n\nText <!-- annexa: ignore SCH001 -->\n\nSetext two\n---\n\n```\n<!-- not a comment -->\n# not a heading\n```\n";
+
+    #[test]
+    fn front_matter_headings_comments() {
+        let d = parse(DOC, &Limits::default());
+        let fm = d.front_matter.unwrap();
+        assert_eq!(&DOC[fm.range()], "title: Policy\nowner: ciso\n");
+        assert!(d.yaml.errors.is_empty());
+        let v = &d.yaml.documents[0];
+        assert_eq!(v.value["owner"], "ciso");
+        // Spans are relative to the whole file.
+        let owner = v.spans.get("/owner").unwrap();
+        assert_eq!(&DOC[owner.value.range()], "ciso");
+        assert_eq!(&DOC[owner.key.unwrap().range()], "owner");
+        assert_eq!(d.headings.len(), 2);
+        assert_eq!(
+            (d.headings[0].level, d.headings[0].text.as_str()),
+            (1, "Access control")
+        );
+        assert_eq!(&DOC[d.headings[0].span.range()], "# Access control  #");
+        assert_eq!(
+            (d.headings[1].level, d.headings[1].text.as_str()),
+            (2, "Setext two")
+        );
+        assert_eq!(d.comments.len(), 1);
+        assert_eq!(d.comments[0].text, "annexa: ignore SCH001");
+        assert_eq!(
+            &DOC[d.comments[0].span.range()],
+            "<!-- annexa: ignore SCH001 -->"
+        );
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let d = parse("# Title\n\nbody\n", &Limits::default());
+        assert_eq!(d.front_matter, None);
+        assert!(d.yaml.documents.is_empty() && d.yaml.errors.is_empty());
+        assert_eq!(d.headings[0].text, "Title");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let d = parse("---\ntitle: x\n\n# Title\n", &Limits::default());
+        assert_eq!(d.front_matter, None);
+        assert_eq!(d.yaml.errors.len(), 1);
+        assert_eq!(d.yaml.errors[0].code, "YAML001");
+        assert_eq!(d.yaml.errors[0].span, Span::new(0, 3));
+    }
+
+    #[test]
+    fn front_matter_errors_point_into_the_file() {
+        let src = "---\na: 1\na: 2\n---\nbody\n";
+        let d = parse(src, &Limits::default());
+        let e = &d.yaml.errors[0];
+        assert_eq!(e.code, "YAML002");
+        assert_eq!(e.span, Span::new(9, 10));
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let src = "\u{feff}---\r\ntitle: x\r\n---\r\n# H\r\n";
+        let d = parse(src, &Limits::default());
+        let fm = d.front_matter.unwrap();
+        assert_eq!(&src[fm.range()], "title: x\r\n");
+        assert_eq!(d.yaml.documents[0].value["title"], "x");
+        assert_eq!(d.headings[0].text, "H");
+        assert_eq!(&src[d.headings[0].span.range()], "# H");
+    }
+
+    #[test]
+    fn empty_and_pathological_input() {
+        let limits = Limits::default();
+        assert_eq!(parse("", &limits), MarkdownDoc::default());
+        let deep = ">".repeat(100_000);
+        let _ = parse(&deep, &limits);
+        let list: String = (0..2_000)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect();
+        let _ = parse(&list, &limits);
+    }
 }

@@ -4,13 +4,28 @@
 //! Entry points: [`load`] for a whole file and [`load_range`] for a part of a file (Markdown
 //! front matter), whose spans stay relative to the whole file.
 
+use std::cell::RefCell;
+
 use serde_json::Value;
+use tree_sitter::{Node, Parser, Point, Range as TsRange, Tree};
 
 use crate::source::Span;
 
+mod check;
+mod chunk;
+mod convert;
+mod guard;
+mod scalar;
 mod spans;
+#[cfg(test)]
+mod tests;
 
 pub use spans::{NodeSpans, SpanMap};
+
+/// Largest text parsed. tree-sitter-yaml parses a few megabytes a second and its syntax
+/// tree takes tens of bytes per byte of input, so a bigger file is refused (YAML004) rather
+/// than left to cost seconds and gigabytes.
+pub const MAX_FILE_BYTES: usize = 8 << 20;
 
 /// Resource bounds for one file. Every bound, when hit, is a diagnostic, never a crash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +96,386 @@ pub fn load(src: &str, limits: &Limits) -> Loaded {
 /// Load the YAML inside `range` of `src` (e.g. Markdown front matter); every span is
 /// relative to the start of `src`.
 pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
-    let _ = (src, range, limits);
-    Loaded::default()
+    let mut out = Loaded::default();
+    let start = floor_char_boundary(src, range.start);
+    let end = floor_char_boundary(src, range.end).max(start);
+    let mut text = &src[start..end];
+    let mut base = start;
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest;
+        base += '\u{feff}'.len_utf8();
+    }
+    if text.len() > MAX_FILE_BYTES {
+        let mib = MAX_FILE_BYTES >> 20;
+        out.errors.push(YamlError {
+            code: "YAML004",
+            message: format!("the file is larger than {mib} MiB and is not parsed"),
+            span: Span::new(
+                base,
+                base + text.find(['\n', '\r']).unwrap_or(text.len()).min(1),
+            ),
+            label: "file too large".to_owned(),
+            help: Some("split the file; compliance artifacts are far smaller".to_owned()),
+            document: Some(0),
+        });
+        out.documents.push(Document {
+            value: Value::Null,
+            spans: SpanMap::new(),
+            span: Span::new(base, base + text.len()),
+            ok: false,
+        });
+        return out;
+    }
+    // Text the tree-sitter scanner cannot take is cut off before parsing (see `guard`).
+    let cut = guard::unsafe_line(text);
+    let parsed = match cut {
+        Some((line, _, _)) => &text[..line],
+        None => text,
+    };
+    let mut syntax = Vec::new();
+    let mut after_end_marker = true;
+    let mut rows = RowCounter::default();
+    for segment in chunk::segments(parsed) {
+        let mut trees = Vec::with_capacity(segment.parts.len());
+        for &(a, b) in &segment.parts {
+            let Some(tree) = parse(parsed, a, b, &mut rows) else {
+                syntax.push(check::SyntaxError {
+                    start: a,
+                    end: a,
+                    message: "the YAML parser gave up on this part of the file".to_owned(),
+                    specific: true,
+                });
+                continue;
+            };
+            let mut errs = check::scan_tree(&tree, parsed, base, &mut out.comments);
+            errs.extend(check::unparsed_tail(
+                &tree,
+                &parsed[..b],
+                &mut out.comments,
+                base,
+            ));
+            check::refine(&mut errs, parsed);
+            syntax.append(&mut errs);
+            trees.push(tree);
+        }
+        let seg_start = segment.parts.first().map_or(0, |p| p.0);
+        let seg_end = segment.parts.last().map_or(0, |p| p.1);
+        let Some(first) = trees.first() else { continue };
+        let root = first.root_node();
+        if root.kind() != "stream" {
+            // The parser could not make out any document structure.
+            out.documents.push(Document {
+                value: Value::Null,
+                spans: SpanMap::new(),
+                span: Span::new(base + seg_start, base + seg_end),
+                ok: false,
+            });
+            continue;
+        }
+        let mut c = root.walk();
+        let doc_nodes: Vec<Node<'_>> = root
+            .named_children(&mut c)
+            .filter(|n| n.kind() == "document")
+            .collect();
+        // Further parts of a long document continue its root collection.
+        let extra: Vec<Node<'_>> = trees[1..]
+            .iter()
+            .filter_map(|t| {
+                let r = t.root_node();
+                let mut c = r.walk();
+                let doc = r.named_children(&mut c).find(|n| n.kind() == "document")?;
+                DocShape::of(doc).content
+            })
+            .collect();
+        let last = doc_nodes.len().saturating_sub(1);
+        for (k, node) in doc_nodes.into_iter().enumerate() {
+            let shape = DocShape::of(node);
+            if !shape.start_marker && shape.directives.is_empty() && shape.content.is_none() {
+                // A lone `...` (with comments) ends a document; it does not open one.
+                after_end_marker |= shape.end_marker;
+                continue;
+            }
+            let index = out.documents.len();
+            let parts: &[Node<'_>] = if k == last { &extra } else { &[] };
+            let mut doc = convert_document(
+                node,
+                &shape,
+                parts,
+                parsed,
+                base,
+                limits,
+                index,
+                &mut out.errors,
+            );
+            if k == last && !extra.is_empty() {
+                doc.span.end = base + seg_end;
+            }
+            if !directive_errors(
+                &shape,
+                after_end_marker || index == 0,
+                parsed,
+                base,
+                index,
+                &mut out.errors,
+            ) {
+                doc.ok = false;
+            }
+            after_end_marker = shape.end_marker;
+            out.documents.push(doc);
+        }
+    }
+    for e in syntax {
+        let span = Span::new(base + e.start, base + e.end);
+        let document = owning_document(&mut out.documents, span, base + parsed.len());
+        out.errors.push(YamlError {
+            code: "YAML001",
+            message: e.message,
+            span,
+            label: "syntax error".to_owned(),
+            help: None,
+            document,
+        });
+    }
+    if let Some((_, content, why)) = cut {
+        let at = base + content;
+        // Errors at the cut are artefacts of it.
+        out.errors.retain(|e| {
+            !(e.code == "YAML001" && e.span.end >= base + parsed.len() && !parsed.is_empty())
+        });
+        let (message, help) = match why {
+            guard::Cut::TooDeep => (
+                format!(
+                    "block collections nest deeper than the parser supports (about {} levels)",
+                    guard::MAX_BLOCK_LEVELS
+                ),
+                "flatten the structure; the rest of the file is not read",
+            ),
+            guard::Cut::TooIndented => (
+                "this line is indented by more spaces than the parser supports".to_owned(),
+                "reduce the indentation; the rest of the file is not read",
+            ),
+        };
+        let document = owning_document(&mut out.documents, Span::at(at), at);
+        if document.is_none() {
+            out.documents.push(Document {
+                value: Value::Null,
+                spans: SpanMap::new(),
+                span: Span::new(base, base + text.len()),
+                ok: false,
+            });
+        }
+        let document = document.or(Some(out.documents.len() - 1));
+        let line_end = text[content..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| content + i);
+        out.errors.push(YamlError {
+            code: "YAML004",
+            message,
+            span: Span::new(at, base + line_end.min(content + 1)),
+            label: "limit exceeded here".to_owned(),
+            help: Some(help.to_owned()),
+            document,
+        });
+    }
+    out.errors.sort_by_key(|e| (e.span.start, e.span.end));
+    out
+}
+
+/// Mark the document an error belongs to as not ok and return its index: the document that
+/// contains it, else the last one before it, else the first.
+fn owning_document(docs: &mut [Document], span: Span, text_end: usize) -> Option<usize> {
+    let pos = span.start;
+    let index = docs
+        .iter()
+        .position(|d| {
+            d.span.start <= pos && (pos < d.span.end || (pos == d.span.end && pos == text_end))
+        })
+        .or_else(|| docs.iter().rposition(|d| d.span.start <= pos))
+        .or(if docs.is_empty() { None } else { Some(0) })?;
+    docs[index].ok = false;
+    Some(index)
+}
+
+/// The parts of a `document` node.
+struct DocShape<'t> {
+    directives: Vec<Node<'t>>,
+    content: Option<Node<'t>>,
+    start_marker: bool,
+    end_marker: bool,
+}
+
+impl<'t> DocShape<'t> {
+    fn of(node: Node<'t>) -> Self {
+        let mut shape = DocShape {
+            directives: Vec::new(),
+            content: None,
+            start_marker: false,
+            end_marker: false,
+        };
+        let mut c = node.walk();
+        for child in node.children(&mut c) {
+            match child.kind() {
+                "yaml_directive" | "tag_directive" | "reserved_directive" => {
+                    shape.directives.push(child)
+                }
+                "block_node" | "flow_node" if shape.content.is_none() => {
+                    shape.content = Some(child)
+                }
+                "---" => shape.start_marker = true,
+                "..." => shape.end_marker = true,
+                _ => {}
+            }
+        }
+        shape
+    }
+}
+
+/// Check a document's directives: at most one `%YAML`, and directives only at the start of
+/// the stream or after a `...`. Returns false when one is wrong.
+fn directive_errors(
+    shape: &DocShape<'_>,
+    may_have_directives: bool,
+    text: &str,
+    base: usize,
+    index: usize,
+    errors: &mut Vec<YamlError>,
+) -> bool {
+    let mut ok = true;
+    let mut seen_yaml = false;
+    for d in &shape.directives {
+        let span = Span::new(base + d.start_byte(), base + d.end_byte());
+        let mut problem = None;
+        if !may_have_directives {
+            problem = Some((
+                "a directive must follow a document end marker (`...`)".to_owned(),
+                "end the previous document with `...` before the directive",
+            ));
+        } else if d.kind() == "yaml_directive" {
+            if seen_yaml {
+                problem = Some((
+                    "duplicate `%YAML` directive".to_owned(),
+                    "a document takes at most one `%YAML` directive",
+                ));
+            }
+            seen_yaml = true;
+        }
+        if let Some((message, help)) = problem {
+            ok = false;
+            let name_end = text[d.start_byte()..d.end_byte()]
+                .find([' ', '\t'])
+                .map_or(span.end, |i| span.start + i);
+            errors.push(YamlError {
+                code: "YAML001",
+                message,
+                span: Span::new(span.start, name_end),
+                label: "misplaced directive".to_owned(),
+                help: Some(help.to_owned()),
+                document: Some(index),
+            });
+        }
+    }
+    ok
+}
+
+#[allow(clippy::too_many_arguments)]
+fn convert_document<'t>(
+    node: Node<'t>,
+    shape: &DocShape<'t>,
+    parts: &[Node<'t>],
+    text: &'t str,
+    base: usize,
+    limits: &Limits,
+    index: usize,
+    errors: &mut Vec<YamlError>,
+) -> Document {
+    let mut walker = convert::DocWalker::new(text, base, *limits, index);
+    for d in &shape.directives {
+        if d.kind() == "tag_directive" {
+            walker.tag_directive(*d);
+        }
+    }
+    let value = walker.run(shape.content, parts, node.start_byte());
+    errors.append(&mut walker.errors);
+    Document {
+        value,
+        spans: walker.spans,
+        span: Span::new(base + node.start_byte(), base + node.end_byte()),
+        ok: walker.ok,
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+thread_local! {
+    /// One parser per thread: creating one per file would cost more than small files do.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Rows (line numbers) of byte offsets, counted forwards only, so that finding the rows of
+/// all the parts of a file costs one pass over it.
+#[derive(Default)]
+struct RowCounter {
+    offset: usize,
+    row: usize,
+    line_start: usize,
+}
+
+impl RowCounter {
+    fn point(&mut self, text: &str, offset: usize) -> Point {
+        if offset < self.offset {
+            *self = RowCounter::default();
+        }
+        for (i, b) in text.as_bytes()[self.offset..offset].iter().enumerate() {
+            if *b == b'\n' {
+                self.row += 1;
+                self.line_start = self.offset + i + 1;
+            }
+        }
+        self.offset = offset;
+        Point::new(self.row, offset - self.line_start)
+    }
+}
+
+/// Parse `text[start..end]`; node offsets stay relative to `text`.
+fn parse(text: &str, start: usize, end: usize, rows: &mut RowCounter) -> Option<Tree> {
+    let whole = start == 0 && end == text.len();
+    let range = if whole {
+        None
+    } else {
+        Some(TsRange {
+            start_byte: start,
+            end_byte: end,
+            start_point: rows.point(text, start),
+            end_point: rows.point(text, end),
+        })
+    };
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_yaml::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        let parser = slot.as_mut()?;
+        if let Some(r) = range {
+            parser.set_included_ranges(&[r]).ok()?;
+        }
+        let tree = parser.parse(text, None);
+        if tree.is_none() {
+            parser.reset();
+        }
+        if range.is_some() {
+            // Back to whole-text parsing for the next caller; an empty list always works.
+            let _ = parser.set_included_ranges(&[]);
+        }
+        tree
+    })
 }

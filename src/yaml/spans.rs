@@ -81,8 +81,20 @@ mod tests {
     #[test]
     fn nearest_walks_up() {
         let mut m = SpanMap::new();
-        m.insert("", NodeSpans { key: None, value: Span::new(0, 10) });
-        m.insert("/a", NodeSpans { key: Some(Span::new(0, 1)), value: Span::new(3, 10) });
+        m.insert(
+            "",
+            NodeSpans {
+                key: None,
+                value: Span::new(0, 10),
+            },
+        );
+        m.insert(
+            "/a",
+            NodeSpans {
+                key: Some(Span::new(0, 1)),
+                value: Span::new(3, 10),
+            },
+        );
         assert_eq!(m.nearest("/a/b/c").unwrap().0, "/a");
         assert_eq!(m.nearest("/x").unwrap().0, "");
     }
