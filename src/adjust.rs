@@ -77,10 +77,10 @@ impl Adjuster {
         let mut setting = self.base.lookup(&d.code);
         if let Some(file) = d.file() {
             for (globs, table) in &self.overrides {
-                if globs.iter().any(|g| g.is_match(file)) {
-                    if let Some(s) = table.lookup(&d.code) {
-                        setting = Some(s);
-                    }
+                if globs.iter().any(|g| g.is_match(file))
+                    && let Some(s) = table.lookup(&d.code)
+                {
+                    setting = Some(s);
                 }
             }
         }
@@ -128,8 +128,14 @@ disable = ["EVD001"]
         let a = Adjuster::new(&c);
         let d = |code: &str, file: &str| Diagnostic::warning(code, "m").at(file, Span::at(0));
         assert!(a.apply(d("AI001", "x.yaml")).is_none());
-        assert_eq!(a.apply(d("EVD002", "x.yaml")).unwrap().severity, Severity::Warning);
-        assert_eq!(a.apply(d("EVD001", "x.yaml")).unwrap().severity, Severity::Error);
+        assert_eq!(
+            a.apply(d("EVD002", "x.yaml")).unwrap().severity,
+            Severity::Warning
+        );
+        assert_eq!(
+            a.apply(d("EVD001", "x.yaml")).unwrap().severity,
+            Severity::Error
+        );
         assert!(a.apply(d("EVD001", "legacy/e.yaml")).is_none());
         assert!(a.apply(d("INT001", "x.yaml")).is_some());
         assert!(a.disabled_everywhere("AI003"));

@@ -51,7 +51,9 @@ impl Baseline {
                 message: d.message.clone(),
             })
             .collect();
-        findings.sort_by(|a, b| (&a.file, &a.code, &a.fingerprint).cmp(&(&b.file, &b.code, &b.fingerprint)));
+        findings.sort_by(|a, b| {
+            (&a.file, &a.code, &a.fingerprint).cmp(&(&b.file, &b.code, &b.fingerprint))
+        });
         Baseline {
             version: VERSION,
             findings,
@@ -65,15 +67,20 @@ impl Baseline {
     }
 
     pub fn parse(text: &str) -> Result<Baseline, String> {
-        let b: Baseline = serde_json::from_str(text).map_err(|e| format!("not an annexa baseline: {e}"))?;
+        let b: Baseline =
+            serde_json::from_str(text).map_err(|e| format!("not an annexa baseline: {e}"))?;
         if b.version != VERSION {
-            return Err(format!("baseline version {} is not supported (expected {VERSION})", b.version));
+            return Err(format!(
+                "baseline version {} is not supported (expected {VERSION})",
+                b.version
+            ));
         }
         Ok(b)
     }
 
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         Baseline::parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))
     }
 
@@ -149,7 +156,11 @@ mod tests {
     #[test]
     fn counts_duplicates() {
         let b = Baseline::from_findings(&[finding("EV-1", 10)]);
-        assert_eq!(b.filter(vec![finding("EV-1", 10), finding("EV-1", 10)]).len(), 1);
+        assert_eq!(
+            b.filter(vec![finding("EV-1", 10), finding("EV-1", 10)])
+                .len(),
+            1
+        );
     }
 
     #[test]

@@ -99,8 +99,14 @@ impl Catalogs {
 
 /// The embedded catalogs.
 pub const BUILTIN_CATALOGS: &[(&str, &str)] = &[
-    ("rules/catalogs/iso27001-2022.yaml", include_str!("../rules/catalogs/iso27001-2022.yaml")),
-    ("rules/catalogs/iso42001-2023.yaml", include_str!("../rules/catalogs/iso42001-2023.yaml")),
+    (
+        "rules/catalogs/iso27001-2022.yaml",
+        include_str!("../rules/catalogs/iso27001-2022.yaml"),
+    ),
+    (
+        "rules/catalogs/iso42001-2023.yaml",
+        include_str!("../rules/catalogs/iso42001-2023.yaml"),
+    ),
 ];
 
 /// The built-in catalogs, parsed once.
@@ -127,7 +133,10 @@ mod tests {
 
     #[test]
     fn references_split_on_the_first_slash() {
-        assert_eq!(split_reference("iso27001:2022/A.5.15"), Some(("iso27001:2022", "A.5.15")));
+        assert_eq!(
+            split_reference("iso27001:2022/A.5.15"),
+            Some(("iso27001:2022", "A.5.15"))
+        );
         assert_eq!(split_reference("A.5.15"), None);
         assert_eq!(split_reference("/A.5"), None);
     }

@@ -239,7 +239,12 @@ fn to_diagnostic(e: &toml::de::Error, text: &str) -> Diagnostic {
         .map(|r| Span::new(r.start, r.end))
         .unwrap_or_else(|| Span::at(0));
     // toml's message is multi-line with its own snippet; keep only the first line.
-    let message = e.message().lines().next().unwrap_or("invalid configuration").trim();
+    let message = e
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid configuration")
+        .trim();
     let message = message.trim_end_matches('.').to_string();
     let label = if message.starts_with("unknown field") {
         "unknown key"

@@ -60,7 +60,11 @@ impl FromStr for Duration {
             "w" => Unit::Weeks,
             "mo" => Unit::Months,
             "y" => Unit::Years,
-            _ => return Err(format!("`{s}` is not a duration (use e.g. 90d, 6w, 12mo, 1y)")),
+            _ => {
+                return Err(format!(
+                    "`{s}` is not a duration (use e.g. 90d, 6w, 12mo, 1y)"
+                ));
+            }
         };
         let amount: u32 = digits
             .parse()

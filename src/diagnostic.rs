@@ -127,7 +127,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_related(mut self, file: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_related(
+        mut self,
+        file: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         self.related.push(Related {
             location: Location {
                 file: file.into(),
@@ -157,7 +162,10 @@ impl Diagnostic {
             // Without an entity, the message is the most stable thing we have.
             format!("{}\u{1f}{}\u{1f}{}", self.code, file, self.message)
         } else {
-            format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", self.code, file, artifact, field)
+            format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                self.code, file, artifact, field
+            )
         };
         format!("{:016x}", fnv1a64(key.as_bytes()))
     }
@@ -208,7 +216,9 @@ mod tests {
         let mut b = a.clone();
         b.location.as_mut().unwrap().span = Span::new(100, 120);
         assert_eq!(a.fingerprint(), b.fingerprint());
-        let c = a.clone().with_entity(Some("SOA".into()), Some("iso27001:2022/A.5.2".into()));
+        let c = a
+            .clone()
+            .with_entity(Some("SOA".into()), Some("iso27001:2022/A.5.2".into()));
         assert_ne!(a.fingerprint(), c.fingerprint());
     }
 

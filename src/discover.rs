@@ -38,7 +38,10 @@ pub fn find_root(start: &Path) -> PathBuf {
     let dir = if start.is_dir() {
         start.clone()
     } else {
-        start.parent().map(Path::to_path_buf).unwrap_or(start.clone())
+        start
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(start.clone())
     };
     let ancestors: Vec<&Path> = dir.ancestors().collect();
     for marker in [FILE_NAME, ".git"] {
@@ -126,6 +129,15 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
         .run(|| {
             Box::new(|entry| {
                 let outcome = classify(entry, root, &canonical_root, &include, &exclude);
+                let state = match &outcome {
+                    // A link out of the repository: report it, and never descend into it.
+                    Some(Err(d))
+                        if d.code == "FILE004" && d.message.contains("out of the repository") =>
+                    {
+                        ignore::WalkState::Skip
+                    }
+                    _ => ignore::WalkState::Continue,
+                };
                 if let Some(outcome) = outcome {
                     let mut w = found.lock().unwrap_or_else(|p| p.into_inner());
                     match outcome {
@@ -133,7 +145,7 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
                         Err(d) => w.diagnostics.push(*d),
                     }
                 }
-                ignore::WalkState::Continue
+                state
             })
         });
 
@@ -161,19 +173,18 @@ fn classify(
     if !rel.is_empty() && exclude.is_match(&rel) {
         return None;
     }
-    if entry.path_is_symlink() {
-        // Never follow a link out of the repository.
-        if let Ok(target) = path.canonicalize() {
-            if !target.starts_with(canonical_root) {
-                return Some(Err(Box::new(
-                    Diagnostic::warning(
-                        "FILE004",
-                        format!("`{rel}` is a symbolic link out of the repository; not followed"),
-                    )
-                    .with_entity(None, Some(rel.clone())),
-                )));
-            }
-        }
+    // Never follow a link out of the repository.
+    if entry.path_is_symlink()
+        && let Ok(target) = path.canonicalize()
+        && !target.starts_with(canonical_root)
+    {
+        return Some(Err(Box::new(
+            Diagnostic::warning(
+                "FILE004",
+                format!("`{rel}` is a symbolic link out of the repository; not followed"),
+            )
+            .with_entity(None, Some(rel.clone())),
+        )));
     }
     let file_type = entry.file_type()?;
     if !file_type.is_file() {
@@ -221,9 +232,12 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diag
     let rel = &candidate.rel;
     let unreadable = |e: std::io::Error| {
         Box::new(
-            Diagnostic::error("FILE001", format!("cannot read `{rel}`: {}", io_message(&e)))
-                .at(rel.clone(), Span::at(0))
-                .with_entity(None, Some(rel.clone())),
+            Diagnostic::error(
+                "FILE001",
+                format!("cannot read `{rel}`: {}", io_message(&e)),
+            )
+            .at(rel.clone(), Span::at(0))
+            .with_entity(None, Some(rel.clone())),
         )
     };
     let meta = std::fs::metadata(&candidate.path).map_err(unreadable)?;
@@ -252,9 +266,12 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diag
     }
     if bytes.len() as u64 > max_size {
         return Err(Box::new(
-            Diagnostic::error("FILE003", format!("`{rel}` is larger than the limit of {max_size} bytes; not read"))
-                .at(rel.clone(), Span::at(0))
-                .with_entity(None, Some(rel.clone())),
+            Diagnostic::error(
+                "FILE003",
+                format!("`{rel}` is larger than the limit of {max_size} bytes; not read"),
+            )
+            .at(rel.clone(), Span::at(0))
+            .with_entity(None, Some(rel.clone())),
         ));
     }
     let text = decode(bytes, rel)?;
@@ -286,7 +303,8 @@ fn decode(bytes: Vec<u8>, rel: &str) -> Result<String, Box<Diagnostic>> {
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         return Err(bad(nul, "a NUL byte (binary data)"));
     }
-    String::from_utf8(bytes).map_err(|e| bad(e.utf8_error().valid_up_to(), "an invalid byte sequence"))
+    String::from_utf8(bytes)
+        .map_err(|e| bad(e.utf8_error().valid_up_to(), "an invalid byte sequence"))
 }
 
 #[cfg(test)]
@@ -306,7 +324,10 @@ mod tests {
     #[test]
     fn relative_paths_use_slashes() {
         let root = Path::new("/r");
-        assert_eq!(relative(root, Path::new("/r/a/b.yaml")).unwrap(), "a/b.yaml");
+        assert_eq!(
+            relative(root, Path::new("/r/a/b.yaml")).unwrap(),
+            "a/b.yaml"
+        );
         assert_eq!(relative(root, Path::new("/other")), None);
     }
 
@@ -314,7 +335,15 @@ mod tests {
     fn walk_respects_gitignore_hidden_and_globs() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for f in ["a.yaml", "b.yml", "c.md", "d.txt", "ignored/x.yaml", ".hidden/y.yaml", "vendor/z.yaml"] {
+        for f in [
+            "a.yaml",
+            "b.yml",
+            "c.md",
+            "d.txt",
+            "ignored/x.yaml",
+            ".hidden/y.yaml",
+            "vendor/z.yaml",
+        ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x: 1\n").unwrap();

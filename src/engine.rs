@@ -180,7 +180,10 @@ pub fn extensions(root: &Path) -> Result<(Extensions, SourceMap), Box<ConfigErro
 fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Extensions {
     let mut diagnostics = Vec::new();
     let mut catalogs = catalog::builtin().clone().unwrap_or_else(|e| {
-        diagnostics.push(Diagnostic::error("INT001", format!("built-in catalogs: {e}")));
+        diagnostics.push(Diagnostic::error(
+            "INT001",
+            format!("built-in catalogs: {e}"),
+        ));
         Catalogs::default()
     });
     let mut rules = RuleSet::builtin_with(&config.params).unwrap_or_else(|e| {
@@ -222,7 +225,11 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
 
 /// The `*.yaml` / `*.yml` files directly in the given directories (relative to `root`),
 /// read with the usual bounds. A missing directory is a configuration problem.
-fn yaml_files_in(root: &Path, dirs: &[String], diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+fn yaml_files_in(
+    root: &Path,
+    dirs: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
     let mut out = Vec::new();
     for dir in dirs {
         let path = root.join(dir);
@@ -230,8 +237,14 @@ fn yaml_files_in(root: &Path, dirs: &[String], diagnostics: &mut Vec<Diagnostic>
             Ok(e) => e,
             Err(e) => {
                 diagnostics.push(
-                    Diagnostic::error("CFG001", format!("cannot read directory `{dir}` named in `{}`: {e}", config::FILE_NAME))
-                        .with_entity(None, Some(dir.clone())),
+                    Diagnostic::error(
+                        "CFG001",
+                        format!(
+                            "cannot read directory `{dir}` named in `{}`: {e}",
+                            config::FILE_NAME
+                        ),
+                    )
+                    .with_entity(None, Some(dir.clone())),
                 );
                 continue;
             }
@@ -243,7 +256,9 @@ fn yaml_files_in(root: &Path, dirs: &[String], diagnostics: &mut Vec<Diagnostic>
             .collect();
         files.sort();
         for p in files {
-            let Some(rel) = discover::relative(root, &p) else { continue };
+            let Some(rel) = discover::relative(root, &p) else {
+                continue;
+            };
             let candidate = Candidate {
                 path: p,
                 rel,
@@ -261,7 +276,11 @@ fn yaml_files_in(root: &Path, dirs: &[String], diagnostics: &mut Vec<Diagnostic>
 /// Is `file` one of `only`, or inside one of its directories?
 fn selected(file: &str, only: &[String]) -> bool {
     only.iter().any(|o| {
-        o.is_empty() || file == o || file.strip_prefix(o.as_str()).is_some_and(|rest| rest.starts_with('/'))
+        o.is_empty()
+            || file == o
+            || file
+                .strip_prefix(o.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
     })
 }
 
@@ -328,12 +347,18 @@ fn process(c: &Candidate, config: &Config) -> FileResult {
     for a in &parsed.artifacts {
         diagnostics.extend(validate::validate(a));
     }
-    let yaml_comments: Vec<(Span, String)> =
-        parsed.comments.iter().map(|c| (c.span, c.text.clone())).collect();
+    let yaml_comments: Vec<(Span, String)> = parsed
+        .comments
+        .iter()
+        .map(|c| (c.span, c.text.clone()))
+        .collect();
     let (mut directives, problems) = suppress::from_comments(&source, &yaml_comments, false);
     diagnostics.extend(problems);
-    let html: Vec<(Span, String)> =
-        parsed.html_comments.iter().map(|c| (c.span, c.text.clone())).collect();
+    let html: Vec<(Span, String)> = parsed
+        .html_comments
+        .iter()
+        .map(|c| (c.span, c.text.clone()))
+        .collect();
     let (file_wide, problems) = suppress::from_comments(&source, &html, true);
     directives.extend(file_wide);
     diagnostics.extend(problems);

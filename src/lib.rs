@@ -5,22 +5,22 @@
 //! `discover` (walk the repository) → `yaml` / `markdown` (parse, with spans) → `model`
 //! (artifacts and the repository index) → `validate` (JSON Schemas) → rules → `render`.
 
-pub mod diagnostic;
-pub mod markdown;
-pub mod model;
-pub mod registry;
-pub mod render;
-pub mod source;
-pub mod yaml;
+pub mod adjust;
+pub mod baseline;
+pub mod catalog;
+pub mod cli;
 pub mod config;
+pub mod dates;
+pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod markdown;
+pub mod model;
 pub mod parse;
-pub mod validate;
-pub mod cli;
-pub mod dates;
-pub mod catalog;
+pub mod registry;
+pub mod render;
 pub mod rules;
-pub mod adjust;
+pub mod source;
 pub mod suppress;
-pub mod baseline;
+pub mod validate;
+pub mod yaml;

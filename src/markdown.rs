@@ -104,6 +104,7 @@ pub fn parse(src: &str, limits: &Limits) -> MarkdownDoc {
             label: "front matter opened here".to_owned(),
             help: Some("end the front matter with a line `---`".to_owned()),
             document: None,
+            related: None,
         });
     }
     doc.comments = html_comments(text, base, &skip);

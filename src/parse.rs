@@ -66,13 +66,20 @@ pub fn parse(file: &SourceFile, format: Format, limits: &Limits) -> Parsed {
     out
 }
 
-fn yaml_diagnostic(e: &YamlError, rel: &str) -> Diagnostic {
+/// A loader error as a diagnostic in file `rel`.
+pub fn yaml_diagnostic(e: &YamlError, rel: &str) -> Diagnostic {
     let mut d = Diagnostic::error(e.code, e.message.clone())
         .at(rel, e.span)
         .with_label(e.label.clone())
-        .with_entity(None, Some(format!("{}@{}", e.code, e.document.unwrap_or(0))));
+        .with_entity(
+            None,
+            Some(format!("{}@{}", e.code, e.document.unwrap_or(0))),
+        );
     if let Some(h) = &e.help {
         d = d.with_help(h.clone());
+    }
+    if let Some((span, message)) = &e.related {
+        d = d.with_related(rel, *span, message.clone());
     }
     d
 }
@@ -83,7 +90,13 @@ enum Extracted {
     Problem(Box<Diagnostic>),
 }
 
-fn extract(doc: Document, index: usize, file: &SourceFile, format: Format, headings: &[markdown::Heading]) -> Extracted {
+fn extract(
+    doc: Document,
+    index: usize,
+    file: &SourceFile,
+    format: Format,
+    headings: &[markdown::Heading],
+) -> Extracted {
     let Value::Object(map) = &doc.value else {
         return Extracted::None;
     };
@@ -91,7 +104,12 @@ fn extract(doc: Document, index: usize, file: &SourceFile, format: Format, headi
         return Extracted::None;
     };
     let rel = file.rel.as_str();
-    let key_span = |p: &str| doc.spans.get(p).map(|s| s.key.unwrap_or(s.value)).unwrap_or(doc.span);
+    let key_span = |p: &str| {
+        doc.spans
+            .get(p)
+            .map(|s| s.key.unwrap_or(s.value))
+            .unwrap_or(doc.span)
+    };
     let value_span = |p: &str| doc.spans.get(p).map(|s| s.value).unwrap_or(doc.span);
     let id = map.get("id").and_then(Value::as_str).map(str::to_string);
     let entity = |field: &str| (id.clone(), Some(format!("{field}@{index}")));
@@ -101,7 +119,10 @@ fn extract(doc: Document, index: usize, file: &SourceFile, format: Format, headi
         return problem(
             Diagnostic::error(
                 "KIND002",
-                format!("unsupported format version {marker}; this release reads `annexa: {FORMAT_VERSION}`"),
+                format!(
+                    "unsupported format version `{}`; this release reads `annexa: {FORMAT_VERSION}`",
+                    marker.as_str().map_or_else(|| marker.to_string(), str::to_string)
+                ),
             )
             .at(rel, value_span("/annexa"))
             .with_label("unsupported version")
@@ -114,11 +135,14 @@ fn extract(doc: Document, index: usize, file: &SourceFile, format: Format, headi
         Some(other) => {
             let (a, f) = entity("/kind");
             return problem(
-                Diagnostic::error("KIND003", format!("`kind` must be a string, found {}", type_name(other)))
-                    .at(rel, value_span("/kind"))
-                    .with_label("not a kind name")
-                    .with_help(known_kinds_help())
-                    .with_entity(a, f),
+                Diagnostic::error(
+                    "KIND003",
+                    format!("`kind` must be a string, found {}", type_name(other)),
+                )
+                .at(rel, value_span("/kind"))
+                .with_label("not a kind name")
+                .with_help(known_kinds_help())
+                .with_entity(a, f),
             );
         }
         None => {
@@ -172,10 +196,21 @@ fn known_kinds_help() -> String {
 }
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), c), c))
+        .map(|c| {
+            let lower = c.to_lowercase();
+            // Jaro-Winkler favours shared prefixes (typos at the end); Damerau-Levenshtein
+            // catches transpositions anywhere (`SCH020` → `SCH002`).
+            let score = strsim::jaro_winkler(&word, &lower)
+                .max(strsim::normalized_damerau_levenshtein(&word, &lower));
+            (score, c)
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
@@ -201,7 +236,9 @@ mod tests {
         assert!(may_hold_artifact("annexa: v1\nkind: control\n"));
         assert!(may_hold_artifact("---\n\"annexa\": v1\n"));
         assert!(may_hold_artifact("{annexa: v1, kind: risk}"));
-        assert!(!may_hold_artifact("apiVersion: apps/v1\nkind: Deployment\n"));
+        assert!(!may_hold_artifact(
+            "apiVersion: apps/v1\nkind: Deployment\n"
+        ));
         assert!(!may_hold_artifact("notannexa: 1\n"));
     }
 

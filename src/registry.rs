@@ -36,7 +36,9 @@ impl<'de> Deserialize<'de> for Severity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Severity::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("unknown severity `{s}` (expected error, warning or note)"))
+            serde::de::Error::custom(format!(
+                "unknown severity `{s}` (expected error, warning or note)"
+            ))
         })
     }
 }
@@ -53,7 +55,8 @@ struct CodesFile {
 }
 
 /// The embedded files that declare engine codes (parse, schema, discovery, config, internal).
-const ENGINE_CODE_FILES: &[(&str, &str)] = &[("rules/engine.yaml", include_str!("../rules/engine.yaml"))];
+const ENGINE_CODE_FILES: &[(&str, &str)] =
+    &[("rules/engine.yaml", include_str!("../rules/engine.yaml"))];
 
 impl Registry {
     pub fn get(&self, code: &str) -> Option<&RuleMeta> {
@@ -125,9 +128,15 @@ mod tests {
         assert!(r.iter().count() > 5);
         for m in r.iter() {
             assert!(!m.summary.trim().is_empty(), "{} has no summary", m.code);
-            assert!(m.docs.trim().len() > 40, "{} has too little documentation", m.code);
             assert!(
-                m.code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+                m.docs.trim().len() > 40,
+                "{} has too little documentation",
+                m.code
+            );
+            assert!(
+                m.code
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
                 "{} is not an upper-case code",
                 m.code
             );

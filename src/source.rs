@@ -72,7 +72,11 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(rel: impl Into<String>, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+    pub fn new(
+        rel: impl Into<String>,
+        path: impl Into<PathBuf>,
+        text: impl Into<Arc<str>>,
+    ) -> Self {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(

@@ -126,7 +126,9 @@ fn parse_text(text: &str) -> Option<Result<Fields, String>> {
         expires: None,
     };
     if f.codes.is_empty() {
-        return Some(Err("names no code; write `annexa-ignore CODE; reason: …; owner: …`".into()));
+        return Some(Err(
+            "names no code; write `annexa-ignore CODE; reason: …; owner: …`".into(),
+        ));
     }
     if let Some(bad) = f.codes.iter().find(|c| !crate::rules::compile::is_code(c)) {
         return Some(Err(format!("`{bad}` is not a rule code")));
@@ -144,14 +146,22 @@ fn parse_text(text: &str) -> Option<Result<Fields, String>> {
             "reason" => f.reason = value,
             "owner" => f.owner = value,
             "expires" => f.expires = value,
-            other => return Some(Err(format!("unknown field `{other}` (expected reason, owner, expires)"))),
+            other => {
+                return Some(Err(format!(
+                    "unknown field `{other}` (expected reason, owner, expires)"
+                )));
+            }
         }
     }
     Some(Ok(f))
 }
 
 /// Check the accountability fields; the expiry date if valid.
-fn accountable(reason: Option<&str>, owner: Option<&str>, expires: Option<&str>) -> Result<Option<Date>, String> {
+fn accountable(
+    reason: Option<&str>,
+    owner: Option<&str>,
+    expires: Option<&str>,
+) -> Result<Option<Date>, String> {
     if reason.is_none_or(|r| r.trim().is_empty()) {
         return Err("has no reason; say why the finding is accepted (`reason: …`)".into());
     }
@@ -176,11 +186,17 @@ fn rejected(file: &str, span: Span, why: &str) -> Diagnostic {
 
 /// Directives in one file's comments (`(span, text after the comment marker)`). `file_wide`
 /// makes every directive reach the whole file (Markdown bodies).
-pub fn from_comments(file: &SourceFile, comments: &[(Span, String)], file_wide: bool) -> (Vec<Directive>, Vec<Diagnostic>) {
+pub fn from_comments(
+    file: &SourceFile,
+    comments: &[(Span, String)],
+    file_wide: bool,
+) -> (Vec<Directive>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for (span, text) in comments {
-        let Some(parsed) = parse_text(text) else { continue };
+        let Some(parsed) = parse_text(text) else {
+            continue;
+        };
         let f = match parsed {
             Ok(f) => f,
             Err(why) => {
@@ -188,7 +204,11 @@ pub fn from_comments(file: &SourceFile, comments: &[(Span, String)], file_wide: 
                 continue;
             }
         };
-        let expires = match accountable(f.reason.as_deref(), f.owner.as_deref(), f.expires.as_deref()) {
+        let expires = match accountable(
+            f.reason.as_deref(),
+            f.owner.as_deref(),
+            f.expires.as_deref(),
+        ) {
             Ok(e) => e,
             Err(why) => {
                 problems.push(rejected(&file.rel, *span, &why));
@@ -218,9 +238,14 @@ pub fn from_comments(file: &SourceFile, comments: &[(Span, String)], file_wide: 
 /// line that has content other than a comment.
 fn target_line(file: &SourceFile, span: Span) -> usize {
     let text = &file.text;
-    let line_start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let own = file.line_col(span.start).line;
-    if !text[line_start..span.start.min(text.len())].trim().is_empty() {
+    if !text[line_start..span.start.min(text.len())]
+        .trim()
+        .is_empty()
+    {
         return own;
     }
     let mut line = own;
@@ -241,7 +266,11 @@ pub fn from_config(entries: &[toml::Spanned<Suppression>]) -> (Vec<Directive>, V
     for e in entries {
         let span = Span::new(e.span().start, e.span().end);
         let s = e.get_ref();
-        let expires = match accountable(s.reason.as_deref(), s.owner.as_deref(), s.expires.as_deref()) {
+        let expires = match accountable(
+            s.reason.as_deref(),
+            s.owner.as_deref(),
+            s.expires.as_deref(),
+        ) {
             Ok(x) => x,
             Err(why) => {
                 problems.push(rejected(FILE_NAME, span, &why));
@@ -253,7 +282,11 @@ pub fn from_config(entries: &[toml::Spanned<Suppression>]) -> (Vec<Directive>, V
             Some(g) => match Glob::new(g) {
                 Ok(g) => Target::Glob(g.compile_matcher()),
                 Err(e) => {
-                    problems.push(rejected(FILE_NAME, span, &format!("has an invalid path glob: {}", e.kind())));
+                    problems.push(rejected(
+                        FILE_NAME,
+                        span,
+                        &format!("has an invalid path glob: {}", e.kind()),
+                    ));
                     continue;
                 }
             },
@@ -302,16 +335,22 @@ pub fn apply(
                 Diagnostic::error("SUP002", format!("suppression of {codes} expired on {e}"))
                     .at(s.origin.clone(), s.span)
                     .with_label("expired")
-                    .with_help("fix the finding, or renew the decision with a new reason and expiry")
+                    .with_help(
+                        "fix the finding, or renew the decision with a new reason and expiry",
+                    )
                     .with_entity(None, Some(format!("sup:{codes}@{}", s.span.start))),
             );
         } else if !used {
             kept.push(
-                Diagnostic::new("SUP003", Severity::Warning, format!("suppression of {codes} matches no finding"))
-                    .at(s.origin.clone(), s.span)
-                    .with_label("unused")
-                    .with_help("remove the suppression: the finding it was written for is gone")
-                    .with_entity(None, Some(format!("sup:{codes}@{}", s.span.start))),
+                Diagnostic::new(
+                    "SUP003",
+                    Severity::Warning,
+                    format!("suppression of {codes} matches no finding"),
+                )
+                .at(s.origin.clone(), s.span)
+                .with_label("unused")
+                .with_help("remove the suppression: the finding it was written for is gone")
+                .with_entity(None, Some(format!("sup:{codes}@{}", s.span.start))),
             );
         }
     }
@@ -326,24 +365,47 @@ mod tests {
     fn parse_directives() {
         assert!(parse_text("just a comment").is_none());
         assert!(parse_text("annexa-ignored").is_none());
-        let f = parse_text(" annexa-ignore EVD001, EVD002; reason: pending; owner: J. Doe; expires: 2027-01-31")
-            .unwrap()
-            .unwrap();
+        let f = parse_text(
+            " annexa-ignore EVD001, EVD002; reason: pending; owner: J. Doe; expires: 2027-01-31",
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(f.codes, ["EVD001", "EVD002"]);
         assert_eq!(f.reason.as_deref(), Some("pending"));
         assert!(!f.file_wide);
-        assert!(parse_text("annexa-ignore-file SCH002; reason: x; owner: y").unwrap().unwrap().file_wide);
+        assert!(
+            parse_text("annexa-ignore-file SCH002; reason: x; owner: y")
+                .unwrap()
+                .unwrap()
+                .file_wide
+        );
         assert!(parse_text("annexa-ignore").unwrap().is_err());
         assert!(parse_text("annexa-ignore evd001").unwrap().is_err());
-        assert!(parse_text("annexa-ignore EVD001; because: x").unwrap().is_err());
+        assert!(
+            parse_text("annexa-ignore EVD001; because: x")
+                .unwrap()
+                .is_err()
+        );
     }
 
     #[test]
     fn accountability_is_required() {
-        assert!(accountable(None, Some("o"), None).unwrap_err().contains("no reason"));
-        assert!(accountable(Some("r"), None, None).unwrap_err().contains("no owner"));
+        assert!(
+            accountable(None, Some("o"), None)
+                .unwrap_err()
+                .contains("no reason")
+        );
+        assert!(
+            accountable(Some("r"), None, None)
+                .unwrap_err()
+                .contains("no owner")
+        );
         assert!(accountable(Some("r"), Some("o"), Some("2027-02-30")).is_err());
-        assert!(accountable(Some("r"), Some("o"), Some("2027-02-28")).unwrap().is_some());
+        assert!(
+            accountable(Some("r"), Some("o"), Some("2027-02-28"))
+                .unwrap()
+                .is_some()
+        );
     }
 
     #[test]

@@ -61,12 +61,18 @@ fn compile_all() -> Result<HashMap<Kind, Compiled>, String> {
 pub fn compile(name: &str, src: &str) -> Result<Compiled, String> {
     let mut registry = Registry::new();
     for (shared, text) in SHARED_SCHEMAS {
-        let value: Value = serde_json::from_str(text).map_err(|e| format!("schemas/{shared}: {e}"))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| format!("schemas/{shared}: {e}"))?;
         registry = registry
-            .add(format!("{SCHEMA_BASE}{shared}"), Resource::from_contents(value))
+            .add(
+                format!("{SCHEMA_BASE}{shared}"),
+                Resource::from_contents(value),
+            )
             .map_err(|e| format!("schemas/{shared}: {e}"))?;
     }
-    let registry = registry.prepare().map_err(|e| format!("schema registry: {e}"))?;
+    let registry = registry
+        .prepare()
+        .map_err(|e| format!("schema registry: {e}"))?;
     let schema: Value = serde_json::from_str(src).map_err(|e| format!("{name}: {e}"))?;
     let validator = jsonschema::options()
         .with_draft(Draft::Draft202012)
@@ -135,13 +141,18 @@ pub fn field_name(pointer: &str) -> String {
 
 fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec<Diagnostic> {
     let pointer = error.instance_path().as_str();
-    let schema_path = error.schema_path().as_str();
+    // The evaluation path runs through `$ref`s as written in the kind's schema, so the
+    // property's own description and its sibling properties can be found there.
+    let schema_path = error.evaluation_path().as_str();
     let field = field_name(pointer);
     let at = |code: &str, message: String, span, label: &str, field_pointer: &str| {
         Diagnostic::error(code, message)
             .at(a.view.file, span)
             .with_label(label.to_string())
-            .with_entity(a.id.clone(), Some(format!("{field_pointer}@{}", a.document)))
+            .with_entity(
+                a.id.clone(),
+                Some(format!("{field_pointer}@{}", a.document)),
+            )
     };
     let instance = error.instance();
     match error.kind() {
@@ -150,7 +161,10 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             let parent = parent_of(schema_path);
             let mut d = at(
                 "SCH001",
-                format!("{} is missing required field `{property}`", owner_name(a, pointer)),
+                format!(
+                    "{} is missing required field `{property}`",
+                    owner_name(a, pointer)
+                ),
                 a.view.anchor(pointer),
                 &format!("`{property}` is required here"),
                 &format!("{pointer}/{property}"),
@@ -195,7 +209,10 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             };
             let d = at(
                 "SCH003",
-                format!("`{field}` must be {expected}, found {}", type_name(instance)),
+                format!(
+                    "`{field}` must be {expected}, found {}",
+                    type_name(instance)
+                ),
                 a.view.value_span(pointer),
                 &format!("expected {expected}"),
                 pointer,
@@ -209,15 +226,24 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                 .unwrap_or_default();
             let found = display_value(instance);
             let mut label = "not an allowed value".to_string();
-            if let Some(s) = instance
-                .as_str()
-                .and_then(|v| did_you_mean(v, options.as_array().into_iter().flatten().filter_map(Value::as_str)))
-            {
+            if let Some(s) = instance.as_str().and_then(|v| {
+                did_you_mean(
+                    v,
+                    options
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str),
+                )
+            }) {
                 label = format!("did you mean `{s}`?");
             }
             vec![at(
                 "SCH004",
-                format!("`{field}` must be one of {}, found {found}", opts.join(", ")),
+                format!(
+                    "`{field}` must be one of {}, found {found}",
+                    opts.join(", ")
+                ),
                 a.view.value_span(pointer),
                 &label,
                 pointer,
@@ -237,7 +263,10 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
         ValidationErrorKind::Pattern { .. } => {
             let d = at(
                 "SCH004",
-                format!("`{field}` has an invalid format: {}", display_value(instance)),
+                format!(
+                    "`{field}` has an invalid format: {}",
+                    display_value(instance)
+                ),
                 a.view.value_span(pointer),
                 "invalid format",
                 pointer,
@@ -252,7 +281,10 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             };
             vec![at(
                 "SCH004",
-                format!("`{field}` must be {what}, found {}", display_value(instance)),
+                format!(
+                    "`{field}` must be {what}, found {}",
+                    display_value(instance)
+                ),
                 a.view.value_span(pointer),
                 &format!("not {what}"),
                 pointer,
@@ -260,13 +292,23 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
         }
         other => {
             let (message, label) = constraint_message(other, &field, instance);
-            let d = at("SCH005", message, a.view.value_span(pointer), &label, pointer);
+            let d = at(
+                "SCH005",
+                message,
+                a.view.value_span(pointer),
+                &label,
+                pointer,
+            );
             vec![with_description(d, schema, schema_path)]
         }
     }
 }
 
-fn constraint_message(kind: &ValidationErrorKind, field: &str, instance: &Value) -> (String, String) {
+fn constraint_message(
+    kind: &ValidationErrorKind,
+    field: &str,
+    instance: &Value,
+) -> (String, String) {
     let found = display_value(instance);
     match kind {
         ValidationErrorKind::Minimum { limit } => (
@@ -325,7 +367,10 @@ fn constraint_message(kind: &ValidationErrorKind, field: &str, instance: &Value)
             format!("`{field}` is not allowed here"),
             "not allowed".into(),
         ),
-        other => (format!("`{field}` violates a schema constraint ({other:?})"), "here".into()),
+        other => (
+            format!("`{field}` violates a schema constraint ({other:?})"),
+            "here".into(),
+        ),
     }
 }
 
@@ -349,8 +394,15 @@ fn description<'s>(schema: &'s Value, schema_pointer: &str) -> Option<&'s str> {
         .and_then(Value::as_str)
 }
 
+/// Help from the schema: the `description` of the property that failed. When the check
+/// came from a shared definition (`$ref`), the property that refers to it is described in
+/// the kind's own schema.
 fn with_description(d: Diagnostic, schema: &Value, schema_path: &str) -> Diagnostic {
-    match description(schema, parent_of(schema_path)) {
+    let property = match schema_path.find("/$ref") {
+        Some(i) => &schema_path[..i],
+        None => parent_of(schema_path),
+    };
+    match description(schema, property) {
         Some(desc) => d.with_help(desc.to_string()),
         None => d,
     }
@@ -392,7 +444,10 @@ mod tests {
     fn field_names_read_naturally() {
         assert_eq!(field_name(""), "the artifact");
         assert_eq!(field_name("/owner"), "owner");
-        assert_eq!(field_name("/entries/3/justification"), "entries[3].justification");
+        assert_eq!(
+            field_name("/entries/3/justification"),
+            "entries[3].justification"
+        );
         assert_eq!(field_name("/a~1b"), "a/b");
     }
 

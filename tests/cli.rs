@@ -58,8 +58,24 @@ fn findings_exit_1() {
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(code(&annexa(&["check", "/nonexistent/annexa/repo"])), 2);
-    assert_eq!(code(&annexa(&["check", "--format", "xml", &fixture("example-org")])), 2);
-    assert_eq!(code(&annexa(&["check", "--today", "2026-02-30", &fixture("example-org")])), 2);
+    assert_eq!(
+        code(&annexa(&[
+            "check",
+            "--format",
+            "xml",
+            &fixture("example-org")
+        ])),
+        2
+    );
+    assert_eq!(
+        code(&annexa(&[
+            "check",
+            "--today",
+            "2026-02-30",
+            &fixture("example-org")
+        ])),
+        2
+    );
     assert_eq!(code(&annexa(&["frobnicate"])), 2);
 }
 
@@ -70,7 +86,10 @@ fn configuration_error_exits_2_with_the_place() {
     let o = annexa(&["check", &dir.path().display().to_string()]);
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
-    assert!(err.contains("CFG001") && err.contains("annexa.toml:2:1"), "{err}");
+    assert!(
+        err.contains("CFG001") && err.contains("annexa.toml:2:1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -87,7 +106,10 @@ fn fail_on_threshold() {
     let o = annexa(&["check", &root, TODAY]);
     assert!(stdout(&o).contains("SUP003"), "{}", stdout(&o));
     assert_eq!(code(&o), 0);
-    assert_eq!(code(&annexa(&["check", &root, TODAY, "--fail-on", "warning"])), 1);
+    assert_eq!(
+        code(&annexa(&["check", &root, TODAY, "--fail-on", "warning"])),
+        1
+    );
 }
 
 #[test]
@@ -97,9 +119,17 @@ fn paths_limit_what_is_reported() {
     let o = annexa(&["check", &file, "--format", "json", TODAY]);
     assert_eq!(code(&o), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let files: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["file"].as_str().unwrap()).collect();
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
     assert!(!files.is_empty());
-    assert!(files.iter().all(|f| *f == "controls/bad-id.yaml"), "{files:?}");
+    assert!(
+        files.iter().all(|f| *f == "controls/bad-id.yaml"),
+        "{files:?}"
+    );
 }
 
 #[test]
@@ -112,7 +142,11 @@ fn output_formats_are_well_formed() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&sarif)).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let gh = annexa(&["check", &root, "--format", "github", TODAY]);
-    assert!(stdout(&gh).lines().any(|l| l.starts_with("::error file=")), "{}", stdout(&gh));
+    assert!(
+        stdout(&gh).lines().any(|l| l.starts_with("::error file=")),
+        "{}",
+        stdout(&gh)
+    );
 }
 
 #[test]
@@ -120,7 +154,13 @@ fn github_format_writes_the_job_summary() {
     let dir = tempfile::tempdir().unwrap();
     let summary = dir.path().join("summary.md");
     let o = Command::new(env!("CARGO_BIN_EXE_annexa"))
-        .args(["check", &fixture("broken-schema"), "--format", "github", TODAY])
+        .args([
+            "check",
+            &fixture("broken-schema"),
+            "--format",
+            "github",
+            TODAY,
+        ])
         .env("GITHUB_STEP_SUMMARY", &summary)
         .output()
         .unwrap();
@@ -133,7 +173,11 @@ fn github_format_writes_the_job_summary() {
 fn explain_known_and_unknown_codes() {
     let o = annexa(&["explain", "sch002"]);
     assert_eq!(code(&o), 0);
-    assert!(stdout(&o).starts_with("# SCH002: unknown field"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("# SCH002: unknown field"),
+        "{}",
+        stdout(&o)
+    );
     let o = annexa(&["explain", "SCH020"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("did you mean"), "{}", stderr(&o));
@@ -177,7 +221,13 @@ fn baseline_round_trip() {
     // A file that is not a baseline is never overwritten.
     let other = dir.path().join("notes.json");
     std::fs::write(&other, "{\"mine\": true}").unwrap();
-    let o = annexa(&["check", &root, TODAY, "--write-baseline", other.to_str().unwrap()]);
+    let o = annexa(&[
+        "check",
+        &root,
+        TODAY,
+        "--write-baseline",
+        other.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 2);
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "{\"mine\": true}");
 }

@@ -10,7 +10,9 @@ use annexa::render::{self, HumanOptions, RenderContext};
 const TODAY: &str = "2026-11-22";
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 fn run(name: &str) -> engine::Outcome {
@@ -21,8 +23,16 @@ fn run(name: &str) -> engine::Outcome {
 
 fn outputs(name: &str) -> (engine::Outcome, String, String, String) {
     let o = run(name);
-    let ctx = RenderContext::new(&o.sources, &o.registry, "0.0.0-test").with_root_file(o.config_file.as_deref());
-    let human = render::human(&o.diagnostics, &ctx, HumanOptions { color: false, width: 100 });
+    let ctx = RenderContext::new(&o.sources, &o.registry, "0.0.0-test")
+        .with_root_file(o.config_file.as_deref());
+    let human = render::human(
+        &o.diagnostics,
+        &ctx,
+        HumanOptions {
+            color: false,
+            width: 100,
+        },
+    );
     let json = render::json(&o.diagnostics, &ctx);
     let sarif = render::sarif(&o.diagnostics, &ctx);
     (o, human, json, sarif)
@@ -58,7 +68,10 @@ fn example_org_checks_clean() {
         .filter(|d| d.severity == annexa::diagnostic::Severity::Error)
         .map(|d| format!("{} {:?} {}", d.code, d.file(), d.message))
         .collect();
-    assert!(errors.is_empty(), "the example organisation must have no errors: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "the example organisation must have no errors: {errors:#?}"
+    );
     assert!(o.artifacts.len() > 100, "{} artifacts", o.artifacts.len());
 }
 
@@ -90,10 +103,22 @@ fn broken_schema_reports_each_defect_at_its_line() {
         let found = o.diagnostics.iter().any(|d| {
             d.file() == Some(*file) && d.code == *code && (*line == 0 || line_of(&o, d) == *line)
         });
-        assert!(found, "expected {code} in {file} at line {line}; got {:#?}", codes_in(&o, file));
+        assert!(
+            found,
+            "expected {code} in {file} at line {line}; got {:#?}",
+            codes_in(&o, file)
+        );
     }
-    let schema_findings = o.diagnostics.iter().filter(|d| d.code.starts_with("SCH")).count();
-    assert_eq!(schema_findings, expected.len(), "no schema finding beyond the listed defects");
+    let schema_findings = o
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("SCH"))
+        .count();
+    assert_eq!(
+        schema_findings,
+        expected.len(),
+        "no schema finding beyond the listed defects"
+    );
 }
 
 #[test]
@@ -110,7 +135,11 @@ fn broken_syntax_reports_and_keeps_going() {
 fn broken_kinds_reports_kinds_and_ignores_other_yaml() {
     let o = snapshot_all("broken-kinds");
     for code in ["KIND001", "KIND002", "KIND003", "FILE002"] {
-        assert!(o.diagnostics.iter().any(|d| d.code == code), "{code} missing: {:#?}", o.diagnostics);
+        assert!(
+            o.diagnostics.iter().any(|d| d.code == code),
+            "{code} missing: {:#?}",
+            o.diagnostics
+        );
     }
     for silent in ["deploy/deployment.yaml", ".github/workflows/annexa.yml"] {
         assert!(codes_in(&o, silent).is_empty(), "{silent} must be ignored");
@@ -120,7 +149,10 @@ fn broken_kinds_reports_kinds_and_ignores_other_yaml() {
 #[test]
 fn sarif_of_real_output_validates_against_the_official_schema() {
     let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json")).unwrap(),
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let validator = jsonschema::options()
@@ -128,10 +160,18 @@ fn sarif_of_real_output_validates_against_the_official_schema() {
         .should_validate_formats(true)
         .build(&schema)
         .unwrap();
-    for name in ["example-org", "broken-schema", "broken-syntax", "broken-kinds"] {
+    for name in [
+        "example-org",
+        "broken-schema",
+        "broken-syntax",
+        "broken-kinds",
+    ] {
         let (_, _, _, sarif) = outputs(name);
         let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
         let results = log["runs"][0]["results"].as_array().unwrap();
         for r in results {

@@ -34,14 +34,29 @@ pub fn run(args: Args) -> u8 {
         let rows: Vec<[String; 4]> = catalogs
             .iter()
             .map(|c| {
-                let controls = c.requirements.iter().filter(|r| r.kind == "control").count();
+                let controls = c
+                    .requirements
+                    .iter()
+                    .filter(|r| r.kind == "control")
+                    .count();
                 let others = c.requirements.len() - controls;
-                [c.framework.clone(), c.title.clone(), controls.to_string(), others.to_string()]
+                [
+                    c.framework.clone(),
+                    c.title.clone(),
+                    controls.to_string(),
+                    others.to_string(),
+                ]
             })
             .collect();
         match args.format {
             super::ListFormat::Table => {
-                print!("{}", super::table(&["framework", "title", "controls", "other requirements"], &rows))
+                print!(
+                    "{}",
+                    super::table(
+                        &["framework", "title", "controls", "other requirements"],
+                        &rows
+                    )
+                )
             }
             super::ListFormat::Json => {
                 let v: Vec<_> = rows
@@ -55,7 +70,10 @@ pub fn run(args: Args) -> u8 {
     };
     let Some(c) = catalogs.get(&framework) else {
         let known: Vec<_> = catalogs.iter().map(|c| c.framework.as_str()).collect();
-        return super::usage_error(format!("unknown framework `{framework}`; known: {}", known.join(", ")));
+        return super::usage_error(format!(
+            "unknown framework `{framework}`; known: {}",
+            known.join(", ")
+        ));
     };
     match args.format {
         super::ListFormat::Table => {
@@ -66,12 +84,18 @@ pub fn run(args: Args) -> u8 {
                     [
                         format!("{}/{}", c.framework, r.id),
                         r.kind.clone(),
-                        r.group.clone().or_else(|| r.parent.clone()).unwrap_or_default(),
+                        r.group
+                            .clone()
+                            .or_else(|| r.parent.clone())
+                            .unwrap_or_default(),
                         r.title.clone(),
                     ]
                 })
                 .collect();
-            print!("{}", super::table(&["reference", "type", "group", "title"], &rows));
+            print!(
+                "{}",
+                super::table(&["reference", "type", "group", "title"], &rows)
+            );
         }
         super::ListFormat::Json => {
             let v = json!({

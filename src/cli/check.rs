@@ -105,7 +105,11 @@ pub fn run(args: Args) -> u8 {
         Some(FailOnArg::Error) => Severity::Error,
         Some(FailOnArg::Warning) => Severity::Warning,
         Some(FailOnArg::Note) => Severity::Note,
-        None => outcome.config.check.fail_on.map_or(Severity::Error, FailOn::threshold),
+        None => outcome
+            .config
+            .check
+            .fail_on
+            .map_or(Severity::Error, FailOn::threshold),
     };
     if let Some(path) = &args.write_baseline {
         return write_baseline(path, &outcome.diagnostics);
@@ -118,8 +122,12 @@ pub fn run(args: Args) -> u8 {
         }
     }
     let color = args.color.enabled() && args.output.is_none();
-    let ctx = RenderContext::new(&outcome.sources, &outcome.registry, env!("CARGO_PKG_VERSION"))
-        .with_root_file(outcome.config_file.as_deref());
+    let ctx = RenderContext::new(
+        &outcome.sources,
+        &outcome.registry,
+        env!("CARGO_PKG_VERSION"),
+    )
+    .with_root_file(outcome.config_file.as_deref());
     let text = render(args.format, &outcome.diagnostics, &ctx, color);
     if args.format == OutputFormat::Github {
         write_github_summary(&outcome.diagnostics, &ctx);
@@ -145,13 +153,13 @@ pub fn run(args: Args) -> u8 {
 
 /// Write a baseline, refusing to replace a file that is not one.
 fn write_baseline(path: &std::path::Path, diags: &[Diagnostic]) -> u8 {
-    if path.exists() {
-        if let Err(e) = Baseline::read(path) {
-            return super::usage_error(format!(
-                "refusing to overwrite `{}`: it is not an annexa baseline ({e})",
-                path.display()
-            ));
-        }
+    if path.exists()
+        && let Err(e) = Baseline::read(path)
+    {
+        return super::usage_error(format!(
+            "refusing to overwrite `{}`: it is not an annexa baseline ({e})",
+            path.display()
+        ));
     }
     let baseline = Baseline::from_findings(diags);
     if let Err(e) = crate::baseline::write_atomic(path, &baseline.to_json()) {
@@ -166,7 +174,12 @@ fn write_baseline(path: &std::path::Path, diags: &[Diagnostic]) -> u8 {
 }
 
 /// Render a report in any format.
-pub fn render(format: OutputFormat, diags: &[Diagnostic], ctx: &RenderContext<'_>, color: bool) -> String {
+pub fn render(
+    format: OutputFormat,
+    diags: &[Diagnostic],
+    ctx: &RenderContext<'_>,
+    color: bool,
+) -> String {
     let format = match format {
         OutputFormat::Human => render::Format::Human,
         OutputFormat::Json => render::Format::Json,

@@ -43,7 +43,12 @@ pub fn run(args: Args) -> u8 {
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) if !t.contains('\0') => t,
-        _ => return super::usage_error(format!("`{}` is not a UTF-8 text file", args.file.display())),
+        _ => {
+            return super::usage_error(format!(
+                "`{}` is not a UTF-8 text file",
+                args.file.display()
+            ));
+        }
     };
     let name = args.file.display().to_string();
     let source = SourceFile::new(name.clone(), args.file.clone(), text);
@@ -58,12 +63,20 @@ pub fn run(args: Args) -> u8 {
     }
     let mut sources = SourceMap::new();
     sources.insert(source);
-    eprint!("{}", super::check::human(&errors, &sources, args.color.enabled()));
+    eprint!(
+        "{}",
+        super::check::human(&errors, &sources, args.color.enabled())
+    );
     1
 }
 
 /// The stdout text of `dump`, and the diagnostics for stderr.
-pub fn render(source: &SourceFile, loaded: &yaml::Loaded, pretty: bool, spans: bool) -> (String, Vec<Diagnostic>) {
+pub fn render(
+    source: &SourceFile,
+    loaded: &yaml::Loaded,
+    pretty: bool,
+    spans: bool,
+) -> (String, Vec<Diagnostic>) {
     let mut out = String::new();
     for doc in loaded.documents.iter().filter(|d| d.ok) {
         let value = if spans {
@@ -82,15 +95,7 @@ pub fn render(source: &SourceFile, loaded: &yaml::Loaded, pretty: bool, spans: b
     let errors = loaded
         .errors
         .iter()
-        .map(|e| {
-            let mut d = Diagnostic::error(e.code, e.message.clone())
-                .at(source.rel.clone(), e.span)
-                .with_label(e.label.clone());
-            if let Some(h) = &e.help {
-                d = d.with_help(h.clone());
-            }
-            d
-        })
+        .map(|e| crate::parse::yaml_diagnostic(e, &source.rel))
         .collect();
     (out, errors)
 }

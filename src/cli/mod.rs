@@ -108,7 +108,10 @@ pub fn report_config_error(e: &crate::engine::ConfigError) -> u8 {
     if let Some(s) = &e.source {
         sources.insert(s.clone());
     }
-    eprint!("{}", check::human(std::slice::from_ref(&e.diagnostic), &sources, false));
+    eprint!(
+        "{}",
+        check::human(std::slice::from_ref(&e.diagnostic), &sources, false)
+    );
     EXIT_USAGE
 }
 

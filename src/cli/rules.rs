@@ -55,7 +55,10 @@ pub fn run(args: Args) -> u8 {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).unwrap_or_default()
+            );
         }
         super::ListFormat::Table => {
             let rows: Vec<[String; 5]> = ext
@@ -71,7 +74,13 @@ pub fn run(args: Args) -> u8 {
                     ]
                 })
                 .collect();
-            print!("{}", super::table(&["code", "severity", "family", "title", "defined in"], &rows));
+            print!(
+                "{}",
+                super::table(
+                    &["code", "severity", "family", "title", "defined in"],
+                    &rows
+                )
+            );
         }
     }
     u8::from(!ext.diagnostics.is_empty()) * super::EXIT_USAGE

@@ -30,7 +30,12 @@ pub fn run(args: Args) -> u8 {
     let results = testing::run(&rules, catalogs);
     let untested: Vec<&str> = rules
         .iter()
-        .filter(|r| r.def.tests.as_ref().is_none_or(|t| t.pass.is_empty() || t.fail.is_empty()))
+        .filter(|r| {
+            r.def
+                .tests
+                .as_ref()
+                .is_none_or(|t| t.pass.is_empty() || t.fail.is_empty())
+        })
         .map(|r| r.def.code.as_str())
         .collect();
     for r in &results {
@@ -41,7 +46,10 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if !untested.is_empty() {
-        println!("note: without both a pass and a fail example: {}", untested.join(", "));
+        println!(
+            "note: without both a pass and a fail example: {}",
+            untested.join(", ")
+        );
     }
     let failed = results.iter().filter(|r| !r.ok).count();
     println!("{} passed, {} failed", results.len() - failed, failed);
@@ -63,7 +71,10 @@ fn load(path: &PathBuf) -> Result<Vec<rules::Rule>, u8> {
     } else if path.is_file() {
         vec![path.clone()]
     } else {
-        return Err(super::usage_error(format!("`{}` does not exist", path.display())));
+        return Err(super::usage_error(format!(
+            "`{}` does not exist",
+            path.display()
+        )));
     };
     let mut set: RuleSet = rules::builtin().clone().unwrap_or_default();
     let builtin_count = set.rules.len();

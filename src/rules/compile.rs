@@ -158,7 +158,10 @@ pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
     if !is_code(&def.code) {
         return err(
             "/code",
-            format!("rule code `{}` must be upper-case letters followed by digits, e.g. `ORG001`", def.code),
+            format!(
+                "rule code `{}` must be upper-case letters followed by digits, e.g. `ORG001`",
+                def.code
+            ),
         );
     }
     let kinds = kinds(&def.kinds, "/kinds")?;
@@ -179,13 +182,25 @@ pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
         .collect::<Result<Vec<_>>>()?;
     if def.level == Level::Repository {
         if !kinds.is_empty() || for_each.is_some() {
-            return err("/level", "a repository-level rule takes no `kinds` or `for_each`");
+            return err(
+                "/level",
+                "a repository-level rule takes no `kinds` or `for_each`",
+            );
         }
-        if let Some(i) = checks.iter().position(|c| !matches!(c, Check::Exists { .. })) {
-            return err(format!("/assert/{i}"), "a repository-level rule can only use `exists`");
+        if let Some(i) = checks
+            .iter()
+            .position(|c| !matches!(c, Check::Exists { .. }))
+        {
+            return err(
+                format!("/assert/{i}"),
+                "a repository-level rule can only use `exists`",
+            );
         }
         if let Some(i) = when.iter().position(|c| !matches!(c, Cond::InScope(_))) {
-            return err(format!("/when/{i}"), "a repository-level rule's `when` can only test `framework_in_scope`");
+            return err(
+                format!("/when/{i}"),
+                "a repository-level rule's `when` can only test `framework_in_scope`",
+            );
         }
     }
     Ok(Rule {
@@ -202,7 +217,10 @@ pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
 /// `ABC123`: one or more upper-case letters, then one or more digits.
 pub fn is_code(code: &str) -> bool {
     let letters = code.chars().take_while(char::is_ascii_uppercase).count();
-    let digits = code[letters..].chars().take_while(char::is_ascii_digit).count();
+    let digits = code[letters..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .count();
     letters > 0 && digits > 0 && letters + digits == code.len()
 }
 
@@ -220,7 +238,10 @@ fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
                     let hint = crate::parse::did_you_mean(n, Kind::ALL.iter().map(|k| k.name()))
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
-                    err(format!("{pointer}/{i}"), format!("unknown kind `{n}`{hint}"))
+                    err(
+                        format!("{pointer}/{i}"),
+                        format!("unknown kind `{n}`{hint}"),
+                    )
                 },
                 Ok,
             )
@@ -229,241 +250,258 @@ fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
 }
 
 impl Ctx<'_> {
-/// A duration, literal or `$param`.
-fn duration(&self, text: &str, pointer: &str) -> Result<Duration> {
-    let text = match text.strip_prefix('$') {
-        Some(name) => match self.params.get(name) {
-            Some(serde_json::Value::String(v)) => v.as_str(),
-            Some(_) => return err(pointer, format!("parameter `${name}` is not a duration")),
-            None => return err(pointer, format!("unknown parameter `${name}`")),
-        },
-        None => text,
-    };
-    text.parse().or_else(|e| err(pointer, e))
-}
+    /// A duration, literal or `$param`.
+    fn duration(&self, text: &str, pointer: &str) -> Result<Duration> {
+        let text = match text.strip_prefix('$') {
+            Some(name) => match self.params.get(name) {
+                Some(serde_json::Value::String(v)) => v.as_str(),
+                Some(_) => return err(pointer, format!("parameter `${name}` is not a duration")),
+                None => return err(pointer, format!("unknown parameter `${name}`")),
+            },
+            None => text,
+        };
+        text.parse().or_else(|e| err(pointer, e))
+    }
 
-fn number(&self, spec: &NumberSpec, pointer: &str) -> Result<f64> {
-    match spec {
-        NumberSpec::Number(n) => Ok(*n),
-        NumberSpec::Param(p) => {
-            let Some(name) = p.strip_prefix('$') else {
-                return err(pointer, format!("`{p}` is not a number or a `$parameter`"));
-            };
-            match self.params.get(name).and_then(serde_json::Value::as_f64) {
-                Some(n) => Ok(n),
-                None => err(pointer, format!("unknown or non-numeric parameter `${name}`")),
+    fn number(&self, spec: &NumberSpec, pointer: &str) -> Result<f64> {
+        match spec {
+            NumberSpec::Number(n) => Ok(*n),
+            NumberSpec::Param(p) => {
+                let Some(name) = p.strip_prefix('$') else {
+                    return err(pointer, format!("`{p}` is not a number or a `$parameter`"));
+                };
+                match self.params.get(name).and_then(serde_json::Value::as_f64) {
+                    Some(n) => Ok(n),
+                    None => err(
+                        pointer,
+                        format!("unknown or non-numeric parameter `${name}`"),
+                    ),
+                }
             }
         }
     }
-}
 
-fn ref_by(&self, r: &ReferencedBy, pointer: &str) -> Result<RefBy> {
-    Ok(RefBy {
-        kinds: kinds(&r.kinds, &format!("{pointer}/kinds"))?,
-        field: path(&r.field, &format!("{pointer}/field"))?,
-        condition: self.conditions(&r.condition, &format!("{pointer}/where"))?,
-        min: r.min.unwrap_or(1),
-    })
-}
+    fn ref_by(&self, r: &ReferencedBy, pointer: &str) -> Result<RefBy> {
+        Ok(RefBy {
+            kinds: kinds(&r.kinds, &format!("{pointer}/kinds"))?,
+            field: path(&r.field, &format!("{pointer}/field"))?,
+            condition: self.conditions(&r.condition, &format!("{pointer}/where"))?,
+            min: r.min.unwrap_or(1),
+        })
+    }
 
-fn conditions(&self, conds: &[Condition], pointer: &str) -> Result<Vec<Cond>> {
-    conds
-        .iter()
-        .enumerate()
-        .map(|(i, c)| self.condition(c, &format!("{pointer}/{i}")))
-        .collect()
-}
+    fn conditions(&self, conds: &[Condition], pointer: &str) -> Result<Vec<Cond>> {
+        conds
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.condition(c, &format!("{pointer}/{i}")))
+            .collect()
+    }
 
-fn condition(&self, c: &Condition, pointer: &str) -> Result<Cond> {
-    Ok(match c {
-        Condition::All { all } => Cond::All(self.conditions(all, &format!("{pointer}/all"))?),
-        Condition::Any { any } => Cond::Any(self.conditions(any, &format!("{pointer}/any"))?),
-        Condition::Not { not } => Cond::Not(Box::new(self.condition(not, &format!("{pointer}/not"))?)),
-        Condition::InScope { framework_in_scope } => Cond::InScope(framework_in_scope.clone()),
-        Condition::ReferencedBy { referenced_by } => {
-            Cond::ReferencedBy(self.ref_by(referenced_by, &format!("{pointer}/referenced_by"))?)
-        }
-        Condition::Passes { passes } => {
-            Cond::Passes(Box::new(self.check(passes, &format!("{pointer}/passes"))?))
-        }
-        Condition::Field(f) => {
-            let tests = [
-                f.equals.is_some(),
-                f.one_of.is_some(),
-                f.present.is_some(),
-                f.contains.is_some(),
-            ];
-            if tests.iter().filter(|t| **t).count() != 1 {
-                return err(
-                    pointer,
-                    "a field condition needs exactly one of `equals`, `in`, `present`, `contains`",
-                );
+    fn condition(&self, c: &Condition, pointer: &str) -> Result<Cond> {
+        Ok(match c {
+            Condition::All { all } => Cond::All(self.conditions(all, &format!("{pointer}/all"))?),
+            Condition::Any { any } => Cond::Any(self.conditions(any, &format!("{pointer}/any"))?),
+            Condition::Not { not } => {
+                Cond::Not(Box::new(self.condition(not, &format!("{pointer}/not"))?))
             }
-            Cond::Field {
-                path: path(&f.field, &format!("{pointer}/field"))?,
-                equals: f.equals.clone(),
-                one_of: f.one_of.clone(),
-                present: f.present,
-                contains: f.contains.clone(),
+            Condition::InScope { framework_in_scope } => Cond::InScope(framework_in_scope.clone()),
+            Condition::ReferencedBy { referenced_by } => {
+                Cond::ReferencedBy(self.ref_by(referenced_by, &format!("{pointer}/referenced_by"))?)
             }
-        }
-    })
-}
+            Condition::Passes { passes } => {
+                Cond::Passes(Box::new(self.check(passes, &format!("{pointer}/passes"))?))
+            }
+            Condition::Field(f) => {
+                let tests = [
+                    f.equals.is_some(),
+                    f.one_of.is_some(),
+                    f.present.is_some(),
+                    f.contains.is_some(),
+                ];
+                if tests.iter().filter(|t| **t).count() != 1 {
+                    return err(
+                        pointer,
+                        "a field condition needs exactly one of `equals`, `in`, `present`, `contains`",
+                    );
+                }
+                Cond::Field {
+                    path: path(&f.field, &format!("{pointer}/field"))?,
+                    equals: f.equals.clone(),
+                    one_of: f.one_of.clone(),
+                    present: f.present,
+                    contains: f.contains.clone(),
+                }
+            }
+        })
+    }
 
-fn operand(&self, o: &FieldOrProduct, pointer: &str) -> Result<Operand> {
-    Ok(match o {
-        FieldOrProduct::Field(p) => match p.split_once("->") {
-            Some((local, remote)) => Operand::Deref(path(local.trim(), pointer)?, path(remote.trim(), pointer)?),
-            None => Operand::Field(path(p, pointer)?),
-        },
-        FieldOrProduct::Product(ps) => Operand::Product(
-            ps.iter()
-                .enumerate()
-                .map(|(i, p)| path(p, &format!("{pointer}/{i}")))
-                .collect::<Result<_>>()?,
-        ),
-    })
-}
-
-fn check(&self, a: &Assertion, pointer: &str) -> Result<Check> {
-    let at = |name: &str| format!("{pointer}/{name}");
-    Ok(match a {
-        Assertion::Present(f) => Check::Present(path(f.path(), &at("present"))?),
-        Assertion::Pattern { field, regex } => {
-            let re = Regex::new(regex).or_else(|e| {
-                err(at("pattern/regex"), format!("invalid regular expression: {e}"))
-            })?;
-            Check::Pattern(path(field, &at("pattern/field"))?, re)
-        }
-        Assertion::OneOf { field, values } => {
-            Check::OneOf(path(field, &at("one_of/field"))?, values.clone())
-        }
-        Assertion::Compare {
-            field,
-            op,
-            value,
-            other,
-        } => {
-            if value.is_some() == other.is_some() {
-                return err(at("compare"), "`compare` needs exactly one of `value` and `other`");
-            }
-            Check::Compare {
-                left: self.operand(field, &at("compare/field"))?,
-                op: *op,
-                value: value
-                    .as_ref()
-                    .map(|v| self.number(v, &at("compare/value")))
-                    .transpose()?,
-                other: other
-                    .as_ref()
-                    .map(|o| self.operand(o, &at("compare/other")))
-                    .transpose()?,
-            }
-        }
-        Assertion::NotFuture(f) => Check::NotFuture(path(f.path(), &at("not_future"))?),
-        Assertion::Fresh {
-            field,
-            max_age,
-            margin,
-        } => Check::Fresh {
-            field: path(field, &at("fresh/field"))?,
-            max_age: match max_age {
-                DurationSpec::Literal(s) => Age::Literal(self.duration(s, &at("fresh/max_age"))?),
-                DurationSpec::Field { field, default } => Age::Field {
-                    path: path(field, &at("fresh/max_age/field"))?,
-                    default: default
-                        .as_deref()
-                        .map(|d| self.duration(d, &at("fresh/max_age/default")))
-                        .transpose()?,
-                },
+    fn operand(&self, o: &FieldOrProduct, pointer: &str) -> Result<Operand> {
+        Ok(match o {
+            FieldOrProduct::Field(p) => match p.split_once("->") {
+                Some((local, remote)) => {
+                    Operand::Deref(path(local.trim(), pointer)?, path(remote.trim(), pointer)?)
+                }
+                None => Operand::Field(path(p, pointer)?),
             },
-            margin: margin
-                .as_deref()
-                .map(|m| self.duration(m, &at("fresh/margin")))
-                .transpose()?,
-        },
-        Assertion::Due { field, margin } => Check::Due {
-            field: path(field, &at("due/field"))?,
-            margin: margin
-                .as_deref()
-                .map(|m| self.duration(m, &at("due/margin")))
-                .transpose()?,
-        },
-        Assertion::Reference {
-            field,
-            kinds: ks,
-            key,
-            condition: c,
-        } => {
-            if ks.is_empty() {
-                return err(at("reference/kinds"), "`reference` needs at least one kind");
+            FieldOrProduct::Product(ps) => Operand::Product(
+                ps.iter()
+                    .enumerate()
+                    .map(|(i, p)| path(p, &format!("{pointer}/{i}")))
+                    .collect::<Result<_>>()?,
+            ),
+        })
+    }
+
+    fn check(&self, a: &Assertion, pointer: &str) -> Result<Check> {
+        let at = |name: &str| format!("{pointer}/{name}");
+        Ok(match a {
+            Assertion::Present(f) => Check::Present(path(f.path(), &at("present"))?),
+            Assertion::Pattern { field, regex } => {
+                let re = Regex::new(regex).or_else(|e| {
+                    err(
+                        at("pattern/regex"),
+                        format!("invalid regular expression: {e}"),
+                    )
+                })?;
+                Check::Pattern(path(field, &at("pattern/field"))?, re)
             }
-            Check::Reference {
-                field: path(field, &at("reference/field"))?,
-                kinds: kinds(ks, &at("reference/kinds"))?,
-                key: key
+            Assertion::OneOf { field, values } => {
+                Check::OneOf(path(field, &at("one_of/field"))?, values.clone())
+            }
+            Assertion::Compare {
+                field,
+                op,
+                value,
+                other,
+            } => {
+                if value.is_some() == other.is_some() {
+                    return err(
+                        at("compare"),
+                        "`compare` needs exactly one of `value` and `other`",
+                    );
+                }
+                Check::Compare {
+                    left: self.operand(field, &at("compare/field"))?,
+                    op: *op,
+                    value: value
+                        .as_ref()
+                        .map(|v| self.number(v, &at("compare/value")))
+                        .transpose()?,
+                    other: other
+                        .as_ref()
+                        .map(|o| self.operand(o, &at("compare/other")))
+                        .transpose()?,
+                }
+            }
+            Assertion::NotFuture(f) => Check::NotFuture(path(f.path(), &at("not_future"))?),
+            Assertion::Fresh {
+                field,
+                max_age,
+                margin,
+            } => Check::Fresh {
+                field: path(field, &at("fresh/field"))?,
+                max_age: match max_age {
+                    DurationSpec::Literal(s) => {
+                        Age::Literal(self.duration(s, &at("fresh/max_age"))?)
+                    }
+                    DurationSpec::Field { field, default } => Age::Field {
+                        path: path(field, &at("fresh/max_age/field"))?,
+                        default: default
+                            .as_deref()
+                            .map(|d| self.duration(d, &at("fresh/max_age/default")))
+                            .transpose()?,
+                    },
+                },
+                margin: margin
                     .as_deref()
-                    .map(|k| path(k, &at("reference/key")))
+                    .map(|m| self.duration(m, &at("fresh/margin")))
                     .transpose()?,
-                condition: self.conditions(c, &at("reference/where"))?,
+            },
+            Assertion::Due { field, margin } => Check::Due {
+                field: path(field, &at("due/field"))?,
+                margin: margin
+                    .as_deref()
+                    .map(|m| self.duration(m, &at("due/margin")))
+                    .transpose()?,
+            },
+            Assertion::Reference {
+                field,
+                kinds: ks,
+                key,
+                condition: c,
+            } => {
+                if ks.is_empty() {
+                    return err(at("reference/kinds"), "`reference` needs at least one kind");
+                }
+                Check::Reference {
+                    field: path(field, &at("reference/field"))?,
+                    kinds: kinds(ks, &at("reference/kinds"))?,
+                    key: key
+                        .as_deref()
+                        .map(|k| path(k, &at("reference/key")))
+                        .transpose()?,
+                    condition: self.conditions(c, &at("reference/where"))?,
+                }
             }
-        }
-        Assertion::Unique { field, scope } => Check::Unique {
-            field: path(field, &at("unique/field"))?,
-            scope: *scope,
-        },
-        Assertion::Coverage {
-            field,
-            requirement_type,
-        } => Check::Coverage {
-            field: path(field, &at("coverage/field"))?,
-            requirement_type: requirement_type.clone(),
-        },
-        Assertion::Count {
-            field,
-            condition: c,
-            min,
-            max,
-        } => {
-            if min.is_none() && max.is_none() {
-                return err(at("count"), "`count` needs `min`, `max` or both");
+            Assertion::Unique { field, scope } => Check::Unique {
+                field: path(field, &at("unique/field"))?,
+                scope: *scope,
+            },
+            Assertion::Coverage {
+                field,
+                requirement_type,
+            } => Check::Coverage {
+                field: path(field, &at("coverage/field"))?,
+                requirement_type: requirement_type.clone(),
+            },
+            Assertion::Count {
+                field,
+                condition: c,
+                min,
+                max,
+            } => {
+                if min.is_none() && max.is_none() {
+                    return err(at("count"), "`count` needs `min`, `max` or both");
+                }
+                Check::Count {
+                    field: path(field, &at("count/field"))?,
+                    condition: self.conditions(c, &at("count/where"))?,
+                    min: *min,
+                    max: *max,
+                }
             }
-            Check::Count {
-                field: path(field, &at("count/field"))?,
-                condition: self.conditions(c, &at("count/where"))?,
-                min: *min,
-                max: *max,
+            Assertion::Exists {
+                kinds: ks,
+                condition: c,
+                min,
+            } => Check::Exists {
+                kinds: kinds(ks, &at("exists/kinds"))?,
+                condition: self.conditions(c, &at("exists/where"))?,
+                min: min.unwrap_or(1),
+            },
+            Assertion::Sections { required } => {
+                if required.is_empty() {
+                    return err(at("sections/required"), "list at least one section");
+                }
+                Check::Sections(required.clone())
             }
-        }
-        Assertion::Exists {
-            kinds: ks,
-            condition: c,
-            min,
-        } => Check::Exists {
-            kinds: kinds(ks, &at("exists/kinds"))?,
-            condition: self.conditions(c, &at("exists/where"))?,
-            min: min.unwrap_or(1),
-        },
-        Assertion::Sections { required } => {
-            if required.is_empty() {
-                return err(at("sections/required"), "list at least one section");
+            Assertion::Requirement {
+                field,
+                requirement_type,
+            } => Check::Requirement {
+                field: path(field, &at("requirement/field"))?,
+                requirement_type: requirement_type.clone(),
+            },
+            Assertion::File { field, check } => Check::File {
+                field: path(field, &at("file/field"))?,
+                check: *check,
+            },
+            Assertion::ReferencedBy(r) => {
+                Check::ReferencedBy(self.ref_by(r, &at("referenced_by"))?)
             }
-            Check::Sections(required.clone())
-        }
-        Assertion::Requirement {
-            field,
-            requirement_type,
-        } => Check::Requirement {
-            field: path(field, &at("requirement/field"))?,
-            requirement_type: requirement_type.clone(),
-        },
-        Assertion::File { field, check } => Check::File {
-            field: path(field, &at("file/field"))?,
-            check: *check,
-        },
-        Assertion::ReferencedBy(r) => Check::ReferencedBy(self.ref_by(r, &at("referenced_by"))?),
-    })
-}
+        })
+    }
 }
 
 #[cfg(test)]

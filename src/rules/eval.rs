@@ -73,7 +73,12 @@ impl<'a> Env<'a> {
     fn places(&self, kinds: &[Kind], field: &FieldPath) -> Arc<PlaceMap> {
         let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
         let key = format!("{}|{field:?}", names.join(","));
-        if let Some(m) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if let Some(m) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
             return Arc::clone(m);
         }
         let mut map: PlaceMap = HashMap::new();
@@ -86,7 +91,9 @@ impl<'a> Env<'a> {
                 let holder = parent(&h.pointer).to_string();
                 let mut add = |k: &Value| {
                     if let Some(k) = k.as_str() {
-                        map.entry(k.to_string()).or_default().push((i, holder.clone()));
+                        map.entry(k.to_string())
+                            .or_default()
+                            .push((i, holder.clone()));
                     }
                 };
                 match v {
@@ -172,7 +179,10 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
     let artifacts: Vec<&'a Artifact> = if rule.kinds.is_empty() {
         env.index.all().iter().collect()
     } else {
-        rule.kinds.iter().flat_map(|k| env.index.of_kind(*k)).collect()
+        rule.kinds
+            .iter()
+            .flat_map(|k| env.index.of_kind(*k))
+            .collect()
     };
     // Repository-wide state for `unique`: value → first place seen.
     let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
@@ -196,7 +206,11 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
                 .collect(),
         };
         for subject in subjects {
-            if !rule.when.iter().all(|c| holds(c, &subject, subject.value, env)) {
+            if !rule
+                .when
+                .iter()
+                .all(|c| holds(c, &subject, subject.value, env))
+            {
                 continue;
             }
             let mut failures = Vec::new();
@@ -234,7 +248,12 @@ fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Fai
     }
     let mut failures = Vec::new();
     for check in &rule.checks {
-        if let Check::Exists { kinds, condition, min } = check {
+        if let Check::Exists {
+            kinds,
+            condition,
+            min,
+        } = check
+        {
             let n = count_matching(kinds, condition, None, env);
             if n < *min {
                 let mut f = Failure::at("#", None, format!("{n} found"));
@@ -246,7 +265,14 @@ fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Fai
     if failures.is_empty() {
         return Vec::new();
     }
-    vec![(Subject { artifact: placeholder(), pointer: "#".into(), value: &NULL }, failures)]
+    vec![(
+        Subject {
+            artifact: placeholder(),
+            pointer: "#".into(),
+            value: &NULL,
+        },
+        failures,
+    )]
 }
 
 /// An artifact standing for "the repository" when it holds none.
@@ -266,12 +292,21 @@ fn placeholder() -> &'static Artifact {
 }
 
 /// Artifacts of `kinds` that satisfy `condition` (interpolated against `outer`).
-fn count_matching(kinds: &[Kind], condition: &[Cond], outer: Option<&Subject<'_>>, env: &Env<'_>) -> usize {
+fn count_matching(
+    kinds: &[Kind],
+    condition: &[Cond],
+    outer: Option<&Subject<'_>>,
+    env: &Env<'_>,
+) -> usize {
     kinds
         .iter()
         .flat_map(|k| env.index.of_kind(*k))
         .filter(|a| {
-            let s = Subject { artifact: a, pointer: String::new(), value: &a.value };
+            let s = Subject {
+                artifact: a,
+                pointer: String::new(),
+                value: &a.value,
+            };
             let outer_value = outer.map_or(&a.value, |o| o.value);
             condition.iter().all(|c| holds(c, &s, outer_value, env))
         })
@@ -299,7 +334,11 @@ fn referencing(r: &RefBy, id: &str, outer: &Value, env: &Env<'_>) -> Vec<(usize,
                 .filter(|(i, holder)| {
                     let a = &all[*i];
                     let value = a.value.pointer(holder).unwrap_or(&a.value);
-                    let s = Subject { artifact: a, pointer: holder.clone(), value };
+                    let s = Subject {
+                        artifact: a,
+                        pointer: holder.clone(),
+                        value,
+                    };
                     r.condition.iter().all(|c| holds(c, &s, outer, env))
                 })
                 .cloned()
@@ -340,9 +379,9 @@ pub fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> b
                 return values.iter().any(|v| loosely_equal(v, &e));
             }
             if let Some(options) = one_of {
-                return values.iter().any(|v| {
-                    options.iter().any(|o| loosely_equal(v, &resolve(o, outer)))
-                });
+                return values
+                    .iter()
+                    .any(|v| options.iter().any(|o| loosely_equal(v, &resolve(o, outer))));
             }
             if let Some(item) = contains {
                 let item = resolve(item, outer);
@@ -366,14 +405,23 @@ fn loosely_equal(a: &Value, b: &Value) -> bool {
 
 type Seen<'s, 'a> = dyn FnMut((&str, &str)) -> Option<(&'a Artifact, String)> + 's;
 
-fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<'_, 'a>) -> Vec<Failure> {
+fn run_check<'a>(
+    check: &Check,
+    s: &Subject<'a>,
+    env: &Env<'a>,
+    seen: &mut Seen<'_, 'a>,
+) -> Vec<Failure> {
     match check {
         Check::Present(path) => path
             .select(s.value, &s.pointer)
             .into_iter()
             .filter(|h| h.value.is_none_or(|v| !is_non_empty(v)))
             .map(|h| {
-                let label = if h.value.is_some() { "empty" } else { "missing" };
+                let label = if h.value.is_some() {
+                    "empty"
+                } else {
+                    "missing"
+                };
                 Failure::at(h.pointer, h.value, label)
             })
             .collect(),
@@ -382,8 +430,12 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
             .into_iter()
             .filter_map(|h| {
                 let v = h.value?;
-                let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
-                (!re.is_match(&text)).then(|| Failure::at(h.pointer, Some(v), "does not match the expected form"))
+                let text = v
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string());
+                (!re.is_match(&text))
+                    .then(|| Failure::at(h.pointer, Some(v), "does not match the expected form"))
             })
             .collect(),
         Check::OneOf(path, values) => path
@@ -431,8 +483,7 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
                     } else {
                         format!("due in {days} day(s)")
                     };
-                    Failure::at(p, Some(v), label)
-                        .var("days", days.abs().to_string())
+                    Failure::at(p, Some(v), label).var("days", days.abs().to_string())
                 })
             })
             .collect(),
@@ -490,7 +541,11 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
                     other => vec![other],
                 })
                 .filter(|v| {
-                    let item = Subject { artifact: s.artifact, pointer: s.pointer.clone(), value: v };
+                    let item = Subject {
+                        artifact: s.artifact,
+                        pointer: s.pointer.clone(),
+                        value: v,
+                    };
                     condition.iter().all(|c| holds(c, &item, s.value, env))
                 })
                 .collect();
@@ -503,9 +558,13 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
             let mut out = Vec::new();
             if let Some(m) = min.filter(|m| n < *m) {
                 out.push(
-                    Failure::at(pointer.clone(), present, format!("{n} found, at least {m} required"))
-                        .var("count", n.to_string())
-                        .var("limit", m.to_string()),
+                    Failure::at(
+                        pointer.clone(),
+                        present,
+                        format!("{n} found, at least {m} required"),
+                    )
+                    .var("count", n.to_string())
+                    .var("limit", m.to_string()),
                 );
             }
             if let Some(m) = max.filter(|m| n > *m) {
@@ -539,7 +598,8 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
             .flat_map(|h| spread(h.pointer, h.value))
             .filter_map(|(p, v)| {
                 let text = v.as_str()?;
-                let problem = super::requirements::check(text, requirement_type.as_deref(), env.catalogs)?;
+                let problem =
+                    super::requirements::check(text, requirement_type.as_deref(), env.catalogs)?;
                 let mut f = Failure::at(p, Some(v), problem.label).var("hint", problem.hint);
                 f.entity = Some(format!("req:{text}"));
                 Some(f)
@@ -564,15 +624,27 @@ fn run_check<'a>(check: &Check, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<
                 return Vec::new();
             }
             let names: Vec<&str> = r.kinds.iter().map(|k| k.name()).collect();
-            let mut f = Failure::at(s.pointer.clone(), Some(s.value), format!("no {} refers to `{id}`", names.join(" or ")));
+            let mut f = Failure::at(
+                s.pointer.clone(),
+                Some(s.value),
+                format!("no {} refers to `{id}`", names.join(" or ")),
+            );
             f.missing = false;
-            vec![f.var("count", n.to_string()).var("limit", r.min.to_string())]
+            vec![
+                f.var("count", n.to_string())
+                    .var("limit", r.min.to_string()),
+            ]
         }
         Check::Sections(required) => {
             if s.artifact.format != crate::discover::Format::Markdown {
                 return Vec::new();
             }
-            let have: BTreeSet<String> = s.artifact.headings.iter().map(|h| normalise(&h.text)).collect();
+            let have: BTreeSet<String> = s
+                .artifact
+                .headings
+                .iter()
+                .map(|h| normalise(&h.text))
+                .collect();
             let missing: Vec<&str> = required
                 .iter()
                 .filter(|r| !have.contains(&normalise(r)))
@@ -611,7 +683,13 @@ fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(String, &'v Value, Date)
         .collect()
 }
 
-fn fresh(field: &FieldPath, max_age: &Age, margin: Option<Duration>, s: &Subject<'_>, env: &Env<'_>) -> Vec<Failure> {
+fn fresh(
+    field: &FieldPath,
+    max_age: &Age,
+    margin: Option<Duration>,
+    s: &Subject<'_>,
+    env: &Env<'_>,
+) -> Vec<Failure> {
     let age = match max_age {
         Age::Literal(d) => Some(*d),
         Age::Field { path, default } => path
@@ -683,7 +761,9 @@ fn number(o: &Operand, v: &Value, env: &Env<'_>) -> Option<f64> {
 fn operand_text(o: &Operand, v: &Value, env: &Env<'_>) -> Option<String> {
     let raw = match o {
         Operand::Field(p) => p.get(v)?,
-        Operand::Deref(local, remote) => remote.get(&env.index.get(local.get(v)?.as_str()?)?.value)?,
+        Operand::Deref(local, remote) => {
+            remote.get(&env.index.get(local.get(v)?.as_str()?)?.value)?
+        }
         Operand::Product(_) => return number(o, v, env).map(fmt_num),
     };
     Some(display(Some(raw)))
@@ -698,14 +778,30 @@ fn operand_pointer(o: &Operand, base: &str) -> String {
             .unwrap_or_else(|| base.to_string()),
         Operand::Product(ps) => ps
             .first()
-            .and_then(|p| p.select(&Value::Null, base).first().map(|h| h.pointer.clone()))
-            .map(|p| p.rsplit_once('/').map_or(p.clone(), |(parent, _)| parent.to_string()))
+            .and_then(|p| {
+                p.select(&Value::Null, base)
+                    .first()
+                    .map(|h| h.pointer.clone())
+            })
+            .map(|p| {
+                p.rsplit_once('/')
+                    .map_or(p.clone(), |(parent, _)| parent.to_string())
+            })
             .unwrap_or_else(|| base.to_string()),
     }
 }
 
-fn compare(left: &Operand, op: CompareOp, value: Option<f64>, other: Option<&Operand>, s: &Subject<'_>, env: &Env<'_>) -> Vec<Failure> {
-    let Some(l) = number(left, s.value, env) else { return Vec::new() };
+fn compare(
+    left: &Operand,
+    op: CompareOp,
+    value: Option<f64>,
+    other: Option<&Operand>,
+    s: &Subject<'_>,
+    env: &Env<'_>,
+) -> Vec<Failure> {
+    let Some(l) = number(left, s.value, env) else {
+        return Vec::new();
+    };
     let r = match (value, other) {
         (Some(v), _) => Some(v),
         (None, Some(o)) => number(o, s.value, env),
@@ -729,7 +825,11 @@ fn compare(left: &Operand, op: CompareOp, value: Option<f64>, other: Option<&Ope
     let right_text = other
         .and_then(|o| operand_text(o, s.value, env))
         .unwrap_or_else(|| fmt_num(r));
-    let mut f = Failure::at(pointer, value.as_ref(), format!("{left_text} is not {} {right_text}", op_text(op)));
+    let mut f = Failure::at(
+        pointer,
+        value.as_ref(),
+        format!("{left_text} is not {} {right_text}", op_text(op)),
+    );
     f.missing = false;
     vec![f.var("left", left_text).var("right", right_text)]
 }
@@ -770,7 +870,9 @@ fn reference(
         return Vec::new();
     }
     let id_path = FieldPath::parse("id").ok();
-    let Some(key) = key.or(id_path.as_ref()) else { return Vec::new() };
+    let Some(key) = key.or(id_path.as_ref()) else {
+        return Vec::new();
+    };
     let targets = env.places(kinds, key);
     let all = env.index.all();
     let kind_names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
@@ -786,17 +888,29 @@ fn reference(
             other => vec![(h.pointer.clone(), other)],
         };
         for (pointer, item) in values {
-            let Some(wanted) = item.as_str() else { continue };
-            let target = targets.get(wanted).and_then(|v| v.first()).map(|(i, holder)| {
-                let a = &all[*i];
-                let value = a.value.pointer(holder).unwrap_or(&a.value);
-                Subject { artifact: a, pointer: holder.clone(), value }
-            });
+            let Some(wanted) = item.as_str() else {
+                continue;
+            };
+            let target = targets
+                .get(wanted)
+                .and_then(|v| v.first())
+                .map(|(i, holder)| {
+                    let a = &all[*i];
+                    let value = a.value.pointer(holder).unwrap_or(&a.value);
+                    Subject {
+                        artifact: a,
+                        pointer: holder.clone(),
+                        value,
+                    }
+                });
             match target {
                 None => {
                     let suggestion = did_you_mean(wanted, targets.keys().map(String::as_str));
                     let label = match suggestion {
-                        Some(sg) => format!("no {} `{wanted}`; did you mean `{sg}`?", kind_names.join(" or ")),
+                        Some(sg) => format!(
+                            "no {} `{wanted}`; did you mean `{sg}`?",
+                            kind_names.join(" or ")
+                        ),
                         None => format!("no {} `{wanted}`", kind_names.join(" or ")),
                     };
                     let mut f = Failure::at(pointer, Some(item), label)
@@ -805,7 +919,8 @@ fn reference(
                     out.push(f);
                 }
                 Some(t) if !condition.iter().all(|c| holds(c, &t, s.value, env)) => {
-                    let mut f = Failure::at(pointer, Some(item), format!("`{wanted}` does not qualify"));
+                    let mut f =
+                        Failure::at(pointer, Some(item), format!("`{wanted}` does not qualify"));
                     f.related.push(RelatedPlace {
                         file: t.artifact.file.clone(),
                         span: t.artifact.value_span(&t.pointer),
@@ -821,7 +936,12 @@ fn reference(
     out
 }
 
-fn coverage(field: &FieldPath, requirement_type: &str, s: &Subject<'_>, env: &Env<'_>) -> Vec<Failure> {
+fn coverage(
+    field: &FieldPath,
+    requirement_type: &str,
+    s: &Subject<'_>,
+    env: &Env<'_>,
+) -> Vec<Failure> {
     let present: BTreeSet<&str> = field
         .select(s.value, &s.pointer)
         .into_iter()
@@ -835,16 +955,26 @@ fn coverage(field: &FieldPath, requirement_type: &str, s: &Subject<'_>, env: &En
         .unwrap_or_default();
     let mut out = Vec::new();
     for framework in &env.in_scope {
-        let Some(catalog) = env.catalogs.get(framework) else { continue };
-        for r in catalog.requirements.iter().filter(|r| r.kind == requirement_type) {
+        let Some(catalog) = env.catalogs.get(framework) else {
+            continue;
+        };
+        for r in catalog
+            .requirements
+            .iter()
+            .filter(|r| r.kind == requirement_type)
+        {
             let reference = format!("{framework}/{}", r.id);
             if present.contains(reference.as_str()) {
                 continue;
             }
-            let mut f = Failure::at(list_pointer.clone(), None, format!("no entry for `{reference}`"))
-                .var("missing", reference.clone())
-                .var("title", r.title.clone())
-                .var("framework", framework.clone());
+            let mut f = Failure::at(
+                list_pointer.clone(),
+                None,
+                format!("no entry for `{reference}`"),
+            )
+            .var("missing", reference.clone())
+            .var("title", r.title.clone())
+            .var("framework", framework.clone());
             f.missing = false;
             f.entity = Some(format!("coverage:{reference}"));
             out.push(f);

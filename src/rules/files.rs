@@ -39,7 +39,8 @@ pub fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<Problem
         return None;
     }
     let path = Path::new(text);
-    let looks_absolute = path.has_root() || text.starts_with('\\') || text.chars().nth(1) == Some(':');
+    let looks_absolute =
+        path.has_root() || text.starts_with('\\') || text.chars().nth(1) == Some(':');
     if looks_absolute {
         return problem(
             "absolute path",
@@ -54,14 +55,20 @@ pub fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<Problem
             _ => {}
         }
         if depth < 0 {
-            return problem("outside the repository", "the path climbs above the repository root with `..`");
+            return problem(
+                "outside the repository",
+                "the path climbs above the repository root with `..`",
+            );
         }
     }
     let root = root?;
     let full = root.join(path);
     match std::fs::symlink_metadata(&full) {
         Err(_) => match mode {
-            FileCheck::Exists => problem("no such file", "nothing exists at this path in the repository"),
+            FileCheck::Exists => problem(
+                "no such file",
+                "nothing exists at this path in the repository",
+            ),
             FileCheck::Inside => None,
         },
         Ok(_) => {
@@ -86,9 +93,20 @@ mod tests {
     fn lexical_checks() {
         assert!(check("https://example.org/report.pdf", FileCheck::Exists, None).is_none());
         assert!(check("evidence/files/a.md", FileCheck::Exists, None).is_none());
-        assert_eq!(check("/etc/passwd", FileCheck::Exists, None).unwrap().label, "absolute path");
-        assert_eq!(check("../secrets.txt", FileCheck::Exists, None).unwrap().label, "outside the repository");
-        assert_eq!(check("a/../../b", FileCheck::Exists, None).unwrap().label, "outside the repository");
+        assert_eq!(
+            check("/etc/passwd", FileCheck::Exists, None).unwrap().label,
+            "absolute path"
+        );
+        assert_eq!(
+            check("../secrets.txt", FileCheck::Exists, None)
+                .unwrap()
+                .label,
+            "outside the repository"
+        );
+        assert_eq!(
+            check("a/../../b", FileCheck::Exists, None).unwrap().label,
+            "outside the repository"
+        );
         assert!(check("a/../b", FileCheck::Exists, None).is_none());
     }
 
@@ -99,11 +117,18 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(repo.path().join("here.md"), "x").unwrap();
         std::fs::write(outside.path().join("there.md"), "x").unwrap();
-        std::os::unix::fs::symlink(outside.path().join("there.md"), repo.path().join("link.md")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("there.md"), repo.path().join("link.md"))
+            .unwrap();
         let root = Some(repo.path());
         assert!(check("here.md", FileCheck::Exists, root).is_none());
-        assert_eq!(check("gone.md", FileCheck::Exists, root).unwrap().label, "no such file");
+        assert_eq!(
+            check("gone.md", FileCheck::Exists, root).unwrap().label,
+            "no such file"
+        );
         assert!(check("gone.md", FileCheck::Inside, root).is_none());
-        assert_eq!(check("link.md", FileCheck::Exists, root).unwrap().label, "outside the repository");
+        assert_eq!(
+            check("link.md", FileCheck::Exists, root).unwrap().label,
+            "outside the repository"
+        );
     }
 }

@@ -194,15 +194,9 @@ pub enum Assertion {
     /// The field is present and non-empty.
     Present(FieldArg),
     /// The field's string value matches a regular expression.
-    Pattern {
-        field: String,
-        regex: String,
-    },
+    Pattern { field: String, regex: String },
     /// The field's value is one of these.
-    OneOf {
-        field: String,
-        values: Vec<Value>,
-    },
+    OneOf { field: String, values: Vec<Value> },
     /// Numeric comparison with a constant or with another field (or a product of fields).
     Compare {
         field: FieldOrProduct,
@@ -284,9 +278,7 @@ pub enum Assertion {
         min: Option<usize>,
     },
     /// A Markdown artifact has these sections (headings; case and spacing ignored).
-    Sections {
-        required: Vec<String>,
-    },
+    Sections { required: Vec<String> },
 }
 
 fn default_requirement_type() -> String {

@@ -23,9 +23,9 @@ pub use eval::Env;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::DocView;
-use crate::validate::{self, Compiled};
 use crate::registry::RuleMeta;
 use crate::source::Span;
+use crate::validate::{self, Compiled};
 use crate::yaml::{self, Limits, SpanMap};
 use eval::{Failure, Subject};
 use format::RuleFile;
@@ -57,7 +57,10 @@ fn load_error(file: &str, span: Span, message: impl Into<String>) -> Diagnostic 
 fn rules_schema() -> &'static Result<Compiled, String> {
     static SCHEMA: OnceLock<Result<Compiled, String>> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        validate::compile("schemas/rules.schema.json", include_str!("../../schemas/rules.schema.json"))
+        validate::compile(
+            "schemas/rules.schema.json",
+            include_str!("../../schemas/rules.schema.json"),
+        )
     })
 }
 
@@ -94,7 +97,10 @@ impl RuleSet {
     fn load_builtin(&mut self) -> Result<(), String> {
         for (name, src) in BUILTIN_RULE_FILES {
             self.load_file(name, src).map_err(|errors| {
-                let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
+                let first = errors
+                    .first()
+                    .map(|d| d.message.clone())
+                    .unwrap_or_default();
                 format!("{name}: {first}")
             })?;
         }
@@ -115,7 +121,13 @@ impl RuleSet {
         }
         let schema = match rules_schema() {
             Ok(s) => s,
-            Err(e) => return Err(vec![load_error(name, Span::at(0), format!("internal: {e}"))]),
+            Err(e) => {
+                return Err(vec![load_error(
+                    name,
+                    Span::at(0),
+                    format!("internal: {e}"),
+                )]);
+            }
         };
         let mut by_code: BTreeMap<String, usize> = self
             .rules
@@ -156,7 +168,10 @@ impl RuleSet {
                 }
             };
             if file.version != "v1" {
-                errors.push(at("/annexa-rules", format!("unsupported rule format `{}`; expected `v1`", file.version)));
+                errors.push(at(
+                    "/annexa-rules",
+                    format!("unsupported rule format `{}`; expected `v1`", file.version),
+                ));
                 continue;
             }
             for (k, v) in &file.params {
@@ -185,7 +200,11 @@ impl RuleSet {
                 }
             }
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Every rule's registry entry.
@@ -228,7 +247,9 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
     for seg in path.iter() {
         match seg {
             Segment::Seq { index } => p.push_str(&format!("/{index}")),
-            Segment::Map { key } => p.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1"))),
+            Segment::Map { key } => {
+                p.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1")))
+            }
             Segment::Enum { variant } => p.push_str(&format!("/{variant}")),
             Segment::Unknown => {}
         }
@@ -255,7 +276,10 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
     let mut vars: Vec<(&str, String)> = vec![
         ("value", path::display(f.value.as_ref())),
         ("today", env.today.to_string()),
-        ("artifact.id", a.id.clone().unwrap_or_else(|| "(no id)".into())),
+        (
+            "artifact.id",
+            a.id.clone().unwrap_or_else(|| "(no id)".into()),
+        ),
         ("artifact.kind", a.kind.name().to_string()),
         ("artifact.file", a.file.clone()),
     ];
@@ -270,7 +294,10 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
     } else {
         a.anchor(&f.pointer)
     };
-    let entity = f.entity.clone().unwrap_or_else(|| stable_pointer(&a.value, &f.pointer));
+    let entity = f
+        .entity
+        .clone()
+        .unwrap_or_else(|| stable_pointer(&a.value, &f.pointer));
     let mut d = Diagnostic::new(rule.def.code.clone(), rule.def.severity, message)
         .at(a.file.clone(), span)
         .with_label(label)
@@ -339,7 +366,10 @@ mod tests {
     #[test]
     fn stable_pointers_use_item_keys() {
         let v = json!({"entries": [{"control": "iso27001:2022/A.5.1", "x": 1}, {"y": 2}]});
-        assert_eq!(stable_pointer(&v, "/entries/0/x"), "/entries/[iso27001:2022/A.5.1]/x");
+        assert_eq!(
+            stable_pointer(&v, "/entries/0/x"),
+            "/entries/[iso27001:2022/A.5.1]/x"
+        );
         assert_eq!(stable_pointer(&v, "/entries/1/y"), "/entries/1/y");
         assert_eq!(stable_pointer(&v, ""), "");
     }

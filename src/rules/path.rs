@@ -89,13 +89,19 @@ impl FieldPath {
         }
         let mut hits: Vec<Hit<'v>> = current
             .into_iter()
-            .map(|(pointer, v)| Hit { pointer, value: Some(v) })
+            .map(|(pointer, v)| Hit {
+                pointer,
+                value: Some(v),
+            })
             .collect();
         // A path without lists that breaks early is missing as a whole: report it once.
         if !self.has_each() {
             missing.truncate(1);
         }
-        hits.extend(missing.into_iter().map(|pointer| Hit { pointer, value: None }));
+        hits.extend(missing.into_iter().map(|pointer| Hit {
+            pointer,
+            value: None,
+        }));
         hits.sort_by(|a, b| a.pointer.cmp(&b.pointer));
         hits
     }
@@ -152,20 +158,39 @@ mod tests {
     #[test]
     fn select_reaches_each_item_and_reports_missing_leaves() {
         let v = json!({"entries": [{"control": "A"}, {"applicable": true}, {"control": "C"}]});
-        let hits = FieldPath::parse("entries[].control").unwrap().select(&v, "");
-        let got: Vec<_> = hits.iter().map(|h| (h.pointer.as_str(), h.value.is_some())).collect();
+        let hits = FieldPath::parse("entries[].control")
+            .unwrap()
+            .select(&v, "");
+        let got: Vec<_> = hits
+            .iter()
+            .map(|h| (h.pointer.as_str(), h.value.is_some()))
+            .collect();
         assert_eq!(
             got,
-            [("/entries/0/control", true), ("/entries/1/control", false), ("/entries/2/control", true)]
+            [
+                ("/entries/0/control", true),
+                ("/entries/1/control", false),
+                ("/entries/2/control", true)
+            ]
         );
     }
 
     #[test]
     fn missing_parent_without_list_is_missing_once() {
         let v = json!({"a": 1});
-        let hits = FieldPath::parse("human_oversight.mode").unwrap().select(&v, "");
-        assert_eq!(hits, [Hit { pointer: "/human_oversight".into(), value: None }]);
-        let hits = FieldPath::parse("data_sources[].provenance").unwrap().select(&v, "");
+        let hits = FieldPath::parse("human_oversight.mode")
+            .unwrap()
+            .select(&v, "");
+        assert_eq!(
+            hits,
+            [Hit {
+                pointer: "/human_oversight".into(),
+                value: None
+            }]
+        );
+        let hits = FieldPath::parse("data_sources[].provenance")
+            .unwrap()
+            .select(&v, "");
         assert!(hits.is_empty());
     }
 

@@ -28,7 +28,8 @@ pub fn check(text: &str, wanted_type: Option<&str>, catalogs: &Catalogs) -> Opti
             .map(|c| format!("`{}/{text}`", c.framework))
             .collect();
         let hint = if owners.is_empty() {
-            "write `framework/id`, e.g. `iso27001:2022/A.5.15` or `iso42001:2023/A.6.2.8`".to_string()
+            "write `framework/id`, e.g. `iso27001:2022/A.5.15` or `iso42001:2023/A.6.2.8`"
+                .to_string()
         } else {
             format!("write {}", owners.join(" or "))
         };
@@ -70,8 +71,13 @@ pub fn check(text: &str, wanted_type: Option<&str>, catalogs: &Catalogs) -> Opti
 /// Hints for the mistakes the two standards invite.
 fn special_hint(framework: &str, id: &str) -> Option<String> {
     let parts: Vec<&str> = id.strip_prefix("A.")?.split('.').collect();
-    let numbers: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    if framework.starts_with("iso27001:2022") && (numbers.len() == 3 || numbers.first().is_some_and(|n| *n >= 9)) {
+    let numbers: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if framework.starts_with("iso27001:2022")
+        && (numbers.len() == 3 || numbers.first().is_some_and(|n| *n >= 9))
+    {
         return Some(format!(
             "`A.{}` looks like an ISO/IEC 27001:2013 control id; the 2022 edition renumbered Annex A into four themes, A.5 to A.8 (93 controls): find the control's 2022 id with `annexa catalog iso27001:2022`",
             parts.join(".")
@@ -110,7 +116,11 @@ mod tests {
         let p = check("iso42001:2023/A.2.1", None, catalogs()).unwrap();
         assert!(p.hint.contains("no `A.x.1`"), "{}", p.hint);
         let p = check("iso27001:2013/A.5.1", None, catalogs()).unwrap();
-        assert!(p.label.contains("did you mean `iso27001:2022`"), "{}", p.label);
+        assert!(
+            p.label.contains("did you mean `iso27001:2022`"),
+            "{}",
+            p.label
+        );
         let p = check("iso27001:2022/6.1", Some("control"), catalogs()).unwrap();
         assert!(p.label.contains("clause"), "{}", p.label);
     }

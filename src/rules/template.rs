@@ -22,15 +22,17 @@ pub fn render(template: &str, context: &Value, vars: Vars<'_>) -> String {
             rest = &tail[2..];
             continue;
         }
-        if tail.starts_with('}') {
+        if let Some(after) = tail.strip_prefix('}') {
             out.push('}');
-            rest = &tail[1..];
+            rest = after;
             continue;
         }
         match tail.find('}') {
             Some(end) => {
                 let name = tail[1..end].trim();
-                out.push_str(&lookup(name, context, vars).unwrap_or_else(|| tail[..=end].to_string()));
+                out.push_str(
+                    &lookup(name, context, vars).unwrap_or_else(|| tail[..=end].to_string()),
+                );
                 rest = &tail[end + 1..];
             }
             None => {
@@ -69,10 +71,15 @@ mod tests {
 
     #[test]
     fn interpolates_fields_and_vars() {
-        let ctx = json!({"id": "EV-1", "collected_on": "2026-01-01", "tags": ["a", "b"], "o": {"p": 3}});
+        let ctx =
+            json!({"id": "EV-1", "collected_on": "2026-01-01", "tags": ["a", "b"], "o": {"p": 3}});
         let vars = [("value", "x".to_string())];
         assert_eq!(
-            render("`{id}` on {collected_on} {o.p} [{tags}] {value} {missing} {{lit}}", &ctx, &vars),
+            render(
+                "`{id}` on {collected_on} {o.p} [{tags}] {value} {missing} {{lit}}",
+                &ctx,
+                &vars
+            ),
             "`EV-1` on 2026-01-01 3 [a, b] x (none) {lit}"
         );
         assert_eq!(render("{not a path}", &ctx, &[]), "{not a path}");

@@ -31,7 +31,9 @@ pub struct CaseResult {
 pub fn run(rules: &[Rule], catalogs: &Catalogs) -> Vec<CaseResult> {
     let mut out = Vec::new();
     for rule in rules {
-        let Some(tests) = &rule.def.tests else { continue };
+        let Some(tests) = &rule.def.tests else {
+            continue;
+        };
         let today = tests
             .today
             .as_deref()

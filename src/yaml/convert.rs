@@ -164,6 +164,7 @@ impl<'t> DocWalker<'t> {
             label: label.to_owned(),
             help,
             document: Some(self.doc),
+            related: None,
         });
     }
 
@@ -436,13 +437,7 @@ impl<'t> DocWalker<'t> {
             && map.contains_key(&key)
         {
             let first = self.spans.get(&pointer).and_then(|s| s.key);
-            let help = match first {
-                Some(f) => format!(
-                    "the first `{key}` is at byte {}; remove one of the entries or merge them (the last one is kept)",
-                    f.start
-                ),
-                None => "remove one of the entries or merge them (the last one is kept)".to_owned(),
-            };
+            let help = "remove one of the entries or merge them (the last one is kept)".to_owned();
             self.errors.push(YamlError {
                 code: "YAML002",
                 message: format!("duplicate key `{key}` in this mapping"),
@@ -450,6 +445,7 @@ impl<'t> DocWalker<'t> {
                 label: "duplicate key".to_owned(),
                 help: Some(help),
                 document: Some(self.doc),
+                related: first.map(|f| (f, format!("first `{key}` here"))),
             });
         }
         let empty = match empty_at {

@@ -70,6 +70,8 @@ pub struct YamlError {
     pub help: Option<String>,
     /// Index of the document it belongs to, when known.
     pub document: Option<usize>,
+    /// A secondary place that explains the error (the first of two duplicate keys).
+    pub related: Option<(Span, String)>,
 }
 
 /// A comment, for inline suppressions: the span covers `#` to the end of the line; `text`
@@ -117,6 +119,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
             label: "file too large".to_owned(),
             help: Some("split the file; compliance artifacts are far smaller".to_owned()),
             document: Some(0),
+            related: None,
         });
         out.documents.push(Document {
             value: Value::Null,
@@ -234,6 +237,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
             label: "syntax error".to_owned(),
             help: None,
             document,
+            related: None,
         });
     }
     if let Some((_, content, why)) = cut {
@@ -275,6 +279,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
             label: "limit exceeded here".to_owned(),
             help: Some(help.to_owned()),
             document,
+            related: None,
         });
     }
     out.errors.sort_by_key(|e| (e.span.start, e.span.end));
@@ -371,6 +376,7 @@ fn directive_errors(
                 label: "misplaced directive".to_owned(),
                 help: Some(help.to_owned()),
                 document: Some(index),
+                related: None,
             });
         }
     }
