@@ -177,7 +177,7 @@ impl Default for LimitsConfig {
     fn default() -> Self {
         let yaml = Limits::default();
         LimitsConfig {
-            max_file_size: 10 * 1024 * 1024,
+            max_file_size: crate::yaml::MAX_FILE_BYTES as u64,
             max_depth: yaml.max_depth,
             max_alias_nodes: yaml.max_alias_nodes,
             max_diagnostics_per_file: 200,

@@ -32,6 +32,9 @@ pub struct Options {
     pub only: Option<Vec<String>>,
     /// The date rules treat as today.
     pub today: jiff::civil::Date,
+    /// File contents that replace what is on disk (editor buffers), by repository-relative
+    /// path. A path that does not exist on disk is added as a candidate.
+    pub overlay: std::collections::BTreeMap<String, std::sync::Arc<str>>,
 }
 
 impl Options {
@@ -41,6 +44,7 @@ impl Options {
             root,
             only: None,
             today: jiff::Zoned::now().date(),
+            overlay: Default::default(),
         }
     }
 }
@@ -84,13 +88,14 @@ pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
         Box::new(ConfigError { diagnostic, source })
     })?;
     let config = loaded.config;
-    let walk = discover::walk(&options.root, &config);
+    let mut walk = discover::walk(&options.root, &config);
+    add_overlay_candidates(&mut walk.candidates, options);
     let limits = config.limits;
 
     let results: Vec<FileResult> = walk
         .candidates
         .par_iter()
-        .map(|c| process_guarded(c, &config))
+        .map(|c| process_guarded(c, &config, options.overlay.get(&c.rel)))
         .collect();
 
     let mut outcome = Outcome {
@@ -264,7 +269,7 @@ fn yaml_files_in(
                 rel,
                 format: discover::Format::Yaml,
             };
-            match discover::read(&candidate, 10 * 1024 * 1024) {
+            match discover::read(&candidate, crate::yaml::MAX_FILE_BYTES as u64) {
                 Ok(f) => out.push(f),
                 Err(d) => diagnostics.push(*d),
             }
@@ -307,8 +312,32 @@ fn cap(mut diags: Vec<Diagnostic>, max: usize) -> Vec<Diagnostic> {
     diags
 }
 
-fn process_guarded(c: &Candidate, config: &Config) -> FileResult {
-    match catch_unwind(AssertUnwindSafe(|| process(c, config))) {
+/// Buffers whose files are not on disk yet are candidates too.
+fn add_overlay_candidates(candidates: &mut Vec<Candidate>, options: &Options) {
+    let known: std::collections::HashSet<String> =
+        candidates.iter().map(|c| c.rel.clone()).collect();
+    for rel in options.overlay.keys() {
+        let path = options.root.join(rel);
+        if known.contains(rel) {
+            continue;
+        }
+        if let Some(format) = discover::Format::of(&path) {
+            candidates.push(Candidate {
+                path,
+                rel: rel.clone(),
+                format,
+            });
+        }
+    }
+    candidates.sort_by(|a, b| a.rel.cmp(&b.rel));
+}
+
+fn process_guarded(
+    c: &Candidate,
+    config: &Config,
+    overlay: Option<&std::sync::Arc<str>>,
+) -> FileResult {
+    match catch_unwind(AssertUnwindSafe(|| process(c, config, overlay))) {
         Ok(r) => r,
         Err(payload) => {
             let what = payload
@@ -332,8 +361,12 @@ fn process_guarded(c: &Candidate, config: &Config) -> FileResult {
     }
 }
 
-fn process(c: &Candidate, config: &Config) -> FileResult {
-    let source = match discover::read(c, config.limits.max_file_size) {
+fn process(c: &Candidate, config: &Config, overlay: Option<&std::sync::Arc<str>>) -> FileResult {
+    let read = match overlay {
+        Some(text) => Ok(SourceFile::new(c.rel.clone(), c.path.clone(), text.clone())),
+        None => discover::read(c, config.limits.max_file_size),
+    };
+    let source = match read {
         Ok(s) => s,
         Err(d) => {
             return FileResult {

@@ -81,7 +81,7 @@ fn empty_and_comment_only_files_are_silent() {
 #[test]
 fn file_over_the_size_limit_is_not_read() {
     // 11 MiB: over the default 10 MiB limit; the content is never parsed.
-    let big = "annexa: v1\n".to_string() + &"# padding\n".repeat(11 * 1024 * 1024 / 10);
+    let big = "annexa: v1\n".to_string() + &"# padding\n".repeat(9 * 1024 * 1024 / 10);
     let dir = repo_with(&[("big.yaml", big.as_bytes())]);
     let o = run(dir.path());
     assert_eq!(codes(&o, "big.yaml"), ["FILE003"]);

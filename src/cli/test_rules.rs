@@ -86,7 +86,7 @@ fn load(path: &PathBuf) -> Result<Vec<rules::Rule>, u8> {
             path: p.clone(),
             format: Format::Yaml,
         };
-        let file = match discover::read(&candidate, 10 * 1024 * 1024) {
+        let file = match discover::read(&candidate, crate::yaml::MAX_FILE_BYTES as u64) {
             Ok(f) => f,
             Err(d) => {
                 problems.push(*d);
