@@ -290,6 +290,26 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                 pointer,
             )]
         }
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            match best_branch(context, pointer) {
+                // The branch meant for this kind of value: its own, precise errors.
+                Some(errors) => errors
+                    .iter()
+                    .flat_map(|e| map_error(e, a, schema))
+                    .collect(),
+                None => {
+                    let (message, label) = constraint_message(error.kind(), &field, instance);
+                    let d = at(
+                        "SCH005",
+                        message,
+                        a.view.value_span(pointer),
+                        &label,
+                        pointer,
+                    );
+                    vec![with_description(d, schema, schema_path)]
+                }
+            }
+        }
         other => {
             let (message, label) = constraint_message(other, &field, instance);
             let d = at(
@@ -302,6 +322,28 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             vec![with_description(d, schema, schema_path)]
         }
     }
+}
+
+/// Of the branches of a failed `oneOf`/`anyOf`, the one written for this type of value: a
+/// branch whose errors include a type mismatch at the value itself is for another type. The
+/// remaining branch with the fewest errors is the one the author meant.
+fn best_branch<'e>(
+    context: &'e [Vec<ValidationError<'static>>],
+    pointer: &str,
+) -> Option<&'e Vec<ValidationError<'static>>> {
+    context
+        .iter()
+        .filter(|errors| {
+            !errors.iter().any(|e| {
+                e.instance_path().as_str() == pointer
+                    && matches!(
+                        e.kind(),
+                        ValidationErrorKind::Type { .. } | ValidationErrorKind::Required { .. }
+                    )
+            })
+        })
+        .filter(|errors| !errors.is_empty())
+        .min_by_key(|errors| errors.len())
 }
 
 fn constraint_message(

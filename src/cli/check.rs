@@ -84,10 +84,13 @@ pub fn run(args: Args) -> u8 {
         Some(r) => discover::absolute(r),
         None => discover::find_root(&start),
     };
+    // Paths limit the report to those files — unless one of them is the root itself, which
+    // means the whole repository (repository-level findings included).
     let only = if args.paths.is_empty() {
         None
     } else {
         match engine::only_paths(&root, &args.paths) {
+            Ok(p) if p.iter().any(String::is_empty) => None,
             Ok(p) => Some(p),
             Err(e) => return super::usage_error(e),
         }

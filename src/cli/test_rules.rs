@@ -13,9 +13,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let catalogs = match catalog::builtin() {
-        Ok(c) => c,
-        Err(e) => return super::usage_error(format!("built-in catalogs: {e}")),
+    // User rules are tested with the catalogs of the repository they belong to (built-in
+    // ones plus `[catalogs] paths` of its annexa.toml).
+    let catalogs = match &args.path {
+        Some(p) => match crate::engine::extensions(&discover::find_root(p)) {
+            Ok((ext, _)) => ext.catalogs,
+            Err(e) => return super::report_config_error(&e),
+        },
+        None => match catalog::builtin() {
+            Ok(c) => c.clone(),
+            Err(e) => return super::usage_error(format!("built-in catalogs: {e}")),
+        },
     };
     let rules = match &args.path {
         None => match rules::builtin() {
@@ -27,7 +35,7 @@ pub fn run(args: Args) -> u8 {
             Err(code) => return code,
         },
     };
-    let results = testing::run(&rules, catalogs);
+    let results = testing::run(&rules, &catalogs);
     let untested: Vec<&str> = rules
         .iter()
         .filter(|r| {

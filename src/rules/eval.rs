@@ -771,24 +771,14 @@ fn operand_text(o: &Operand, v: &Value, env: &Env<'_>) -> Option<String> {
 
 fn operand_pointer(o: &Operand, base: &str) -> String {
     match o {
-        Operand::Field(p) | Operand::Deref(p, _) => p
-            .select(&Value::Null, base)
-            .first()
-            .map(|h| h.pointer.clone())
-            .unwrap_or_else(|| base.to_string()),
+        Operand::Field(p) | Operand::Deref(p, _) => p.pointer(base),
+        // A product (likelihood × impact) is about the mapping holding its factors.
         Operand::Product(ps) => ps
             .first()
-            .and_then(|p| {
-                p.select(&Value::Null, base)
-                    .first()
-                    .map(|h| h.pointer.clone())
-            })
-            .map(|p| {
-                p.rsplit_once('/')
-                    .map_or(p.clone(), |(parent, _)| parent.to_string())
-            })
-            .unwrap_or_else(|| base.to_string()),
+            .and_then(|p| p.pointer(base))
+            .map(|p| parent(&p).to_string()),
     }
+    .unwrap_or_else(|| base.to_string())
 }
 
 fn compare(

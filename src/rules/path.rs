@@ -106,6 +106,21 @@ impl FieldPath {
         hits
     }
 
+    /// The JSON pointer the path names under `base`, for paths without lists.
+    pub fn pointer(&self, base: &str) -> Option<String> {
+        let mut p = base.to_string();
+        for seg in &self.segments {
+            match seg {
+                Segment::Key(k) => {
+                    p.push('/');
+                    p.push_str(&escape(k));
+                }
+                Segment::Each => return None,
+            }
+        }
+        Some(p)
+    }
+
     /// The single value of a path without lists.
     pub fn get<'v>(&self, root: &'v Value) -> Option<&'v Value> {
         self.select(root, "").into_iter().find_map(|h| h.value)

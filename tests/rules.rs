@@ -1,0 +1,265 @@
+//! The rule engine end to end: user rules exercising every function, suppressions,
+//! severity changes and overrides (fixtures/custom-rules, snapshotted); invalid rule files;
+//! the rule examples (`test-rules`); and a rule written from docs/rules.md alone.
+
+use std::path::{Path, PathBuf};
+
+use annexa::diagnostic::{Diagnostic, Severity};
+use annexa::engine::{self, Options};
+use annexa::render::{self, HumanOptions, RenderContext};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+fn run_at(root: &Path) -> engine::Outcome {
+    let mut o = Options::new(root.to_path_buf());
+    o.today = "2026-11-22".parse().unwrap();
+    engine::run(&o).expect("valid configuration")
+}
+
+fn line(o: &engine::Outcome, d: &Diagnostic) -> usize {
+    let l = d.location.as_ref().expect("located");
+    o.sources.get(&l.file).unwrap().line_col(l.span.start).line
+}
+
+/// (code, file, line) of every finding.
+fn found(o: &engine::Outcome) -> Vec<(String, String, usize)> {
+    o.diagnostics
+        .iter()
+        .map(|d| {
+            let file = d.file().unwrap_or("").to_string();
+            let l = if d.location.is_some() { line(o, d) } else { 0 };
+            (d.code.clone(), file, l)
+        })
+        .collect()
+}
+
+fn has(o: &engine::Outcome, code: &str, file: &str, line: usize) -> bool {
+    found(o)
+        .iter()
+        .any(|(c, f, l)| c == code && f == file && *l == line)
+}
+
+#[test]
+fn every_function_fires_at_its_place() {
+    let o = run_at(&fixture("custom-rules"));
+    let ctx = RenderContext::new(&o.sources, &o.registry, "0.0.0-test")
+        .with_root_file(o.config_file.as_deref());
+    insta::assert_snapshot!(
+        "custom-rules.human",
+        render::human(
+            &o.diagnostics,
+            &ctx,
+            HumanOptions {
+                color: false,
+                width: 100
+            }
+        )
+    );
+    insta::assert_snapshot!("custom-rules.json", render::json(&o.diagnostics, &ctx));
+
+    let expected: &[(&str, &str, usize)] = &[
+        ("ORG001", "artifacts/suppliers.yaml", 4), // present (its suppression expired)
+        ("ORG002", "artifacts/suppliers.yaml", 4), // pattern
+        ("ORG003", "artifacts/suppliers.yaml", 22), // one_of
+        ("ORG004", "artifacts/suppliers.yaml", 35), // fresh, with a $param from annexa.toml
+        ("ORG005", "artifacts/suppliers.yaml", 12), // due with margin, for_each
+        ("ORG006", "artifacts/suppliers.yaml", 11), // not_future
+        ("ORG007", "artifacts/risks.yaml", 13),    // compare (products)
+        ("ORG008", "artifacts/risks.yaml", 12),    // reference
+        ("ORG009", "artifacts/controls.yaml", 15), // unique
+        ("ORG010", "artifacts/soa.yaml", 7),       // coverage of a user catalog
+        ("ORG011", "artifacts/audit.yaml", 8),     // count
+        ("ORG012", "", 0),                         // exists, repository level
+        ("ORG013", "artifacts/procedure.md", 4),   // sections
+        ("ORG014", "artifacts/evidence.yaml", 15), // file: missing
+        ("ORG014", "artifacts/evidence.yaml", 23), // file: escapes
+        ("ORG016", "artifacts/controls.yaml", 14), // referenced_by
+    ];
+    for (code, file, l) in expected {
+        assert!(
+            has(&o, code, file, *l),
+            "{code} expected at {file}:{l}; found {:#?}",
+            found(&o)
+        );
+    }
+    // The reference failure suggests the near miss.
+    let d = o.diagnostics.iter().find(|d| d.code == "ORG008").unwrap();
+    assert!(
+        d.label
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `CTL-MONITOR`?"),
+        "{:?}",
+        d.label
+    );
+    // `unique` points back at the first occurrence.
+    let d = o.diagnostics.iter().find(|d| d.code == "ORG009").unwrap();
+    assert_eq!(d.related.len(), 1);
+    // Severity re-graded in annexa.toml.
+    let d = o.diagnostics.iter().find(|d| d.code == "ORG011").unwrap();
+    assert_eq!(d.severity, Severity::Warning);
+}
+
+#[test]
+fn suppressions_overrides_and_disabling() {
+    let o = run_at(&fixture("custom-rules"));
+    let f = found(&o);
+    // Disabled for legacy-*.yaml by [[overrides]].
+    assert!(
+        !f.iter()
+            .any(|(c, file, _)| c == "ORG001" && file == "artifacts/legacy-suppliers.yaml")
+    );
+    // Suppressed by [[suppress]] (with an artifact id), not elsewhere.
+    assert!(!has(&o, "ORG004", "artifacts/suppliers.yaml", 24));
+    // Suppressed inline, on the next line with content.
+    assert!(!f.iter().any(|(c, _, _)| c == "ORG015"));
+    // Rejected: no owner (inline, trailing), no reason (Markdown), no owner (config).
+    assert!(has(&o, "SUP001", "artifacts/suppliers.yaml", 35));
+    assert!(has(&o, "SUP001", "artifacts/procedure.md", 14));
+    assert!(has(&o, "SUP001", "annexa.toml", 25));
+    // A rejected suppression suppresses nothing.
+    assert!(has(&o, "ORG004", "artifacts/suppliers.yaml", 35));
+    assert!(has(&o, "ORG016", "artifacts/controls.yaml", 14));
+    // Expired: reported, and its finding is back.
+    assert!(has(&o, "SUP002", "artifacts/suppliers.yaml", 4));
+    assert!(has(&o, "ORG001", "artifacts/suppliers.yaml", 4));
+}
+
+#[test]
+fn unused_suppression_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("annexa.toml"),
+        "[[suppress]]\ncode = \"EVD001\"\nreason = \"r\"\nowner = \"o\"\n",
+    )
+    .unwrap();
+    let o = run_at(dir.path());
+    assert!(has(&o, "SUP003", "annexa.toml", 1), "{:#?}", found(&o));
+}
+
+#[test]
+fn rule_examples_pass() {
+    // User rules, with their repository's catalogs.
+    let (ext, _) = engine::extensions(&fixture("custom-rules")).unwrap();
+    let results = annexa::rules::testing::run(&ext.rules.rules, &ext.catalogs);
+    assert!(results.len() >= 32, "{} examples", results.len());
+    let failed: Vec<_> = results.iter().filter(|r| !r.ok).collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    // Built-in rules: every one has passing and failing examples, and they hold.
+    let builtin = annexa::rules::builtin().as_ref().unwrap();
+    for r in &builtin.rules {
+        let t = r.def.tests.as_ref();
+        assert!(
+            t.is_some_and(|t| !t.pass.is_empty() && !t.fail.is_empty()),
+            "{} has no pass and fail examples",
+            r.def.code
+        );
+    }
+    let catalogs = annexa::catalog::builtin().as_ref().unwrap();
+    let failed: Vec<_> = annexa::rules::testing::run(&builtin.rules, catalogs)
+        .into_iter()
+        .filter(|r| !r.ok)
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+/// Write a repository with one rule file and one artifact; return the findings.
+fn repo_with_rule(rule_file: &str, artifact: &str) -> (tempfile::TempDir, engine::Outcome) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::write(
+        dir.path().join("annexa.toml"),
+        "[rules]\npaths = [\"rules\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("rules/mine.yaml"), rule_file).unwrap();
+    std::fs::write(dir.path().join("a.yaml"), artifact).unwrap();
+    let o = run_at(dir.path());
+    (dir, o)
+}
+
+#[test]
+fn a_rule_written_from_the_docs_fires_at_the_right_place() {
+    // The first rule of docs/rules.md, taken from the document itself.
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"))
+        .unwrap();
+    let section = &docs[docs.find("## A first rule").unwrap()..];
+    let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let rule = &section[start..start + section[start..].find("```").unwrap()];
+    let artifact = "annexa: v1\nkind: evidence\nid: EV-NOBODY\nsupports: [CTL-1]\ncollected_on: 2026-11-01\nlocation: https://example.org/x\n";
+    let (_dir, o) = repo_with_rule(rule, artifact);
+    let d = o
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "ORG001")
+        .expect("the documented rule fires");
+    assert_eq!(
+        d.message,
+        "evidence `EV-NOBODY` does not say who collected it"
+    );
+    assert_eq!(d.file(), Some("a.yaml"));
+    assert_eq!(line(&o, d), 3, "reported at the artifact's id");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("add `collected_by:` with a person or role")
+    );
+}
+
+#[test]
+fn invalid_rule_files_are_reported_at_their_place() {
+    let artifact = "annexa: v1\nkind: supplier\nid: S\n";
+    let rule = |body: &str| {
+        format!(
+            "annexa-rules: v1\nrules:\n  - code: ORG100\n    title: t\n    severity: error\n    message: m\n    docs: d\n{body}"
+        )
+    };
+    let cases: &[(&str, usize, &str)] = &[
+        ("    assert:\n      - presnt: owner\n", 9, "presnt"),
+        (
+            "    assert:\n      - pattern: { field: id, regex: \"(\" }\n",
+            9,
+            "regular expression",
+        ),
+        (
+            "    kinds: [suplier]\n    assert:\n      - present: owner\n",
+            8,
+            "did you mean `supplier`",
+        ),
+        (
+            "    assert:\n      - present: \"a..b\"\n",
+            9,
+            "invalid format",
+        ),
+        (
+            "    assert:\n      - fresh: { field: d, max_age: $nope }\n",
+            9,
+            "unknown parameter",
+        ),
+        ("    assert: []\n", 8, "at least 1"),
+    ];
+    for (body, expected_line, needle) in cases {
+        let (_dir, o) = repo_with_rule(&rule(body), artifact);
+        let d = o
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "RULE001")
+            .unwrap_or_else(|| panic!("no RULE001 for {body:?}: {:#?}", found(&o)));
+        let text = format!("{} {}", d.message, d.label.as_deref().unwrap_or(""));
+        assert!(text.contains(needle), "{body:?}: {text}");
+        assert_eq!(line(&o, d), *expected_line, "{body:?}: {}", d.message);
+    }
+}
+
+#[test]
+fn code_collisions_are_errors() {
+    // With another user rule, and with a built-in code.
+    let two = "annexa-rules: v1\nrules:\n  - {code: ORG1, title: t, severity: error, message: m, docs: d, assert: [{present: id}]}\n  - {code: ORG1, title: t, severity: error, message: m, docs: d, assert: [{present: id}]}\n";
+    let (_dir, o) = repo_with_rule(two, "annexa: v1\nkind: supplier\nid: S\n");
+    let d = o.diagnostics.iter().find(|d| d.code == "RULE001").unwrap();
+    assert!(d.message.contains("already defined"), "{}", d.message);
+    assert_eq!(line(&o, d), 4);
+}
