@@ -94,9 +94,14 @@ fn configuration_error_exits_2_with_the_place() {
 
 #[test]
 fn fail_on_threshold() {
-    // A repository whose only finding is a warning: an unused suppression.
+    // A repository whose only finding is a warning: an unused suppression (it has no scope,
+    // so the rule asking for one is disabled).
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("annexa.toml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("annexa.toml"),
+        "[rules]\ndisable = [\"DOC001\"]\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("s.yaml"),
         "annexa: v1\nkind: supplier\nid: SUP-1\nname: S\nowner: O\nservices: x\nprovides_ai_models: false\nagreements: []\n# annexa-ignore SCH002; reason: r; owner: o\nnotes: n\n",

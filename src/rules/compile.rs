@@ -42,6 +42,8 @@ pub struct Rule {
     pub for_each: Option<FieldPath>,
     pub when: Vec<Cond>,
     pub checks: Vec<Check>,
+    /// The parameters in force when it was compiled, for message templates (`{warn_within}`).
+    pub params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +70,9 @@ pub struct RefBy {
     pub field: FieldPath,
     pub condition: Vec<Cond>,
     pub min: usize,
+    pub max: Option<usize>,
+    /// The subject's field that the references name (default `id`).
+    pub key: FieldPath,
 }
 
 #[derive(Debug, Clone)]
@@ -113,7 +118,9 @@ pub enum Check {
         kinds: Vec<Kind>,
         key: Option<FieldPath>,
         condition: Vec<Cond>,
+        ignore_unresolved: bool,
     },
+    Framework(FieldPath),
     Unique {
         field: FieldPath,
         scope: UniqueScope,
@@ -196,14 +203,24 @@ pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
                 "a repository-level rule can only use `exists`",
             );
         }
-        if let Some(i) = when.iter().position(|c| !matches!(c, Cond::InScope(_))) {
+        if let Some(i) = when.iter().position(|c| !scope_only(c)) {
             return err(
                 format!("/when/{i}"),
-                "a repository-level rule's `when` can only test `framework_in_scope`",
+                "a repository-level rule's `when` can only test `framework_in_scope` (with `all`, `any`, `not`)",
             );
         }
     }
+    let params = params
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().map_or_else(|| v.to_string(), str::to_string),
+            )
+        })
+        .collect();
     Ok(Rule {
+        params,
         origin: origin.to_string(),
         level: def.level,
         kinds,
@@ -212,6 +229,16 @@ pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
         checks,
         def,
     })
+}
+
+/// Does a condition test only the scope (for repository-level rules)?
+pub fn scope_only(c: &Cond) -> bool {
+    match c {
+        Cond::InScope(_) => true,
+        Cond::All(cs) | Cond::Any(cs) => cs.iter().all(scope_only),
+        Cond::Not(c) => scope_only(c),
+        _ => false,
+    }
 }
 
 /// `ABC123`: one or more upper-case letters, then one or more digits.
@@ -286,7 +313,10 @@ impl Ctx<'_> {
             kinds: kinds(&r.kinds, &format!("{pointer}/kinds"))?,
             field: path(&r.field, &format!("{pointer}/field"))?,
             condition: self.conditions(&r.condition, &format!("{pointer}/where"))?,
-            min: r.min.unwrap_or(1),
+            // With only a maximum, no minimum applies.
+            min: r.min.unwrap_or(if r.max.is_some() { 0 } else { 1 }),
+            max: r.max,
+            key: path(r.key.as_deref().unwrap_or("id"), &format!("{pointer}/key"))?,
         })
     }
 
@@ -430,6 +460,7 @@ impl Ctx<'_> {
                 kinds: ks,
                 key,
                 condition: c,
+                unresolved,
             } => {
                 if ks.is_empty() {
                     return err(at("reference/kinds"), "`reference` needs at least one kind");
@@ -442,6 +473,7 @@ impl Ctx<'_> {
                         .map(|k| path(k, &at("reference/key")))
                         .transpose()?,
                     condition: self.conditions(c, &at("reference/where"))?,
+                    ignore_unresolved: *unresolved == super::format::Unresolved::Ignore,
                 }
             }
             Assertion::Unique { field, scope } => Check::Unique {
@@ -500,6 +532,7 @@ impl Ctx<'_> {
             Assertion::ReferencedBy(r) => {
                 Check::ReferencedBy(self.ref_by(r, &at("referenced_by"))?)
             }
+            Assertion::Framework(f) => Check::Framework(path(f.path(), &at("framework"))?),
         })
     }
 }

@@ -239,10 +239,14 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
 /// is `#`, which `diagnose` turns into a repository-level diagnostic (no file).
 fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
     static NULL: Value = Value::Null;
-    let applies = rule.when.iter().all(|c| match c {
-        Cond::InScope(f) => env.in_scope.contains(f),
-        _ => false,
-    });
+    // Only scope conditions are allowed here (checked at compile time).
+    static NOTHING: Value = Value::Null;
+    let s = Subject {
+        artifact: placeholder(),
+        pointer: "#".into(),
+        value: &NOTHING,
+    };
+    let applies = rule.when.iter().all(|c| holds(c, &s, &NOTHING, env));
     if !applies {
         return Vec::new();
     }
@@ -356,8 +360,11 @@ pub fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> b
         Cond::Any(cs) => cs.iter().any(|c| holds(c, subject, outer, env)),
         Cond::Not(c) => !holds(c, subject, outer, env),
         Cond::InScope(f) => env.in_scope.contains(f),
-        Cond::ReferencedBy(r) => match value.get("id").and_then(Value::as_str) {
-            Some(id) => referencing(r, id, outer, env).len() >= r.min,
+        Cond::ReferencedBy(r) => match r.key.get(value).and_then(Value::as_str) {
+            Some(id) => {
+                let n = referencing(r, id, outer, env).len();
+                n >= r.min && r.max.is_none_or(|m| n <= m)
+            }
             None => false,
         },
         Cond::Passes(check) => run_check(check, subject, env, &mut |_| None).is_empty(),
@@ -492,7 +499,16 @@ fn run_check<'a>(
             kinds,
             key,
             condition,
-        } => reference(field, kinds, key.as_ref(), condition, s, env),
+            ignore_unresolved,
+        } => reference(
+            field,
+            kinds,
+            key.as_ref(),
+            condition,
+            *ignore_unresolved,
+            s,
+            env,
+        ),
         Check::Unique { field, scope } => {
             let mut local: HashMap<String, String> = HashMap::new();
             let mut out = Vec::new();
@@ -616,25 +632,64 @@ fn run_check<'a>(
             })
             .collect(),
         Check::ReferencedBy(r) => {
-            let Some(id) = s.value.get("id").and_then(Value::as_str) else {
+            let Some(id) = r.key.get(s.value).and_then(Value::as_str) else {
                 return Vec::new();
             };
-            let n = referencing(r, id, s.value, env).len();
-            if n >= r.min {
-                return Vec::new();
-            }
+            let places = referencing(r, id, s.value, env);
+            let n = places.len();
             let names: Vec<&str> = r.kinds.iter().map(|k| k.name()).collect();
-            let mut f = Failure::at(
-                s.pointer.clone(),
-                Some(s.value),
-                format!("no {} refers to `{id}`", names.join(" or ")),
-            );
+            let all = env.index.all();
+            let by: Vec<String> = places
+                .iter()
+                .filter_map(|(i, _)| all[*i].id.clone())
+                .collect();
+            let mut f = if n < r.min {
+                Failure::at(
+                    s.pointer.clone(),
+                    Some(s.value),
+                    format!("no {} refers to `{id}`", names.join(" or ")),
+                )
+                .var("limit", r.min.to_string())
+            } else if let Some(m) = r.max.filter(|m| n > *m) {
+                // Too many: point at the places that refer to the subject.
+                let mut f = Failure::at(
+                    s.pointer.clone(),
+                    Some(s.value),
+                    format!("referred to by {}", by.join(", ")),
+                )
+                .var("limit", m.to_string());
+                for (i, holder) in places.iter().take(3) {
+                    let a = &all[*i];
+                    f.related.push(RelatedPlace {
+                        file: a.file.clone(),
+                        span: a.anchor(holder),
+                        message: format!("`{id}` is referred to here"),
+                    });
+                }
+                f
+            } else {
+                return Vec::new();
+            };
             f.missing = false;
-            vec![
-                f.var("count", n.to_string())
-                    .var("limit", r.min.to_string()),
-            ]
+            vec![f.var("count", n.to_string()).var("by", by.join(", "))]
         }
+        Check::Framework(path) => path
+            .select(s.value, &s.pointer)
+            .into_iter()
+            .filter_map(|h| {
+                let v = h.value?;
+                let text = v.as_str()?;
+                if env.catalogs.get(text).is_some() {
+                    return None;
+                }
+                let known: Vec<&str> = env.catalogs.iter().map(|c| c.framework.as_str()).collect();
+                let label = match did_you_mean(text, known.iter().copied()) {
+                    Some(sg) => format!("no catalog for `{text}`; did you mean `{sg}`?"),
+                    None => format!("no catalog for `{text}`"),
+                };
+                Some(Failure::at(h.pointer, Some(v), label).var("known", known.join(", ")))
+            })
+            .collect(),
         Check::Sections(required) => {
             if s.artifact.format != crate::discover::Format::Markdown {
                 return Vec::new();
@@ -848,6 +903,7 @@ fn reference(
     kinds: &[Kind],
     key: Option<&FieldPath>,
     condition: &[Cond],
+    ignore_unresolved: bool,
     s: &Subject<'_>,
     env: &Env<'_>,
 ) -> Vec<Failure> {
@@ -894,6 +950,7 @@ fn reference(
                     }
                 });
             match target {
+                None if ignore_unresolved => {}
                 None => {
                     let suggestion = did_you_mean(wanted, targets.keys().map(String::as_str));
                     let label = match suggestion {

@@ -173,6 +173,20 @@ pub struct ReferencedBy {
     /// How many such references are needed (default 1).
     #[serde(default)]
     pub min: Option<usize>,
+    /// How many such references are allowed at most.
+    #[serde(default)]
+    pub max: Option<usize>,
+    /// The subject's field that others refer to (default `id`), e.g. `control` for an SoA entry.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Unresolved {
+    #[default]
+    Report,
+    Ignore,
 }
 
 /// A duration: literal (`90d`) or read from a field with a default.
@@ -231,6 +245,10 @@ pub enum Assertion {
         key: Option<String>,
         #[serde(default, rename = "where")]
         condition: Vec<Condition>,
+        /// `ignore`: values that name nothing are skipped (only resolved targets are tested
+        /// against `where`). Default `report`.
+        #[serde(default)]
+        unresolved: Unresolved,
     },
     /// The field's value is unique across the repository (or within the artifact).
     Unique {
@@ -260,6 +278,8 @@ pub enum Assertion {
         #[serde(default, rename = "type")]
         requirement_type: Option<String>,
     },
+    /// Each value is a framework id that has a catalog (`iso27001:2022`).
+    Framework(FieldArg),
     /// Each value, a repository-relative path (URLs are skipped), stays inside the
     /// repository (`inside`) or also names an existing file (`exists`). Files are never read.
     File {

@@ -31,7 +31,23 @@ use eval::{Failure, Subject};
 use format::RuleFile;
 
 /// Built-in rule files, embedded in the binary.
-pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[];
+pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
+    (
+        "rules/references.yaml",
+        include_str!("../../rules/references.yaml"),
+    ),
+    (
+        "rules/coverage.yaml",
+        include_str!("../../rules/coverage.yaml"),
+    ),
+    (
+        "rules/staleness.yaml",
+        include_str!("../../rules/staleness.yaml"),
+    ),
+    ("rules/ai.yaml", include_str!("../../rules/ai.yaml")),
+    ("rules/risk.yaml", include_str!("../../rules/risk.yaml")),
+    ("rules/scope.yaml", include_str!("../../rules/scope.yaml")),
+];
 
 /// The built-in rules, compiled once.
 pub fn builtin() -> &'static Result<RuleSet, String> {
@@ -284,6 +300,7 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
         ("artifact.file", a.file.clone()),
     ];
     vars.extend(f.vars.iter().map(|(k, v)| (*k, v.clone())));
+    vars.extend(rule.params.iter().map(|(k, v)| (k.as_str(), v.clone())));
     let message = template::render(&rule.def.message, s.value, &vars);
     let label = match &rule.def.label {
         Some(t) => template::render(t, s.value, &vars),
@@ -315,6 +332,7 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
 fn repository_diagnostic(rule: &Rule, f: Failure, env: &Env<'_>) -> Diagnostic {
     let mut vars: Vec<(&str, String)> = vec![("today", env.today.to_string())];
     vars.extend(f.vars.iter().map(|(k, v)| (*k, v.clone())));
+    vars.extend(rule.params.iter().map(|(k, v)| (k.as_str(), v.clone())));
     let empty = Value::Null;
     let mut d = Diagnostic::new(
         rule.def.code.clone(),
