@@ -236,3 +236,79 @@ fn baseline_round_trip() {
     assert_eq!(code(&o), 2);
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "{\"mine\": true}");
 }
+
+#[test]
+fn rules_lists_builtin_and_user_rules() {
+    let o = annexa(&[
+        "rules",
+        "--format",
+        "json",
+        "--root",
+        &fixture("custom-rules"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    let origin = |code: &str| {
+        rows.iter()
+            .find(|r| r["code"] == code)
+            .map(|r| r["origin"].as_str().unwrap().to_string())
+    };
+    assert_eq!(origin("SCH002").as_deref(), Some("engine"));
+    assert_eq!(origin("SOA001").as_deref(), Some("rules/coverage.yaml"));
+    assert_eq!(origin("ORG001").as_deref(), Some("org-rules/org.yaml"));
+    let table = annexa(&["rules", "--root", &fixture("custom-rules")]);
+    assert!(
+        stdout(&table).lines().next().unwrap().starts_with("code"),
+        "{}",
+        stdout(&table)
+    );
+    assert!(stdout(&table).contains("AI003"));
+}
+
+#[test]
+fn catalog_lists_frameworks_and_requirements() {
+    let o = annexa(&["catalog", "--root", &fixture("example-org")]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        stdout(&o).contains("iso42001:2023") && stdout(&o).contains("38"),
+        "{}",
+        stdout(&o)
+    );
+    let o = annexa(&[
+        "catalog",
+        "iso42001:2023",
+        "--format",
+        "json",
+        "--root",
+        &fixture("example-org"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let controls = v["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "control")
+        .count();
+    assert_eq!(controls, 38);
+    let o = annexa(&[
+        "catalog",
+        "iso27001:2013",
+        "--root",
+        &fixture("example-org"),
+    ]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn test_rules_reports_counts() {
+    let o = annexa(&["test-rules"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let last = stdout(&o).lines().last().unwrap().to_string();
+    assert!(last.ends_with("passed, 0 failed"), "{last}");
+    let o = annexa(&[
+        "test-rules",
+        &format!("{}/org-rules", fixture("custom-rules")),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
