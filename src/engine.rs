@@ -337,28 +337,39 @@ fn process_guarded(
     config: &Config,
     overlay: Option<&std::sync::Arc<str>>,
 ) -> FileResult {
-    match catch_unwind(AssertUnwindSafe(|| process(c, config, overlay))) {
+    contain(&c.rel, || process(c, config, overlay))
+}
+
+/// Run the work for one file behind a panic boundary: a bug that one file triggers becomes an
+/// `INT001` diagnostic for that file (with the panic's message) instead of ending the run.
+fn contain(rel: &str, work: impl FnOnce() -> FileResult) -> FileResult {
+    match catch_unwind(AssertUnwindSafe(work)) {
         Ok(r) => r,
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            FileResult {
-                diagnostics: vec![
-                    Diagnostic::error(
-                        "INT001",
-                        format!("internal error while checking `{}`: {what}", c.rel),
-                    )
-                    .at(c.rel.clone(), Span::at(0))
-                    .with_help("this is a bug in annexa; please report it with this file attached")
-                    .with_entity(None, Some(c.rel.clone())),
-                ],
-                ..FileResult::default()
-            }
-        }
+        Err(payload) => FileResult {
+            diagnostics: vec![
+                Diagnostic::error(
+                    "INT001",
+                    format!(
+                        "internal error while checking `{rel}`: {}",
+                        panic_message(payload.as_ref())
+                    ),
+                )
+                .at(rel.to_string(), Span::at(0))
+                .with_help("this is a bug in annexa; please report it with this file attached")
+                .with_entity(None, Some(rel.to_string())),
+            ],
+            ..FileResult::default()
+        },
     }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 fn process(c: &Candidate, config: &Config, overlay: Option<&std::sync::Arc<str>>) -> FileResult {
@@ -437,6 +448,18 @@ mod tests {
         assert!(!selected("controls-old/a.yaml", &only));
         assert!(!selected("risks/r.yaml", &only));
         assert!(selected("anything", &[String::new()]));
+    }
+
+    #[test]
+    fn a_panic_is_contained_to_its_file() {
+        let r = contain("boom.yaml", || panic!("index out of range"));
+        assert!(r.source.is_none());
+        let d = &r.diagnostics[0];
+        assert_eq!(d.code, "INT001");
+        assert_eq!(d.file(), Some("boom.yaml"));
+        assert!(d.message.contains("index out of range"), "{}", d.message);
+        let ok = contain("fine.yaml", FileResult::default);
+        assert!(ok.diagnostics.is_empty());
     }
 
     #[test]

@@ -212,7 +212,9 @@ pub fn did_you_mean<'a>(
             (score, c)
         })
         .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // Ties go to the alphabetically first candidate, so the suggestion never depends on
+        // the order candidates come in (hash maps iterate in random order).
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
 

@@ -136,8 +136,8 @@ pub fn run(args: Args) -> u8 {
         write_github_summary(&outcome.diagnostics, &ctx);
     }
     if let Some(path) = &args.output {
-        if let Err(e) = std::fs::write(path, text) {
-            return super::usage_error(format!("cannot write `{}`: {e}", path.display()));
+        if let Err(e) = crate::baseline::write_atomic(path, &text) {
+            return super::usage_error(e);
         }
     } else {
         print!("{text}");

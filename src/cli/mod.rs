@@ -79,16 +79,31 @@ impl ColorChoice {
 pub const EXIT_USAGE: u8 = 2;
 
 pub fn main() -> ExitCode {
+    // Panics are contained: per file as INT001 diagnostics, and here for anything else. The
+    // default hook would print a panic trace to the user; the boundaries report instead.
+    std::panic::set_hook(Box::new(|_| {}));
     let cli = Cli::parse();
-    let code = match cli.command {
+    match std::panic::catch_unwind(move || run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(payload) => {
+            eprintln!(
+                "error[INT001]: annexa hit an internal error: {}\n  help: this is a bug in annexa; please report it with the command and the files involved",
+                crate::engine::panic_message(payload.as_ref())
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    match cli.command {
         Command::Check(args) => check::run(args),
         Command::Dump(args) => dump::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Rules(args) => rules::run(args),
         Command::TestRules(args) => test_rules::run(args),
         Command::Catalog(args) => catalog::run(args),
-    };
-    ExitCode::from(code)
+    }
 }
 
 /// Report a usage error on stderr; returns the usage exit code.
