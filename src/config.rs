@@ -315,6 +315,14 @@ fn find_value(text: &str, value: &str) -> Span {
     Span::at(0)
 }
 
+/// The span of `key` in the loaded `annexa.toml`, if it is among the sources.
+pub fn key_span(sources: &crate::source::SourceMap, key: &str) -> Span {
+    sources
+        .get(FILE_NAME)
+        .map(|f| find_key(&f.text, key))
+        .unwrap_or_else(|| Span::at(0))
+}
+
 /// The span of a key at the start of a line (best effort).
 fn find_key(text: &str, key: &str) -> Span {
     let mut offset = 0;

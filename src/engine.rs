@@ -214,6 +214,18 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         }
         sources.insert(file);
     }
+    for name in rules.undeclared_params() {
+        let known: Vec<&str> = rules.params.keys().map(String::as_str).filter(|k| *k != name).collect();
+        let mut d = Diagnostic::error("CFG001", format!("unknown parameter `{name}` in `[params]`"))
+            .at(config::FILE_NAME, config::key_span(sources, name))
+            .with_label("no rule file declares this parameter")
+            .with_entity(None, Some(format!("params.{name}")));
+        d = match crate::parse::did_you_mean(name, known.iter().copied()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d.with_help(format!("known parameters: {}", known.join(", "))),
+        };
+        diagnostics.push(d);
+    }
     let mut registry = registry::builtin().clone();
     for meta in rules.metas() {
         // Built-in codes are already present; a user code colliding with one was

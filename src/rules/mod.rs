@@ -88,6 +88,8 @@ pub struct RuleSet {
     pub params: compile::Params,
     /// Names set by the configuration (rule files do not change them).
     fixed: std::collections::BTreeSet<String>,
+    /// Names declared by the rule files loaded.
+    declared: std::collections::BTreeSet<String>,
 }
 
 impl RuleSet {
@@ -97,6 +99,7 @@ impl RuleSet {
             rules: Vec::new(),
             params: overrides.clone(),
             fixed: overrides.keys().cloned().collect(),
+            declared: Default::default(),
         }
     }
 
@@ -191,6 +194,7 @@ impl RuleSet {
                 continue;
             }
             for (k, v) in &file.params {
+                self.declared.insert(k.clone());
                 if !self.fixed.contains(k) {
                     self.params.insert(k.clone(), v.clone());
                 }
@@ -221,6 +225,15 @@ impl RuleSet {
         } else {
             Err(errors)
         }
+    }
+
+    /// Parameters set by the configuration that no rule file declares (usually typos).
+    pub fn undeclared_params(&self) -> Vec<&str> {
+        self.fixed
+            .iter()
+            .filter(|k| !self.declared.contains(*k))
+            .map(String::as_str)
+            .collect()
     }
 
     /// Every rule's registry entry.
