@@ -64,6 +64,9 @@ pub struct Outcome {
     pub files_read: usize,
     /// Every code of the run (built-in and user rules), for `explain` and SARIF.
     pub registry: Registry,
+    /// The catalogs of the run (built-in and the repository's own), to look requirements
+    /// up by `framework/id` (the language server's hover).
+    pub catalogs: Catalogs,
 }
 
 /// A configuration error: the run cannot go on (exit code 2).
@@ -157,6 +160,7 @@ pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
     diagnostic::sort(&mut diagnostics);
     outcome.diagnostics = diagnostics;
     outcome.config = config;
+    outcome.catalogs = extensions.catalogs;
     Ok(outcome)
 }
 
@@ -215,11 +219,19 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         sources.insert(file);
     }
     for name in rules.undeclared_params() {
-        let known: Vec<&str> = rules.params.keys().map(String::as_str).filter(|k| *k != name).collect();
-        let mut d = Diagnostic::error("CFG001", format!("unknown parameter `{name}` in `[params]`"))
-            .at(config::FILE_NAME, config::key_span(sources, name))
-            .with_label("no rule file declares this parameter")
-            .with_entity(None, Some(format!("params.{name}")));
+        let known: Vec<&str> = rules
+            .params
+            .keys()
+            .map(String::as_str)
+            .filter(|k| *k != name)
+            .collect();
+        let mut d = Diagnostic::error(
+            "CFG001",
+            format!("unknown parameter `{name}` in `[params]`"),
+        )
+        .at(config::FILE_NAME, config::key_span(sources, name))
+        .with_label("no rule file declares this parameter")
+        .with_entity(None, Some(format!("params.{name}")));
         d = match crate::parse::did_you_mean(name, known.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(format!("known parameters: {}", known.join(", "))),
@@ -330,7 +342,9 @@ fn add_overlay_candidates(candidates: &mut Vec<Candidate>, options: &Options) {
         candidates.iter().map(|c| c.rel.clone()).collect();
     for rel in options.overlay.keys() {
         let path = options.root.join(rel);
-        if known.contains(rel) {
+        // A file on disk that the walk did not return is excluded or ignored: its buffer is
+        // not checked either.
+        if known.contains(rel) || path.exists() {
             continue;
         }
         if let Some(format) = discover::Format::of(&path) {

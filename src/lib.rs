@@ -14,6 +14,7 @@ pub mod dates;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod lsp;
 pub mod markdown;
 pub mod model;
 pub mod parse;

@@ -13,6 +13,7 @@ mod catalog;
 mod check;
 mod dump;
 mod explain;
+mod lsp;
 mod rules;
 mod test_rules;
 
@@ -42,6 +43,9 @@ enum Command {
     TestRules(test_rules::Args),
     /// List the catalogs, or one framework's requirements.
     Catalog(catalog::Args),
+    /// Run the language server over standard input and output (live diagnostics, hover,
+    /// go to definition).
+    Lsp(lsp::Args),
 }
 
 /// Formats of listings.
@@ -103,6 +107,7 @@ fn run(cli: Cli) -> u8 {
         Command::Rules(args) => rules::run(args),
         Command::TestRules(args) => test_rules::run(args),
         Command::Catalog(args) => catalog::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
 

@@ -1,0 +1,24 @@
+//! `annexa lsp`: run the language server over standard input and output.
+
+use crate::lsp;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The date rules treat as today (YYYY-MM-DD); default: the system's date at each check.
+    #[arg(long, value_parser = parse_date)]
+    today: Option<jiff::civil::Date>,
+    /// Talk over standard input and output (the only transport; accepted because editor
+    /// clients pass it).
+    #[arg(long)]
+    stdio: bool,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse::<jiff::civil::Date>()
+        .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
+}
+
+pub fn run(args: Args) -> u8 {
+    let _ = args.stdio;
+    lsp::run_stdio(lsp::Config { today: args.today })
+}

@@ -1,0 +1,25 @@
+//! `annexa lsp`: a language server over standard input and output, built on the same
+//! engine as `annexa check`.
+//!
+//! - live diagnostics: every change to an open document re-checks the whole repository with
+//!   the open buffers in place of their files (from memory), and publishes the findings of
+//!   every open document;
+//! - hover: on a requirement reference (`iso27001:2022/A.5.15`) its title (titles only), on
+//!   an artifact id the artifact's kind, title and file;
+//! - go to definition: from an artifact id to the artifact that defines it, from a
+//!   repository path (evidence `location`) to that file.
+//!
+//! Modules: [`transport`] (framing), [`server`] (lifecycle and dispatch), [`workspace`]
+//! (documents and checks), [`convert`] (positions, URIs, diagnostics), [`lookup`] (what is
+//! under the cursor), [`hover`], [`definition`]. `docs/editors.md` shows how to use it from
+//! editors.
+
+pub mod convert;
+pub mod definition;
+pub mod hover;
+pub mod lookup;
+pub mod server;
+pub mod transport;
+pub mod workspace;
+
+pub use server::{Config, run_stdio, serve};

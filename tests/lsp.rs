@@ -1,0 +1,490 @@
+//! The language server, driven as an editor drives it: the real binary (`annexa lsp`) over
+//! standard input and output, with `Content-Length`-framed JSON-RPC messages, against a
+//! copy of the example organisation. Every read has a deadline, so a hung server fails the
+//! test instead of hanging it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+const TODAY: &str = "2026-11-22";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of `fixtures/example-org`.
+fn example_org() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap().join("example-org");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example-org"),
+        &root,
+    );
+    (dir, root)
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display()).replace(' ', "%20")
+}
+
+/// The line (0-based) of the first line of `text` containing `needle`, and the character
+/// where it starts (UTF-16 code units, or bytes when `utf8`).
+fn find(text: &str, needle: &str, utf8: bool) -> (u32, u32) {
+    for (i, line) in text.lines().enumerate() {
+        if let Some(b) = line.find(needle) {
+            let character = if utf8 {
+                b
+            } else {
+                line[..b].encode_utf16().count()
+            };
+            return (i as u32, character as u32);
+        }
+    }
+    panic!("`{needle}` not found");
+}
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    stderr: Arc<Mutex<String>>,
+    next_id: i64,
+    /// Messages skipped while waiting for others, for failure reports.
+    seen: Vec<Value>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_annexa"))
+            .args(["lsp", "--today", TODAY])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start annexa lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut stderr_pipe = child.stderr.take().unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = String::new();
+            let _ = stderr_pipe.read_to_string(&mut buf);
+            sink.lock().unwrap().push_str(&buf);
+        });
+        let (tx, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        length = v.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("Content-Length header")];
+                if r.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let value: Value = serde_json::from_slice(&body).expect("server sent JSON");
+                assert_eq!(value["jsonrpc"], "2.0");
+                if tx.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        Server {
+            child,
+            stdin,
+            messages,
+            stderr,
+            next_id: 0,
+            seen: Vec::new(),
+        }
+    }
+
+    fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        let msg = json!({"jsonrpc": "2.0", "method": method, "params": params});
+        self.send_raw(msg.to_string().as_bytes());
+    }
+
+    /// Send a request and wait for its response.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        self.send_raw(msg.to_string().as_bytes());
+        self.expect(&format!("response to {method}"), |m| {
+            m["id"] == id && m.get("method").is_none()
+        })
+    }
+
+    /// Wait for the first message that satisfies `pred`.
+    fn expect(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(m) if pred(&m) => return m,
+                Ok(m) => self.seen.push(m),
+                Err(e) => panic!(
+                    "no {what} ({e}); messages seen: {:#?}\nstderr:\n{}",
+                    self.seen,
+                    self.stderr.lock().unwrap()
+                ),
+            }
+        }
+    }
+
+    /// Wait for the diagnostics of a document.
+    fn diagnostics(&mut self, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let m = self.expect(&format!("diagnostics of {uri}"), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && pred(m["params"]["diagnostics"].as_array().unwrap())
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn initialize(&mut self, root: &Path, capabilities: Value) -> Value {
+        let result = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri(root),
+                "capabilities": capabilities,
+                "clientInfo": {"name": "annexa-tests"},
+            }),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+
+    fn at(uri: &str, (line, character): (u32, u32)) -> Value {
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+    }
+
+    /// `shutdown`, `exit`, and the exit code.
+    fn stop(mut self) -> i32 {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null, "{r}");
+        self.notify("exit", Value::Null);
+        self.wait()
+    }
+
+    fn wait(&mut self) -> i32 {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().expect("exit code");
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // A failed test must not leave a server behind.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+#[test]
+fn diagnostics_hover_and_definition_over_stdio() {
+    let (_dir, root) = example_org();
+    let mut server = Server::start();
+    let init = server.initialize(&root, json!({}));
+    let caps = &init["result"]["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16", "{init}");
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["definitionProvider"], true);
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["textDocumentSync"]["change"], 1); // full
+    assert_eq!(init["result"]["serverInfo"]["name"], "annexa");
+
+    // Opening a clean control: its (empty) diagnostics are published.
+    let control_path = root.join("controls/access-control.yaml");
+    let control = uri(&control_path);
+    let text = std::fs::read_to_string(&control_path).unwrap();
+    server.open(&control, &text);
+    let diags = server.diagnostics(&control, |_| true);
+    assert!(diags.is_empty(), "{diags:#?}");
+
+    // A typo in a field name: SCH002 at the key.
+    let changed = format!("{text}colected_on: 2026-10-02\n");
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": control, "version": 2},
+            "contentChanges": [{"text": changed}],
+        }),
+    );
+    let diags = server.diagnostics(&control, |d| !d.is_empty());
+    let sch002 = diags
+        .iter()
+        .find(|d| d["code"] == "SCH002")
+        .unwrap_or_else(|| panic!("no SCH002 in {diags:#?}"));
+    let line = text.lines().count();
+    assert_eq!(
+        sch002["range"],
+        json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": 11}})
+    );
+    assert_eq!(sch002["severity"], 1);
+    assert_eq!(sch002["source"], "annexa");
+    let message = sch002["message"].as_str().unwrap();
+    assert!(message.contains("unknown field `colected_on`"), "{message}");
+    assert!(message.contains("\nhelp: known fields here:"), "{message}");
+
+    // Hover on a requirement reference: its title.
+    let at = find(&changed, "iso27001:2022/A.5.15", false);
+    let hover = server.request("textDocument/hover", Server::at(&control, (at.0, at.1 + 3)));
+    let contents = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(contents.contains("A.5.15 Access control"), "{hover}");
+    assert!(contents.contains("ISO/IEC 27001:2022"), "{hover}");
+    assert_eq!(hover["result"]["range"]["start"]["character"], at.1);
+
+    // Definition: from a control id in an evidence record's `supports` to the control.
+    let evidence_path = root.join("evidence/access.yaml");
+    let evidence = uri(&evidence_path);
+    let evidence_text = std::fs::read_to_string(&evidence_path).unwrap();
+    server.open(&evidence, &evidence_text);
+    let at = find(&evidence_text, "CTL-ACCESS-CONTROL]", false);
+    let def = server.request(
+        "textDocument/definition",
+        Server::at(&evidence, (at.0, at.1 + 5)),
+    );
+    let target = &def["result"];
+    assert_eq!(target["uri"], control, "{def}");
+    let id_at = find(&text, "CTL-ACCESS-CONTROL", false);
+    assert_eq!(
+        target["range"]["start"],
+        json!({"line": id_at.0, "character": id_at.1}),
+        "{def}"
+    );
+
+    // Hover on the same id: the artifact's kind, title and file.
+    let hover = server.request(
+        "textDocument/hover",
+        Server::at(&evidence, (at.0, at.1 + 5)),
+    );
+    let contents = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(contents.contains("control"), "{hover}");
+    assert!(
+        contents.contains("Access control, authentication and privileged access"),
+        "{hover}"
+    );
+    assert!(contents.contains("controls/access-control.yaml"), "{hover}");
+
+    // Closing a document clears its diagnostics.
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": control}}),
+    );
+    server.diagnostics(&control, <[Value]>::is_empty);
+
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let (_dir, root) = example_org();
+    let mut server = Server::start();
+    let init = server.initialize(
+        &root,
+        json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}),
+    );
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
+
+    // A document that is not on disk yet, with non-ASCII text before a reference and in an
+    // unknown key.
+    let path = root.join("controls/new-control.yaml");
+    let doc = uri(&path);
+    let text = "annexa: v1\nkind: control\nid: CTL-NEW\ntitle: Contrôle d’accès\nowner: Head of IT\n\
+                description: Nouveau contrôle.\nsatisfies: [\"é😀\", iso27001:2022/A.5.15]\n\
+                review:\n  interval: 12mo\n  last_reviewed: 2026-05-21\nstatus: implemented\n\
+                clé😀: x\n";
+    server.open(&doc, text);
+    let diags = server.diagnostics(&doc, |d| d.iter().any(|d| d["code"] == "SCH002"));
+    let sch002 = diags.iter().find(|d| d["code"] == "SCH002").unwrap();
+    let (line, _) = find(text, "clé😀", true);
+    // `clé😀` is 8 bytes (1 + 1 + 2 + 4; 5 UTF-16 units): UTF-8 positions count bytes.
+    assert_eq!(
+        sch002["range"],
+        json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": 8}}),
+        "{diags:#?}"
+    );
+
+    let (line, character) = find(text, "iso27001:2022/A.5.15", true);
+    let hover = server.request("textDocument/hover", Server::at(&doc, (line, character)));
+    let contents = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(contents.contains("Access control"), "{hover}");
+    assert_eq!(
+        hover["result"]["range"],
+        json!({"start": {"line": line, "character": character},
+               "end": {"line": line, "character": character + 20}})
+    );
+    // In UTF-16 units the reference starts 4 earlier (`é😀` is 3 units, 6 bytes)… which, read
+    // as bytes, lands inside `"é😀"`: no reference there.
+    let hover = server.request(
+        "textDocument/hover",
+        Server::at(&doc, (line, character - 4)),
+    );
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn malformed_input_never_stops_the_server() {
+    let (_dir, root) = example_org();
+    let mut server = Server::start();
+
+    // Before `initialize`: an error, not a crash.
+    let r = server.request("textDocument/hover", json!({}));
+    assert_eq!(r["error"]["code"], -32002, "{r}");
+
+    server.initialize(&root, json!({}));
+
+    // Not JSON: a parse error with a null id.
+    server.send_raw(b"{this is not json");
+    let r = server.expect("parse error", |m| m["error"]["code"] == -32700);
+    assert_eq!(r["id"], Value::Null);
+
+    // A request whose method is not a string.
+    server.send_raw(br#"{"jsonrpc":"2.0","id":"x","method":42}"#);
+    let r = server.expect("invalid request", |m| m["id"] == "x");
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+
+    // Parameters of the wrong shape.
+    let r = server.request("textDocument/hover", json!({"textDocument": 3}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+
+    // An unknown method.
+    let r = server.request("annexa/unknown", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+
+    // A notification with bad parameters, and one for a document never opened.
+    server.notify("textDocument/didOpen", json!({"textDocument": null}));
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nowhere.yaml", "version": 2}, "contentChanges": []}),
+    );
+
+    // Positions that do not exist, documents that are not open or outside the repository.
+    let control = uri(&root.join("controls/access-control.yaml"));
+    server.open(
+        &control,
+        &std::fs::read_to_string(root.join("controls/access-control.yaml")).unwrap(),
+    );
+    for (uri, line, character) in [
+        (control.as_str(), 9999, 0),
+        (control.as_str(), 0, u32::MAX),
+        ("file:///not/open.yaml", 0, 0),
+        ("untitled:Untitled-1", 0, 0),
+    ] {
+        let r = server.request("textDocument/hover", Server::at(uri, (line, character)));
+        assert_eq!(r["result"], Value::Null, "{r}");
+        let r = server.request(
+            "textDocument/definition",
+            Server::at(uri, (line, character)),
+        );
+        assert_eq!(r["result"], Value::Null, "{r}");
+    }
+    let outside = tempfile::tempdir().unwrap();
+    let outside_doc = uri(&outside.path().join("x.yaml"));
+    server.open(&outside_doc, "annexa: v1\nkind: control\n");
+
+    // Still alive and well.
+    let r = server.request("textDocument/hover", Server::at(&control, (0, 0)));
+    assert!(r.get("error").is_none(), "{r}");
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_is_an_error_exit() {
+    let mut server = Server::start();
+    server.notify("exit", Value::Null);
+    assert_eq!(server.wait(), 1);
+}
+
+#[test]
+fn root_from_the_first_document_and_ignored_files_stay_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let artifact = "annexa: v1\nkind: control\nid: CTL-A\ncolour: red\n";
+    std::fs::write(root.join("annexa.toml"), "").unwrap();
+    std::fs::write(root.join("a.yaml"), artifact).unwrap();
+    std::fs::create_dir(root.join("drafts")).unwrap();
+    std::fs::write(root.join("drafts/b.yaml"), artifact).unwrap();
+    std::fs::write(root.join(".annexaignore"), "drafts/\n").unwrap();
+
+    let mut server = Server::start();
+    // No root from the client: the repository of the first document opened.
+    let init = server.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    assert!(init.get("result").is_some(), "{init}");
+    server.notify("initialized", json!({}));
+
+    let a = uri(&root.join("a.yaml"));
+    server.open(&a, artifact);
+    let diags = server.diagnostics(&a, |d| !d.is_empty());
+    assert!(diags.iter().any(|d| d["code"] == "SCH002"), "{diags:#?}");
+
+    // A file the repository ignores is not checked, even while open.
+    let b = uri(&root.join("drafts/b.yaml"));
+    server.open(&b, artifact);
+    let diags = server.diagnostics(&b, |_| true);
+    assert!(diags.is_empty(), "{diags:#?}");
+
+    assert_eq!(server.stop(), 0);
+}
