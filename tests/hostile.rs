@@ -187,3 +187,63 @@ fn unreadable_file_is_reported() {
     assert_eq!(codes(&o, "locked.yaml"), ["FILE001"]);
     good_still_loaded(&o);
 }
+
+#[test]
+fn a_200_mb_file_is_refused_without_being_read() {
+    // A sparse file: 200 MB long, created instantly; annexa must refuse it from its size.
+    let dir = repo_with(&[]);
+    let f = std::fs::File::create(dir.path().join("huge.yaml")).unwrap();
+    f.set_len(200 * 1024 * 1024).unwrap();
+    let o = run(dir.path());
+    assert_eq!(codes(&o, "huge.yaml"), ["FILE003"]);
+    good_still_loaded(&o);
+}
+
+#[test]
+fn one_100_mb_line_is_refused() {
+    let dir = repo_with(&[]);
+    let mut line = b"annexa: v1\nnotes: ".to_vec();
+    line.resize(100 * 1024 * 1024, b'x');
+    std::fs::write(dir.path().join("line.yaml"), &line).unwrap();
+    let o = run(dir.path());
+    assert_eq!(codes(&o, "line.yaml"), ["FILE003"]);
+    good_still_loaded(&o);
+}
+
+#[test]
+fn a_million_deep_flow_nesting_is_bounded() {
+    let depth = 1_000_000;
+    let text = format!(
+        "annexa: v1\nkind: supplier\nid: DEEP\nnotes: {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let dir = repo_with(&[("deep.yaml", text.as_bytes())]);
+    let o = run(dir.path());
+    assert!(
+        codes(&o, "deep.yaml").contains(&"YAML004".to_string()),
+        "{:?}",
+        codes(&o, "deep.yaml")
+    );
+    good_still_loaded(&o);
+}
+
+#[test]
+fn raising_the_size_limit_still_bounds_the_parser() {
+    // Even with `limits.max_file_size` raised, the YAML loader refuses what it cannot parse
+    // safely, with a diagnostic at the file.
+    let dir = repo_with(&[]);
+    std::fs::write(
+        dir.path().join("annexa.toml"),
+        "[limits]\nmax_file_size = 104857600\n",
+    )
+    .unwrap();
+    let mut big = b"annexa: v1\nkind: supplier\nid: BIG\nnotes: |\n".to_vec();
+    while big.len() < 9 * 1024 * 1024 {
+        big.extend_from_slice(b"  padding line of a block scalar\n");
+    }
+    std::fs::write(dir.path().join("big.yaml"), &big).unwrap();
+    let o = run(dir.path());
+    assert_eq!(codes(&o, "big.yaml"), ["YAML004"]);
+    good_still_loaded(&o);
+}
