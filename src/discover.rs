@@ -52,6 +52,57 @@ pub fn find_root(start: &Path) -> PathBuf {
     dir
 }
 
+/// The nearest ancestor of `start` (or `start` itself) holding `annexa.toml`.
+pub fn find_config_root(start: &Path) -> Option<PathBuf> {
+    let start = absolute(start);
+    let dir = if start.is_dir() {
+        start.clone()
+    } else {
+        start.parent()?.to_path_buf()
+    };
+    dir.ancestors()
+        .find(|a| a.join(FILE_NAME).is_file())
+        .map(Path::to_path_buf)
+}
+
+/// The root for a set of paths given on the command line: the one annexa repository (a
+/// directory with `annexa.toml`) they belong to; paths outside every annexa repository do
+/// not count (pre-commit passes every staged file). Several different repositories is an
+/// error; none falls back to [`find_root`] of the first path.
+pub fn root_for(paths: &[PathBuf]) -> Result<PathBuf, String> {
+    let Some(first) = paths.first() else {
+        return Ok(find_root(Path::new(".")));
+    };
+    let mut roots: Vec<PathBuf> = paths.iter().filter_map(|p| find_config_root(p)).collect();
+    roots.sort();
+    roots.dedup();
+    match roots.len() {
+        0 => Ok(find_root(first)),
+        1 => Ok(roots.remove(0)),
+        _ => Err(format!(
+            "the paths belong to {} annexa repositories ({}); check them one repository at a time",
+            roots.len(),
+            roots
+                .iter()
+                .map(|r| format!("`{}`", r.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Where `root` sits inside its version-control checkout: `compliance/` when the nearest
+/// `.git` is in the parent of `compliance`, empty when `root` is the checkout (or there is none).
+pub fn checkout_prefix(root: &Path) -> String {
+    let root = absolute(root);
+    match root.ancestors().find(|a| a.join(".git").exists()) {
+        Some(top) if top != root => relative(top, &root)
+            .map(|r| format!("{r}/"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 /// An absolute, lexically normalised path (no `.` or `..`), without touching the disk.
 pub fn absolute(p: &Path) -> PathBuf {
     let joined = if p.is_absolute() {
@@ -319,6 +370,32 @@ mod tests {
         std::fs::create_dir_all(root.join("a/b")).unwrap();
         assert_eq!(find_root(&root.join("a/b")), root);
         assert_eq!(find_root(&root.join("a/b/missing.yaml")), root);
+    }
+
+    #[test]
+    fn root_for_paths_ignores_files_outside_every_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(top.join(".git")).unwrap();
+        std::fs::create_dir_all(top.join("compliance/controls")).unwrap();
+        std::fs::write(top.join("compliance").join(FILE_NAME), "").unwrap();
+        let inside = top.join("compliance/controls/a.yaml");
+        let outside = top.join("README.md");
+        // Whatever the order, the root is the annexa repository.
+        assert_eq!(
+            root_for(&[outside.clone(), inside.clone()]).unwrap(),
+            top.join("compliance")
+        );
+        assert_eq!(
+            root_for(&[inside, outside.clone()]).unwrap(),
+            top.join("compliance")
+        );
+        assert_eq!(root_for(&[outside]).unwrap(), top);
+        assert_eq!(checkout_prefix(&top.join("compliance")), "compliance/");
+        assert_eq!(checkout_prefix(&top), "");
+        std::fs::create_dir_all(top.join("other")).unwrap();
+        std::fs::write(top.join("other").join(FILE_NAME), "").unwrap();
+        assert!(root_for(&[top.join("other/x.yaml"), top.join("compliance/y.yaml")]).is_err());
     }
 
     #[test]

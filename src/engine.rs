@@ -445,23 +445,6 @@ pub fn fails(diags: &[Diagnostic], threshold: Severity) -> bool {
     diags.iter().any(|d| d.severity >= threshold)
 }
 
-/// Resolve the paths given on the command line against `root`, as repository-relative
-/// paths. A path outside the root is an error message.
-pub fn only_paths(root: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> {
-    paths
-        .iter()
-        .map(|p| {
-            discover::relative(root, p).ok_or_else(|| {
-                format!(
-                    "`{}` is outside the repository root `{}`",
-                    p.display(),
-                    root.display()
-                )
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,23 +76,31 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
 }
 
 pub fn run(args: Args) -> u8 {
-    let start = super::or_current_dir(&args.paths);
-    if !start.exists() {
-        return super::usage_error(format!("`{}` does not exist", start.display()));
+    if let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
+        return super::usage_error(format!("`{}` does not exist", missing.display()));
     }
     let root = match &args.root {
         Some(r) => discover::absolute(r),
-        None => discover::find_root(&start),
+        None => match discover::root_for(&args.paths) {
+            Ok(r) => r,
+            Err(e) => return super::usage_error(e),
+        },
     };
     // Paths limit the report to those files — unless one of them is the root itself, which
-    // means the whole repository (repository-level findings included).
+    // means the whole repository (repository-level findings included). Paths outside the
+    // repository are not part of it and are skipped (pre-commit passes every staged file).
     let only = if args.paths.is_empty() {
         None
     } else {
-        match engine::only_paths(&root, &args.paths) {
-            Ok(p) if p.iter().any(String::is_empty) => None,
-            Ok(p) => Some(p),
-            Err(e) => return super::usage_error(e),
+        let inside: Vec<String> = args
+            .paths
+            .iter()
+            .filter_map(|p| discover::relative(&root, p))
+            .collect();
+        if inside.iter().any(String::is_empty) {
+            None
+        } else {
+            Some(inside)
         }
     };
     let mut options = Options::new(root);

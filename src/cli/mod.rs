@@ -4,7 +4,6 @@
 //! configuration error (clap's own usage errors also exit with 2).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -115,11 +114,6 @@ fn run(cli: Cli) -> u8 {
 pub fn usage_error(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
     EXIT_USAGE
-}
-
-/// The path, or the current directory when none is given.
-pub fn or_current_dir(paths: &[PathBuf]) -> PathBuf {
-    paths.first().cloned().unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Print a configuration error (with its snippet) and return the usage exit code.

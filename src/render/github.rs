@@ -44,7 +44,7 @@ fn annotation(d: &Diagnostic, ctx: &RenderContext<'_>) -> String {
     };
     let mut props: Vec<(&str, String)> = Vec::new();
     if let Some(loc) = &d.location {
-        props.push(("file", loc.file.clone()));
+        props.push(("file", ctx.checkout_path(&loc.file)));
         if let Some(r) = resolve(ctx, loc) {
             props.push(("line", r.start_lc.line.to_string()));
             props.push(("col", r.start_lc.column.to_string()));
@@ -107,8 +107,13 @@ pub fn github_summary(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {
 fn row(d: &Diagnostic, ctx: &RenderContext<'_>) -> String {
     let location = match &d.location {
         Some(loc) => match resolve(ctx, loc) {
-            Some(r) => format!("{}:{}:{}", loc.file, r.start_lc.line, r.start_lc.column),
-            None => loc.file.clone(),
+            Some(r) => format!(
+                "{}:{}:{}",
+                ctx.checkout_path(&loc.file),
+                r.start_lc.line,
+                r.start_lc.column
+            ),
+            None => ctx.checkout_path(&loc.file),
         },
         None => "(repository)".to_string(),
     };

@@ -35,6 +35,10 @@ pub struct RenderContext<'a> {
     /// SARIF attaches repository-level findings to it, because GitHub code scanning drops
     /// results without a location.
     pub root_file: Option<&'a str>,
+    /// Where annexa's root sits inside the version-control checkout (`compliance/` when
+    /// `annexa.toml` is in that folder; empty when they coincide). SARIF URIs and GitHub
+    /// annotations are relative to the checkout, so code scanning can place them.
+    pub path_prefix: &'a str,
 }
 
 impl<'a> RenderContext<'a> {
@@ -44,7 +48,18 @@ impl<'a> RenderContext<'a> {
             registry,
             tool_version,
             root_file: None,
+            path_prefix: "",
         }
+    }
+
+    pub fn with_path_prefix(mut self, prefix: &'a str) -> Self {
+        self.path_prefix = prefix;
+        self
+    }
+
+    /// A repository-relative path as the checkout sees it.
+    pub fn checkout_path(&self, path: &str) -> String {
+        format!("{}{path}", self.path_prefix)
     }
 
     pub fn with_root_file(mut self, root_file: Option<&'a str>) -> Self {

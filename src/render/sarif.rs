@@ -222,7 +222,7 @@ fn result(d: &Diagnostic, rule_index: usize, ctx: &RenderContext<'_>) -> Value {
         // GitHub code scanning requires a location with a line: attach repository-level
         // findings to the first line of the configuration file.
         None => json!({
-            "artifactLocation": artifact(ctx.root_file.unwrap_or(DEFAULT_ROOT_FILE)),
+            "artifactLocation": artifact(&ctx.checkout_path(ctx.root_file.unwrap_or(DEFAULT_ROOT_FILE))),
             "region": { "startLine": 1 },
         }),
     };
@@ -274,7 +274,7 @@ fn physical(loc: &Location, ctx: &RenderContext<'_>) -> Value {
         }
         None => json!({ "startLine": 1 }),
     };
-    json!({ "artifactLocation": artifact(&loc.file), "region": region })
+    json!({ "artifactLocation": artifact(&ctx.checkout_path(&loc.file)), "region": region })
 }
 
 fn artifact(path: &str) -> Value {
