@@ -34,7 +34,14 @@ pub fn render(meta: &RuleMeta) -> String {
     s.push_str(&format!("- family: {}\n", meta.family));
     s.push_str(&format!("- default severity: {}\n", meta.severity));
     if !meta.references.is_empty() {
-        s.push_str(&format!("- derives from: {}\n", meta.references.join(", ")));
+        s.push_str("- derives from:\n");
+        let catalogs = crate::catalog::builtin().as_ref().ok();
+        for r in &meta.references {
+            match catalogs.and_then(|c| c.requirement(r)) {
+                Some((_, req)) => s.push_str(&format!("  - {r} ({})\n", req.title)),
+                None => s.push_str(&format!("  - {r}\n")),
+            }
+        }
     }
     s.push('\n');
     s.push_str(meta.docs.trim_end());
