@@ -11,8 +11,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod catalog;
 mod check;
+mod coverage;
 mod dump;
 mod explain;
+mod init;
 mod rules;
 mod test_rules;
 
@@ -42,6 +44,10 @@ enum Command {
     TestRules(test_rules::Args),
     /// List the catalogs, or one framework's requirements.
     Catalog(catalog::Args),
+    /// The cross-framework coverage: requirements, the controls that serve them, evidence.
+    Coverage(coverage::Args),
+    /// Scaffold an integrated ISO/IEC 27001 + ISO/IEC 42001 repository.
+    Init(init::Args),
 }
 
 /// Formats of listings.
@@ -87,6 +93,8 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args),
         Command::TestRules(args) => test_rules::run(args),
         Command::Catalog(args) => catalog::run(args),
+        Command::Coverage(args) => coverage::run(args),
+        Command::Init(args) => init::run(args),
     };
     ExitCode::from(code)
 }
