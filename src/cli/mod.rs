@@ -10,8 +10,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod catalog;
 mod check;
+mod coverage;
 mod dump;
 mod explain;
+mod init;
 mod lsp;
 mod rules;
 mod test_rules;
@@ -45,6 +47,10 @@ enum Command {
     /// Run the language server over standard input and output (live diagnostics, hover,
     /// go to definition).
     Lsp(lsp::Args),
+    /// The cross-framework coverage: requirements, the controls that serve them, evidence.
+    Coverage(coverage::Args),
+    /// Scaffold an integrated ISO/IEC 27001 + ISO/IEC 42001 repository.
+    Init(init::Args),
 }
 
 /// Formats of listings.
@@ -107,6 +113,8 @@ fn run(cli: Cli) -> u8 {
         Command::TestRules(args) => test_rules::run(args),
         Command::Catalog(args) => catalog::run(args),
         Command::Lsp(args) => lsp::run(args),
+        Command::Coverage(args) => coverage::run(args),
+        Command::Init(args) => init::run(args),
     }
 }
 

@@ -1,0 +1,137 @@
+//! Wording shared by the renderers.
+
+use super::model::*;
+
+/// The SoA column: `applicable`, `excluded`, `missing`, or empty for requirements that need
+/// no SoA entry.
+pub fn applicability(r: &Requirement) -> &'static str {
+    r.soa.as_ref().map_or("", |s| s.applicability.name())
+}
+
+/// The status column: the implementation status of an applicable control.
+pub fn status(r: &Requirement) -> &'static str {
+    r.soa
+        .as_ref()
+        .and_then(|s| s.status)
+        .map_or("", Status::name)
+}
+
+/// What serves a requirement: controls, then documents; a heading covered through its
+/// requirements says so.
+pub fn served_by(r: &Requirement) -> String {
+    let all: Vec<&str> = r
+        .controls
+        .iter()
+        .chain(&r.documents)
+        .map(String::as_str)
+        .collect();
+    if !all.is_empty() {
+        return all.join(", ");
+    }
+    if r.heading && r.covered {
+        return "(through its sub-clauses)".into();
+    }
+    String::new()
+}
+
+/// The evidence column: empty for requirements without controls.
+pub fn evidence(r: &Requirement) -> &'static str {
+    if r.controls.is_empty() {
+        ""
+    } else {
+        r.evidence.name()
+    }
+}
+
+/// `ISO/IEC 27001:2022 (with iso27001:2022/amd1:2024)`.
+pub fn framework_heading(f: &Framework) -> String {
+    let mut s = f.title.clone();
+    if f.title != f.id {
+        s.push_str(&format!(" — `{}`", f.id));
+    }
+    if !f.amendments.is_empty() {
+        s.push_str(&format!(", with {}", f.amendments.join(", ")));
+    }
+    s
+}
+
+/// `A.6.1 Management guidance …`, with the parent group when there is one.
+pub fn group_heading(g: &Group) -> String {
+    let own = match &g.id {
+        Some(id) if g.title.is_empty() => id.clone(),
+        Some(id) => format!("{id} {}", g.title),
+        None => "Other".into(),
+    };
+    match &g.parent {
+        Some(p) => format!("{} {} › {own}", p.id, p.title),
+        None => own,
+    }
+}
+
+/// The summary lines of a framework's totals, without decoration.
+pub fn totals_lines(f: &Framework) -> Vec<String> {
+    let t = &f.totals;
+    let mut out = Vec::new();
+    let c = &t.controls;
+    if c.total > 0 {
+        out.push(format!(
+            "Annex A controls: {} — {} applicable, {} excluded, {} missing from the SoA",
+            c.total, c.applicable, c.excluded, c.missing
+        ));
+        let mut status = format!(
+            "Applicable: {} implemented, {} partial, {} planned, {} not started",
+            c.implemented, c.partial, c.planned, c.not_started
+        );
+        if c.no_status > 0 {
+            status.push_str(&format!(", {} without status", c.no_status));
+        }
+        out.push(status);
+        out.push(format!(
+            "Evidence: {} with fresh evidence, {} expiring, {} stale, {} without evidence ({} served by a control)",
+            c.fresh, c.expiring, c.stale, c.no_evidence, c.with_control
+        ));
+    }
+    if t.clauses.total > 0 {
+        out.push(format!(
+            "Clauses: {} of {} covered by a control or document",
+            t.clauses.covered, t.clauses.total
+        ));
+    }
+    if t.requirements.total > 0 {
+        out.push(format!(
+            "Requirements: {} of {} covered by a control or document",
+            t.requirements.covered, t.requirements.total
+        ));
+    }
+    out
+}
+
+/// `iso27001:2022: A.5.19, A.5.20`.
+pub fn framework_refs(r: &FrameworkRefs) -> String {
+    format!("{}: {}", r.framework, r.requirements.join(", "))
+}
+
+/// The one-paragraph summary of the additions.
+pub fn additions_summary(a: &Additions) -> String {
+    format!(
+        "Of the {} requirements of {}, {} are already covered by controls or documents that also serve {}; \
+         {} are covered only by work specific to {}, and {} are not covered yet.",
+        a.total,
+        a.added_title,
+        a.reused,
+        a.base_title,
+        a.new_covered,
+        a.added_title,
+        a.new_uncovered
+    )
+}
+
+/// Shorten `s` to at most `max` characters, with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}

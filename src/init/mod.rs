@@ -1,0 +1,209 @@
+//! `annexa init`: the files of a working integrated-IMS repository for ISO/IEC 27001:2022
+//! and ISO/IEC 42001:2023.
+//!
+//! [`scaffold`] is pure: it returns the files (path and contents) for a given day, so that
+//! every date in them is recent enough for `annexa check` to pass on the fresh result. The
+//! command (`cli::init`) refuses to overwrite and writes them atomically.
+
+mod soa;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::catalog::Catalogs;
+
+/// One file to create: its path relative to the target directory, and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub contents: String,
+}
+
+/// The templates, by the path they are written to. `@TODAY@`, `@IN_3MO@`, `@IN_6MO@`,
+/// `@IN_12MO@`, `@YEAR@` and `@VERSION@` are filled in; the SoA is generated from the catalogs.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("annexa.toml", include_str!("templates/annexa.toml")),
+    ("scope.yaml", include_str!("templates/scope.yaml")),
+    (
+        "controls/access-control.yaml",
+        include_str!("templates/control-access.yaml"),
+    ),
+    (
+        "controls/supplier-management.yaml",
+        include_str!("templates/control-suppliers.yaml"),
+    ),
+    (
+        "controls/ai-impact-assessment.yaml",
+        include_str!("templates/control-ai-impact.yaml"),
+    ),
+    ("risks/register.yaml", include_str!("templates/risks.yaml")),
+    (
+        "ai-systems/example-ai-system.yaml",
+        include_str!("templates/ai-system.yaml"),
+    ),
+    (
+        "impact-assessments/example-ai-system.md",
+        include_str!("templates/impact-assessment.md"),
+    ),
+    (
+        "policies/information-security-policy.md",
+        include_str!("templates/policy-infosec.md"),
+    ),
+    (
+        "policies/ai-policy.md",
+        include_str!("templates/policy-ai.md"),
+    ),
+    (
+        "policies/objectives.md",
+        include_str!("templates/objectives.md"),
+    ),
+    (
+        "procedures/risk-assessment.md",
+        include_str!("templates/procedure-risk-assessment.md"),
+    ),
+    (
+        "procedures/risk-treatment.md",
+        include_str!("templates/procedure-risk-treatment.md"),
+    ),
+    (
+        "procedures/ai-impact-assessment.md",
+        include_str!("templates/procedure-ai-impact-assessment.md"),
+    ),
+    (
+        "procedures/competence.md",
+        include_str!("templates/procedure-competence.md"),
+    ),
+    (
+        "procedures/internal-audit.md",
+        include_str!("templates/procedure-internal-audit.md"),
+    ),
+    (
+        "procedures/corrective-action.md",
+        include_str!("templates/procedure-corrective-action.md"),
+    ),
+    (
+        "evidence/records.yaml",
+        include_str!("templates/evidence.yaml"),
+    ),
+    (
+        "evidence/files/access-review-example.md",
+        include_str!("templates/evidence-file.md"),
+    ),
+    (
+        "audits/internal-audit-@YEAR@.yaml",
+        include_str!("templates/internal-audit.yaml"),
+    ),
+    (
+        "reviews/management-review-@YEAR@.yaml",
+        include_str!("templates/management-review.yaml"),
+    ),
+    (
+        "nonconformities/nc-@YEAR@-01.yaml",
+        include_str!("templates/nonconformity.yaml"),
+    ),
+    (
+        "suppliers/model-provider.yaml",
+        include_str!("templates/supplier.yaml"),
+    ),
+    (
+        ".pre-commit-config.yaml",
+        include_str!("templates/pre-commit-config.yaml"),
+    ),
+    (
+        ".github/workflows/annexa.yml",
+        include_str!("templates/workflow.yml"),
+    ),
+];
+
+/// Where the Statement of Applicability goes.
+pub const SOA_PATH: &str = "soa.yaml";
+
+/// Every file of a new repository as of `today`, for annexa `version`, in the order they are
+/// listed to the user. The Statement of Applicability lists every Annex A control of the
+/// ISO/IEC 27001:2022 and ISO/IEC 42001:2023 catalogs.
+pub fn scaffold(today: Date, version: &str, catalogs: &Catalogs) -> Result<Vec<File>, String> {
+    let fill = |s: &str| -> String {
+        let later = |months: i32| {
+            today
+                .checked_add(months.months())
+                .unwrap_or(today)
+                .to_string()
+        };
+        s.replace("@TODAY@", &today.to_string())
+            .replace("@IN_3MO@", &later(3))
+            .replace("@IN_6MO@", &later(6))
+            .replace("@IN_12MO@", &later(12))
+            .replace("@YEAR@", &today.year().to_string())
+            .replace("@VERSION@", version)
+    };
+    let mut files: Vec<File> = TEMPLATES
+        .iter()
+        .map(|(path, text)| File {
+            path: fill(path),
+            contents: fill(text),
+        })
+        .collect();
+    let implemented_by = soa::implementing_controls(
+        files
+            .iter()
+            .filter(|f| f.path.starts_with("controls/"))
+            .map(|f| f.contents.as_str()),
+    );
+    let soa = soa::statement_of_applicability(catalogs, &implemented_by)?;
+    files.insert(
+        2,
+        File {
+            path: SOA_PATH.to_string(),
+            contents: fill(&soa),
+        },
+    );
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Vec<File> {
+        let catalogs = crate::catalog::builtin().as_ref().unwrap();
+        scaffold("2026-11-22".parse().unwrap(), "9.9.9", catalogs).unwrap()
+    }
+
+    #[test]
+    fn every_placeholder_is_filled() {
+        for f in files() {
+            for p in [
+                "@TODAY@",
+                "@IN_3MO@",
+                "@IN_6MO@",
+                "@IN_12MO@",
+                "@YEAR@",
+                "@VERSION@",
+            ] {
+                assert!(!f.contents.contains(p), "{} in {}", p, f.path);
+                assert!(!f.path.contains(p), "{} in {}", p, f.path);
+            }
+        }
+    }
+
+    #[test]
+    fn dates_and_versions_are_relative() {
+        let files = files();
+        let find = |p: &str| files.iter().find(|f| f.path == p).unwrap();
+        assert!(
+            find("reviews/management-review-2026.yaml")
+                .contents
+                .contains("held_on: 2026-11-22")
+        );
+        assert!(
+            find("risks/register.yaml")
+                .contents
+                .contains("next_review: 2027-05-22")
+        );
+        assert!(
+            find(".pre-commit-config.yaml")
+                .contents
+                .contains("rev: v9.9.9")
+        );
+    }
+}
