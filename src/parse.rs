@@ -205,13 +205,19 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|c| {
             let lower = c.to_lowercase();
-            // Jaro-Winkler favours shared prefixes (typos at the end); Damerau-Levenshtein
-            // catches transpositions anywhere (`SCH020` → `SCH002`).
-            let score = strsim::jaro_winkler(&word, &lower)
-                .max(strsim::normalized_damerau_levenshtein(&word, &lower));
+            // Damerau-Levenshtein measures real edits (`SCH020` → `SCH002`, `suplier` →
+            // `supplier`); Jaro-Winkler, which rewards shared prefixes, only counts when very
+            // high — ids share prefixes (`AIS-…`) without being near misses.
+            let edits = strsim::normalized_damerau_levenshtein(&word, &lower);
+            let prefix = strsim::jaro_winkler(&word, &lower);
+            let score = if prefix >= 0.93 {
+                prefix.max(edits)
+            } else {
+                edits
+            };
             (score, c)
         })
-        .filter(|(score, _)| *score >= 0.8)
+        .filter(|(score, _)| *score >= 0.7)
         // Ties go to the alphabetically first candidate, so the suggestion never depends on
         // the order candidates come in (hash maps iterate in random order).
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))

@@ -168,7 +168,6 @@ const BROKEN_NO_SOA: &[(&str, &str, usize)] = &[
     ("DOC010", "scope.yaml", 15),
     ("AUD001", "scope.yaml", 14),
     ("AUD001", "scope.yaml", 15),
-    ("AUD001", "scope.yaml", 19),
     ("MR001", "scope.yaml", 14),
     ("MR001", "scope.yaml", 15),
 ];

@@ -87,6 +87,9 @@ pub fn human(diags: &[Diagnostic], ctx: &RenderContext<'_>, opts: HumanOptions) 
     out
 }
 
+/// Labels at most this many lines apart share one snippet.
+const NEAR_LINES: usize = 12;
+
 /// A view of one [`Diagnostic`] (or of one of its related labels) as a miette diagnostic.
 struct Report {
     code: Option<String>,
@@ -127,11 +130,22 @@ impl Report {
             Some((loc, None)) => report.message = format!("{}\n[{}]", d.message, loc.file),
             None => {}
         }
+        let primary_line = d
+            .location
+            .as_ref()
+            .and_then(|l| resolve(ctx, l))
+            .map(|r| r.start_lc.line);
         for rel in &d.related {
             let same_file = d.file() == Some(rel.location.file.as_str());
             match resolve(ctx, &rel.location) {
-                // One snippet with both labels reads best when they are in the same file.
-                Some(r) if same_file && report.source.is_some() => {
+                // One snippet with both labels reads best when they are in the same file and
+                // close together; far apart, the snippet would print every line between them.
+                Some(r)
+                    if same_file
+                        && report.source.is_some()
+                        && primary_line
+                            .is_some_and(|l| l.abs_diff(r.start_lc.line) <= NEAR_LINES) =>
+                {
                     report.labels.push(LabeledSpan::new_with_span(
                         Some(rel.message.clone()),
                         (r.start, r.end - r.start),

@@ -20,8 +20,17 @@ use crate::model::{Artifact, Index, Kind};
 use crate::parse::did_you_mean;
 use crate::source::Span;
 
-/// Places (artifact index in the index, pointer of the item) by the key naming them.
-type PlaceMap = HashMap<String, Vec<(usize, String)>>;
+/// A place naming a key: the artifact (its index), the mapping holding the field (tested by
+/// `where`), and the exact value naming the key (where a label points).
+#[derive(Debug, Clone)]
+struct Place {
+    artifact: usize,
+    holder: String,
+    at: String,
+}
+
+/// Places by the key naming them.
+type PlaceMap = HashMap<String, Vec<Place>>;
 
 /// What rules are evaluated against.
 pub struct Env<'a> {
@@ -89,16 +98,22 @@ impl<'a> Env<'a> {
             for h in field.select(&a.value, "") {
                 let Some(v) = h.value else { continue };
                 let holder = parent(&h.pointer).to_string();
-                let mut add = |k: &Value| {
+                let mut add = |k: &Value, at: String| {
                     if let Some(k) = k.as_str() {
-                        map.entry(k.to_string())
-                            .or_default()
-                            .push((i, holder.clone()));
+                        map.entry(k.to_string()).or_default().push(Place {
+                            artifact: i,
+                            holder: holder.clone(),
+                            at,
+                        });
                     }
                 };
                 match v {
-                    Value::Array(items) => items.iter().for_each(&mut add),
-                    other => add(other),
+                    Value::Array(items) => {
+                        for (n, item) in items.iter().enumerate() {
+                            add(item, format!("{}/{n}", h.pointer));
+                        }
+                    }
+                    other => add(other, h.pointer.clone()),
                 }
             }
         }
@@ -328,19 +343,19 @@ fn resolve<'v>(want: &'v Value, outer: &Value) -> std::borrow::Cow<'v, Value> {
 }
 
 /// How many places of `r.kinds` name `id` in `r.field` and satisfy `r.condition`.
-fn referencing(r: &RefBy, id: &str, outer: &Value, env: &Env<'_>) -> Vec<(usize, String)> {
+fn referencing(r: &RefBy, id: &str, outer: &Value, env: &Env<'_>) -> Vec<Place> {
     let places = env.places(&r.kinds, &r.field);
     let all = env.index.all();
     places
         .get(id)
         .map(|v| {
             v.iter()
-                .filter(|(i, holder)| {
-                    let a = &all[*i];
-                    let value = a.value.pointer(holder).unwrap_or(&a.value);
+                .filter(|p| {
+                    let a = &all[p.artifact];
+                    let value = a.value.pointer(&p.holder).unwrap_or(&a.value);
                     let s = Subject {
                         artifact: a,
-                        pointer: holder.clone(),
+                        pointer: p.holder.clone(),
                         value,
                     };
                     r.condition.iter().all(|c| holds(c, &s, outer, env))
@@ -424,10 +439,19 @@ fn run_check<'a>(
             .into_iter()
             .filter(|h| h.value.is_none_or(|v| !is_non_empty(v)))
             .map(|h| {
+                // The label sits on the parent (the field is not there to label), so it
+                // names what is missing.
+                let name = h
+                    .pointer
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .replace("~1", "/")
+                    .replace("~0", "~");
                 let label = if h.value.is_some() {
-                    "empty"
+                    format!("`{name}` is empty")
                 } else {
-                    "missing"
+                    format!("no `{name}`")
                 };
                 Failure::at(h.pointer, h.value, label)
             })
@@ -641,7 +665,7 @@ fn run_check<'a>(
             let all = env.index.all();
             let by: Vec<String> = places
                 .iter()
-                .filter_map(|(i, _)| all[*i].id.clone())
+                .filter_map(|p| all[p.artifact].id.clone())
                 .collect();
             let mut f = if n < r.min {
                 Failure::at(
@@ -658,11 +682,11 @@ fn run_check<'a>(
                     format!("referred to by {}", by.join(", ")),
                 )
                 .var("limit", m.to_string());
-                for (i, holder) in places.iter().take(3) {
-                    let a = &all[*i];
+                for p in places.iter().take(3) {
+                    let a = &all[p.artifact];
                     f.related.push(RelatedPlace {
                         file: a.file.clone(),
-                        span: a.anchor(holder),
+                        span: a.anchor(&p.at),
                         message: format!("`{id}` is referred to here"),
                     });
                 }
@@ -937,18 +961,15 @@ fn reference(
             let Some(wanted) = item.as_str() else {
                 continue;
             };
-            let target = targets
-                .get(wanted)
-                .and_then(|v| v.first())
-                .map(|(i, holder)| {
-                    let a = &all[*i];
-                    let value = a.value.pointer(holder).unwrap_or(&a.value);
-                    Subject {
-                        artifact: a,
-                        pointer: holder.clone(),
-                        value,
-                    }
-                });
+            let target = targets.get(wanted).and_then(|v| v.first()).map(|p| {
+                let a = &all[p.artifact];
+                let value = a.value.pointer(&p.holder).unwrap_or(&a.value);
+                Subject {
+                    artifact: a,
+                    pointer: p.holder.clone(),
+                    value,
+                }
+            });
             match target {
                 None if ignore_unresolved => {}
                 None => {
