@@ -90,6 +90,7 @@ const BROKEN_PACKS: &[(&str, &str, usize)] = &[
     ("REF008", "nonconformities/nc-2026-01.yaml", 10),
     ("REF009", "controls/access-review.yaml", 16),
     ("REF010", "ai-systems/reply-assist.yaml", 59),
+    ("REF011", "audits/ia-2026-02.yaml", 36),
     // Coverage.
     ("SOA001", "soa.yaml", 13),
     ("SOA002", "soa.yaml", 526),
