@@ -164,6 +164,10 @@ fn sarif_of_real_output_validates_against_the_official_schema() {
         "broken-schema",
         "broken-syntax",
         "broken-kinds",
+        "custom-rules",
+        "broken-packs",
+        "broken-no-soa",
+        "broken-no-scope",
     ] {
         let (_, _, _, sarif) = outputs(name);
         let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();

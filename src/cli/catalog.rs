@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::discover;
 use crate::engine;
 
 #[derive(Debug, clap::Args)]
@@ -21,10 +20,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let root = args
-        .root
-        .map(|r| discover::absolute(&r))
-        .unwrap_or_else(|| discover::find_root(&PathBuf::from(".")));
+    let root = super::repository_root(args.root.as_deref());
     let (ext, _) = match engine::extensions(&root) {
         Ok(x) => x,
         Err(e) => return super::report_config_error(&e),

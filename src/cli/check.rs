@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long, value_enum)]
     fail_on: Option<FailOnArg>,
     /// The date rules treat as today (YYYY-MM-DD), for reproducible runs.
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = super::parse_date)]
     today: Option<jiff::civil::Date>,
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t)]
@@ -68,11 +68,6 @@ enum FailOnArg {
     Error,
     Warning,
     Note,
-}
-
-fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
 }
 
 pub fn run(args: Args) -> u8 {

@@ -15,13 +15,8 @@ pub struct Args {
     #[arg(long)]
     force: bool,
     /// The day the templates' dates are relative to (YYYY-MM-DD; default: today).
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = super::parse_date)]
     today: Option<jiff::civil::Date>,
-}
-
-fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
 }
 
 pub fn run(args: Args) -> u8 {

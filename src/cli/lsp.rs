@@ -5,17 +5,12 @@ use crate::lsp;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The date rules treat as today (YYYY-MM-DD); default: the system's date at each check.
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = super::parse_date)]
     today: Option<jiff::civil::Date>,
     /// Talk over standard input and output (the only transport; accepted because editor
     /// clients pass it).
     #[arg(long)]
     stdio: bool,
-}
-
-fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
 }
 
 pub fn run(args: Args) -> u8 {

@@ -118,6 +118,20 @@ fn run(cli: Cli) -> u8 {
     }
 }
 
+/// Parse a `--today` value.
+pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse::<jiff::civil::Date>()
+        .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
+}
+
+/// The repository given with `--root`, else the one around the current directory.
+pub fn repository_root(root: Option<&std::path::Path>) -> std::path::PathBuf {
+    match root {
+        Some(r) => crate::discover::absolute(r),
+        None => crate::discover::find_root(std::path::Path::new(".")),
+    }
+}
+
 /// Report a usage error on stderr; returns the usage exit code.
 pub fn usage_error(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
