@@ -266,24 +266,14 @@ fn clamp(span: Span, text: &str) -> Span {
 
 /// Checks that serde cannot express: globs compile, limits are positive.
 fn validate(config: &Config, text: &str) -> Result<(), Box<Diagnostic>> {
-    for glob in config.files.include.iter().chain(&config.files.exclude) {
+    let globs = config.files.include.iter().chain(&config.files.exclude);
+    for glob in globs.chain(config.overrides.iter().flat_map(|o| &o.paths)) {
         if let Err(e) = globset::Glob::new(glob) {
             return Err(Box::new(
                 Diagnostic::error("CFG001", format!("invalid glob `{glob}`: {}", e.kind()))
                     .at(FILE_NAME, find_value(text, glob))
                     .with_label("not a valid glob"),
             ));
-        }
-    }
-    for o in &config.overrides {
-        for glob in &o.paths {
-            if let Err(e) = globset::Glob::new(glob) {
-                return Err(Box::new(
-                    Diagnostic::error("CFG001", format!("invalid glob `{glob}`: {}", e.kind()))
-                        .at(FILE_NAME, find_value(text, glob))
-                        .with_label("not a valid glob"),
-                ));
-            }
         }
     }
     let l = &config.limits;

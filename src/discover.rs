@@ -278,6 +278,17 @@ fn error_path(e: &ignore::Error) -> (Option<PathBuf>, String) {
     }
 }
 
+/// The YAML files directly in `dir` (rule and catalog directories), sorted.
+pub fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && Format::of(p) == Some(Format::Yaml))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// Read a candidate as UTF-8 text within the size limit.
 pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diagnostic>> {
     let rel = &candidate.rel;

@@ -261,9 +261,8 @@ fn yaml_files_in(
 ) -> Vec<SourceFile> {
     let mut out = Vec::new();
     for dir in dirs {
-        let path = root.join(dir);
-        let entries = match std::fs::read_dir(&path) {
-            Ok(e) => e,
+        let files = match discover::yaml_files(&root.join(dir)) {
+            Ok(f) => f,
             Err(e) => {
                 diagnostics.push(
                     Diagnostic::error(
@@ -278,12 +277,6 @@ fn yaml_files_in(
                 continue;
             }
         };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && discover::Format::of(p) == Some(discover::Format::Yaml))
-            .collect();
-        files.sort();
         for p in files {
             let Some(rel) = discover::relative(root, &p) else {
                 continue;

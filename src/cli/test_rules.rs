@@ -66,18 +66,12 @@ pub fn run(args: Args) -> u8 {
 
 /// Load the rule files at `path` (a file or the YAML files of a directory) on top of the
 /// built-in rules, so that code collisions are caught; return only the loaded ones.
-fn load(path: &PathBuf) -> Result<Vec<rules::Rule>, u8> {
+fn load(path: &std::path::Path) -> Result<Vec<rules::Rule>, u8> {
     let files: Vec<PathBuf> = if path.is_dir() {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(path)
+        discover::yaml_files(path)
             .map_err(|e| super::usage_error(format!("cannot read `{}`: {e}", path.display())))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && Format::of(p) == Some(Format::Yaml))
-            .collect();
-        v.sort();
-        v
     } else if path.is_file() {
-        vec![path.clone()]
+        vec![path.to_path_buf()]
     } else {
         return Err(super::usage_error(format!(
             "`{}` does not exist",
