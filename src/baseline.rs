@@ -109,6 +109,13 @@ impl Baseline {
 /// Write `path` atomically (a temporary file in the same directory, then a rename), so a
 /// reader never sees half a file and a failed write leaves the old file intact.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<(), String> {
+    write_bytes_atomic(path, contents.as_bytes(), true)
+}
+
+/// Write `contents` to `path` through a temporary file in the same folder and a rename, so a
+/// reader sees the old file or the new one, never a part. `durable`: flush to the disk before
+/// the rename (outputs the user asked for; a cache can do without).
+pub fn write_bytes_atomic(path: &Path, contents: &[u8], durable: bool) -> Result<(), String> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -121,8 +128,10 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), String> {
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
+        f.write_all(contents)?;
+        if durable {
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if let Err(e) = result {

@@ -28,6 +28,8 @@ pub struct Config {
     pub rules: RulesConfig,
     #[serde(default)]
     pub catalogs: CatalogsConfig,
+    #[serde(default)]
+    pub cache: CacheConfig,
     /// Per-path changes to the rules: `[[overrides]]`.
     #[serde(default)]
     pub overrides: Vec<Override>,
@@ -130,6 +132,25 @@ pub struct FilesConfig {
     /// Globs of files never to read (in addition to `.gitignore` and hidden files).
     #[serde(default)]
     pub exclude: Vec<String>,
+}
+
+/// `[cache]`: the result cache of `annexa check` (`docs/cache.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    /// Keep per-file results between runs (`--no-cache` turns it off for one run).
+    pub enabled: bool,
+    /// The cache folder, relative to the repository root.
+    pub dir: String,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            enabled: true,
+            dir: crate::cache::DEFAULT_DIR.to_string(),
+        }
+    }
 }
 
 /// `[check]`: defaults for `annexa check`.

@@ -8,17 +8,23 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::Span;
 
 /// How serious a finding is. Ordered `Note < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Serialised by name (`"error"`), in every format; read back by `registry`'s `Deserialize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Note,
     Warning,
     Error,
+}
+
+impl Serialize for Severity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 impl Severity {
@@ -47,7 +53,7 @@ impl fmt::Display for Severity {
 }
 
 /// A place in a file of the repository.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// Path relative to the repository root, `/`-separated.
     pub file: String,
@@ -55,7 +61,7 @@ pub struct Location {
 }
 
 /// A secondary label: another place that explains the finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     pub location: Location,
     pub message: String,
@@ -64,7 +70,7 @@ pub struct Related {
 /// What a finding is about, independent of where it sits in the file: the basis of
 /// fingerprints (baseline, SARIF `partialFingerprints`), so that a finding survives lines
 /// moving.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Entity {
     /// The artifact id, when the finding concerns an artifact.
     pub artifact: Option<String>,
@@ -73,7 +79,7 @@ pub struct Entity {
     pub field: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub code: String,
     pub severity: Severity,

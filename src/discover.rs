@@ -15,7 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span};
 
 /// What kind of file a candidate is, by its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Yaml,
     Markdown,

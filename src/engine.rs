@@ -6,10 +6,12 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::adjust::Adjuster;
+use crate::cache::{Cache, Fresh, Key, Parsed};
 use crate::catalog::{self, Catalogs};
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
@@ -35,6 +37,9 @@ pub struct Options {
     /// File contents that replace what is on disk (editor buffers), by repository-relative
     /// path. A path that does not exist on disk is added as a candidate.
     pub overlay: std::collections::BTreeMap<String, std::sync::Arc<str>>,
+    /// Keep per-file results in the repository's cache folder between runs (when
+    /// `[cache] enabled`, the default). See [`crate::cache`].
+    pub disk_cache: bool,
 }
 
 impl Options {
@@ -45,6 +50,7 @@ impl Options {
             only: None,
             today: jiff::Zoned::now().date(),
             overlay: Default::default(),
+            disk_cache: false,
         }
     }
 }
@@ -55,7 +61,7 @@ pub struct Outcome {
     pub root: PathBuf,
     pub config: Config,
     pub sources: SourceMap,
-    pub artifacts: Vec<Artifact>,
+    pub artifacts: Vec<Arc<Artifact>>,
     /// Sorted deterministically and filtered by `Options::only`.
     pub diagnostics: Vec<Diagnostic>,
     /// The repository-relative path of `annexa.toml`, when there is one.
@@ -76,61 +82,229 @@ pub struct ConfigError {
     pub source: Option<SourceFile>,
 }
 
-/// The result of processing one file.
+/// The result of processing one file: its text (when it could be read) and what parsing and
+/// validating it produced, which the cache keeps.
 #[derive(Default)]
 struct FileResult {
     source: Option<SourceFile>,
-    artifacts: Vec<Artifact>,
-    diagnostics: Vec<Diagnostic>,
-    directives: Vec<suppress::Directive>,
+    parsed: Arc<Parsed>,
+    /// Its cache key, when it was read.
+    key: Option<Key>,
+    /// It came from the cache.
+    reused: bool,
 }
 
+/// Check the repository without a cache.
 pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
+    run_session(options, &mut Session::default())
+}
+
+/// What a run read from the disk: the configuration, the walk, the text of every file, and
+/// the catalogs and rules. A [`Session`] keeps it, so that the language server can check an
+/// edited buffer again without walking and reading the repository.
+struct DiskState {
+    config: Config,
+    config_source: Option<SourceFile>,
+    walk: discover::Walk,
+    /// What reading each candidate gave, by repository-relative path.
+    reads: std::collections::HashMap<String, Result<(SourceFile, Key), Box<Diagnostic>>>,
+    extensions: Extensions,
+    /// The user's catalog and rule files.
+    extension_sources: Vec<SourceFile>,
+}
+
+/// State kept between runs by a long-lived caller (the language server): the result cache,
+/// and what was read from the disk.
+#[derive(Default)]
+pub struct Session {
+    pub cache: Cache,
+    disk: Option<Arc<DiskState>>,
+    /// Read the disk again on the next run: set it when files may have changed on disk. A
+    /// session that has never run reads it anyway.
+    pub rescan: bool,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("cached", &self.cache.len())
+            .field("scanned", &self.disk.is_some())
+            .field("rescan", &self.rescan)
+            .finish()
+    }
+}
+
+impl Session {
+    /// A session keeping per-file results in memory.
+    pub fn in_memory() -> Session {
+        Session {
+            cache: Cache::memory(),
+            disk: None,
+            rescan: true,
+        }
+    }
+}
+
+/// Read the configuration, walk the repository and read every candidate (in parallel), and
+/// load the catalogs and rules.
+fn scan(options: &Options, hash: bool) -> Result<DiskState, Box<ConfigError>> {
     let loaded = config::load(&options.root).map_err(|e| {
         let (diagnostic, source) = *e;
         Box::new(ConfigError { diagnostic, source })
     })?;
     let config = loaded.config;
-    let mut walk = discover::walk(&options.root, &config);
-    add_overlay_candidates(&mut walk.candidates, options);
-    let limits = config.limits;
-
-    let results: Vec<FileResult> = walk
+    let walk = discover::walk(&options.root, &config);
+    let reads = walk
         .candidates
         .par_iter()
-        .map(|c| process_guarded(c, &config, options.overlay.get(&c.rel)))
+        .filter(|c| !options.overlay.contains_key(&c.rel))
+        .map(|c| {
+            let read = discover::read(c, config.limits.max_file_size).map(|s| {
+                let key = if hash {
+                    Key::of(c.format, &s.text)
+                } else {
+                    Key::default()
+                };
+                (s, key)
+            });
+            (c.rel.clone(), read)
+        })
         .collect();
+    let mut extension_sources = SourceMap::new();
+    let extensions = load_extensions(&options.root, &config, &mut extension_sources);
+    Ok(DiskState {
+        config,
+        config_source: loaded.source,
+        walk,
+        reads,
+        extensions,
+        extension_sources: extension_sources.iter().cloned().collect(),
+    })
+}
+
+/// Check the repository, reusing what `session` kept: the files read (unless
+/// `session.rescan`) and the results of files whose content has not changed. Leaves this
+/// run's state in `session`.
+pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, Box<ConfigError>> {
+    let mut timings = crate::timings::Timings::from_env();
+    let disk = match &session.disk {
+        Some(d) if !session.rescan => Arc::clone(d),
+        _ => {
+            let hashing = session.cache.is_active() || options.disk_cache;
+            let d = Arc::new(scan(options, hashing)?);
+            session.disk = session.cache.is_active().then(|| Arc::clone(&d));
+            session.rescan = false;
+            d
+        }
+    };
+    timings.phase("read");
+    let config = &disk.config;
+    let mut on_disk;
+    let cache = if options.disk_cache && config.cache.enabled && !session.cache.is_active() {
+        on_disk = Cache::open(&options.root.join(&config.cache.dir), &config.limits);
+        &mut on_disk
+    } else {
+        &mut session.cache
+    };
+    timings.phase("cache read");
+    let mut candidates = disk.walk.candidates.clone();
+    add_overlay_candidates(&mut candidates, options);
+    let limits = config.limits;
+
+    let results: Vec<FileResult> = candidates
+        .par_iter()
+        .map(|c| {
+            let read = match options.overlay.get(&c.rel) {
+                Some(text) => {
+                    let source = SourceFile::new(c.rel.clone(), c.path.clone(), text.clone());
+                    let key = cache.is_active().then(|| Key::of(c.format, text));
+                    Ok((source, key))
+                }
+                None => match disk.reads.get(&c.rel) {
+                    Some(Ok((source, key))) => {
+                        Ok((source.clone(), cache.is_active().then_some(*key)))
+                    }
+                    Some(Err(d)) => Err(d.clone()),
+                    // Not read: it was open in the editor when the disk was read.
+                    None => discover::read(c, limits.max_file_size).map(|s| {
+                        let key = cache.is_active().then(|| Key::of(c.format, &s.text));
+                        (s, key)
+                    }),
+                },
+            };
+            process_guarded(c, config, read, cache)
+        })
+        .collect();
+    timings.phase("files");
+    if cache.is_active() {
+        cache.finish(
+            candidates
+                .iter()
+                .zip(&results)
+                .filter_map(|(c, r)| {
+                    Some(Fresh {
+                        rel: c.rel.clone(),
+                        key: r.key?,
+                        parsed: Arc::clone(&r.parsed),
+                        reused: r.reused,
+                    })
+                })
+                .collect(),
+        );
+        timings.phase("cache write");
+        timings.note(format_args!(
+            "cache: {} reused, {} processed",
+            cache.hits, cache.misses
+        ));
+    }
 
     let mut outcome = Outcome {
         root: options.root.clone(),
-        config_file: loaded.source.as_ref().map(|s| s.rel.clone()),
+        config_file: disk.config_source.as_ref().map(|s| s.rel.clone()),
         ..Outcome::default()
     };
-    if let Some(src) = loaded.source {
-        outcome.sources.insert(src);
+    if let Some(src) = &disk.config_source {
+        outcome.sources.insert(src.clone());
     }
-    let mut diagnostics = walk.diagnostics;
+    let mut diagnostics = disk.walk.diagnostics.clone();
     let mut directives = Vec::new();
     for r in results {
         outcome.files_read += usize::from(r.source.is_some());
         if let Some(src) = r.source {
             outcome.sources.insert(src);
         }
-        outcome.artifacts.extend(r.artifacts);
-        directives.extend(r.directives);
-        diagnostics.extend(cap(r.diagnostics, limits.max_diagnostics_per_file));
+        outcome.artifacts.extend(r.parsed.artifacts.iter().cloned());
+        directives.extend(r.parsed.directives.iter().cloned());
+        diagnostics.extend(cap(
+            r.parsed.diagnostics.clone(),
+            limits.max_diagnostics_per_file,
+        ));
     }
     outcome
         .artifacts
         .sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
 
-    let extensions = load_extensions(&options.root, &config, &mut outcome.sources);
-    diagnostics.extend(extensions.diagnostics);
-    outcome.registry = extensions.registry;
+    let extensions = &disk.extensions;
+    for f in &disk.extension_sources {
+        outcome.sources.insert(f.clone());
+    }
+    diagnostics.extend(extensions.diagnostics.iter().cloned());
+    outcome.registry = extensions.registry.clone();
+    timings.phase("merge");
 
-    let adjuster = Adjuster::new(&config);
+    let adjuster = Adjuster::new(config);
     let index = Index::build(&outcome.artifacts);
-    let env = Env::new(&index, options.today, &extensions.catalogs).with_root(options.root.clone());
+    let mut env =
+        Env::new(&index, options.today, &extensions.catalogs).with_root(options.root.clone());
+    // Findings are located in the file of their subject: a run that reports only some files
+    // evaluates only their subjects — unless the configuration file is among them, whose
+    // configured suppressions are judged against every finding.
+    let config_selected =
+        only_selects(options, disk.config_source.as_ref().map(|s| s.rel.as_str()));
+    if !config_selected {
+        env.focus = options.only.clone();
+    }
+    timings.phase("index");
     let rule_findings: Vec<Diagnostic> = extensions
         .rules
         .rules
@@ -139,6 +313,7 @@ pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
         .flat_map_iter(|r| rules::diagnose(r, &env))
         .collect();
     diagnostics.extend(rule_findings);
+    timings.phase("rules");
 
     let mut diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
@@ -158,9 +333,10 @@ pub fn run(options: &Options) -> Result<Outcome, Box<ConfigError>> {
         diagnostics.retain(|d| d.file().is_some_and(|f| selected(f, only)));
     }
     diagnostic::sort(&mut diagnostics);
+    timings.phase("finish");
     outcome.diagnostics = diagnostics;
-    outcome.config = config;
-    outcome.catalogs = extensions.catalogs;
+    outcome.config = config.clone();
+    outcome.catalogs = extensions.catalogs.clone();
     Ok(outcome)
 }
 
@@ -296,7 +472,7 @@ fn yaml_files_in(
 }
 
 /// Is `file` one of `only`, or inside one of its directories?
-fn selected(file: &str, only: &[String]) -> bool {
+pub fn selected(file: &str, only: &[String]) -> bool {
     only.iter().any(|o| {
         o.is_empty()
             || file == o
@@ -304,6 +480,15 @@ fn selected(file: &str, only: &[String]) -> bool {
                 .strip_prefix(o.as_str())
                 .is_some_and(|rest| rest.starts_with('/'))
     })
+}
+
+/// Does the run report findings in `file` (every file when `only` is not set)?
+fn only_selects(options: &Options, file: Option<&str>) -> bool {
+    match (&options.only, file) {
+        (None, _) => true,
+        (Some(only), Some(f)) => selected(f, only),
+        (Some(_), None) => false,
+    }
 }
 
 /// Keep at most `max` diagnostics of one file, and say how many were dropped.
@@ -351,12 +536,11 @@ fn add_overlay_candidates(candidates: &mut Vec<Candidate>, options: &Options) {
     candidates.sort_by(|a, b| a.rel.cmp(&b.rel));
 }
 
-fn process_guarded(
-    c: &Candidate,
-    config: &Config,
-    overlay: Option<&std::sync::Arc<str>>,
-) -> FileResult {
-    contain(&c.rel, || process(c, config, overlay))
+/// A candidate's text and cache key (when caching), or why it could not be read.
+type Read = Result<(SourceFile, Option<Key>), Box<Diagnostic>>;
+
+fn process_guarded(c: &Candidate, config: &Config, read: Read, cache: &Cache) -> FileResult {
+    contain(&c.rel, || process(c, config, read, cache))
 }
 
 /// Run the work for one file behind a panic boundary: a bug that one file triggers becomes an
@@ -365,18 +549,21 @@ fn contain(rel: &str, work: impl FnOnce() -> FileResult) -> FileResult {
     match catch_unwind(AssertUnwindSafe(work)) {
         Ok(r) => r,
         Err(payload) => FileResult {
-            diagnostics: vec![
-                Diagnostic::error(
-                    "INT001",
-                    format!(
-                        "internal error while checking `{rel}`: {}",
-                        panic_message(payload.as_ref())
-                    ),
-                )
-                .at(rel.to_string(), Span::at(0))
-                .with_help("this is a bug in annexa; please report it with this file attached")
-                .with_entity(None, Some(rel.to_string())),
-            ],
+            parsed: Arc::new(Parsed {
+                diagnostics: vec![
+                    Diagnostic::error(
+                        "INT001",
+                        format!(
+                            "internal error while checking `{rel}`: {}",
+                            panic_message(payload.as_ref())
+                        ),
+                    )
+                    .at(rel.to_string(), Span::at(0))
+                    .with_help("this is a bug in annexa; please report it with this file attached")
+                    .with_entity(None, Some(rel.to_string())),
+                ],
+                ..Parsed::default()
+            }),
             ..FileResult::default()
         },
     }
@@ -391,20 +578,27 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-fn process(c: &Candidate, config: &Config, overlay: Option<&std::sync::Arc<str>>) -> FileResult {
-    let read = match overlay {
-        Some(text) => Ok(SourceFile::new(c.rel.clone(), c.path.clone(), text.clone())),
-        None => discover::read(c, config.limits.max_file_size),
-    };
-    let source = match read {
-        Ok(s) => s,
+fn process(c: &Candidate, config: &Config, read: Read, cache: &Cache) -> FileResult {
+    let (source, key) = match read {
+        Ok(read) => read,
         Err(d) => {
             return FileResult {
-                diagnostics: vec![*d],
+                parsed: Arc::new(Parsed {
+                    diagnostics: vec![*d],
+                    ..Parsed::default()
+                }),
                 ..FileResult::default()
             };
         }
     };
+    if let Some(hit) = key.as_ref().and_then(|k| cache.get(&c.rel, k)) {
+        return FileResult {
+            source: Some(source),
+            parsed: hit,
+            key,
+            reused: true,
+        };
+    }
     let parsed = parse::parse(&source, c.format, &config.limits.yaml());
     let mut diagnostics = parsed.diagnostics;
     for a in &parsed.artifacts {
@@ -427,9 +621,13 @@ fn process(c: &Candidate, config: &Config, overlay: Option<&std::sync::Arc<str>>
     diagnostics.extend(problems);
     FileResult {
         source: Some(source),
-        artifacts: parsed.artifacts,
-        diagnostics,
-        directives,
+        parsed: Arc::new(Parsed {
+            artifacts: parsed.artifacts.into_iter().map(Arc::new).collect(),
+            diagnostics,
+            directives,
+        }),
+        key,
+        reused: false,
     }
 }
 
@@ -456,12 +654,12 @@ mod tests {
     fn a_panic_is_contained_to_its_file() {
         let r = contain("boom.yaml", || panic!("index out of range"));
         assert!(r.source.is_none());
-        let d = &r.diagnostics[0];
+        let d = &r.parsed.diagnostics[0];
         assert_eq!(d.code, "INT001");
         assert_eq!(d.file(), Some("boom.yaml"));
         assert!(d.message.contains("index out of range"), "{}", d.message);
         let ok = contain("fine.yaml", FileResult::default);
-        assert!(ok.diagnostics.is_empty());
+        assert!(ok.parsed.diagnostics.is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod adjust;
 pub mod baseline;
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -25,5 +26,6 @@ pub mod render;
 pub mod rules;
 pub mod source;
 pub mod suppress;
+pub mod timings;
 pub mod validate;
 pub mod yaml;

@@ -11,7 +11,7 @@ use crate::source::Span;
 use crate::yaml::{Limits, Loaded, YamlError};
 
 /// A heading of the Markdown body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1 for `#`, 2 for `##`, …
     pub level: u8,

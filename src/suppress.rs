@@ -26,7 +26,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, Span};
 
 /// Where a suppression applies within its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Reach {
     /// One line (1-based).
     Line(usize),
@@ -34,7 +34,7 @@ pub enum Reach {
 }
 
 /// A suppression, inline or from the configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Directive {
     /// File holding the directive (`annexa.toml` for configured ones).
     pub origin: String,
@@ -49,11 +49,41 @@ pub struct Directive {
     pub expires: Option<Date>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(into = "TargetRepr", try_from = "TargetRepr")]
 pub enum Target {
     File(String),
     Glob(GlobMatcher),
     Any,
+}
+
+/// How a [`Target`] is kept in the cache: a glob by its text.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum TargetRepr {
+    File(String),
+    Glob(String),
+    Any,
+}
+
+impl From<Target> for TargetRepr {
+    fn from(t: Target) -> Self {
+        match t {
+            Target::File(f) => TargetRepr::File(f),
+            Target::Glob(g) => TargetRepr::Glob(g.glob().glob().to_string()),
+            Target::Any => TargetRepr::Any,
+        }
+    }
+}
+
+impl TryFrom<TargetRepr> for Target {
+    type Error = globset::Error;
+    fn try_from(t: TargetRepr) -> Result<Self, Self::Error> {
+        Ok(match t {
+            TargetRepr::File(f) => Target::File(f),
+            TargetRepr::Glob(g) => Target::Glob(globset::Glob::new(&g)?.compile_matcher()),
+            TargetRepr::Any => Target::Any,
+        })
+    }
 }
 
 impl Directive {

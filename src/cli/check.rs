@@ -61,6 +61,9 @@ pub struct Args {
     /// it is an annexa baseline) and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
+    /// Neither read nor write the result cache (`.annexa-cache/`) in this run.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,6 +103,7 @@ pub fn run(args: Args) -> u8 {
     };
     let mut options = Options::new(root);
     options.only = only;
+    options.disk_cache = !args.no_cache;
     if let Some(today) = args.today {
         options.today = today;
     }
@@ -147,14 +151,18 @@ pub fn run(args: Args) -> u8 {
     }
     // An internal error, or a rule file that could not be loaded, leaves the verdict
     // incomplete: that is a configuration-level failure, not a finding.
-    if outcome
+    let code = if outcome
         .diagnostics
         .iter()
         .any(|d| matches!(d.code.as_str(), "INT001" | "RULE001" | "CAT001"))
     {
-        return super::EXIT_USAGE;
-    }
-    u8::from(engine::fails(&outcome.diagnostics, threshold))
+        super::EXIT_USAGE
+    } else {
+        u8::from(engine::fails(&outcome.diagnostics, threshold))
+    };
+    // The process ends now: freeing every artifact one by one would only cost time.
+    std::mem::forget(outcome);
+    code
 }
 
 /// Write a baseline, refusing to replace a file that is not one.

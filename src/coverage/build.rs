@@ -9,6 +9,7 @@ use super::model::*;
 use crate::catalog::{self, Catalog, Catalogs};
 use crate::dates::{self, Duration};
 use crate::model::{Artifact, Kind};
+use std::sync::Arc;
 
 /// The ISO/IEC 27001 edition an ISO/IEC 42001 programme is compared with.
 pub const BASE_FRAMEWORK: &str = "iso27001:2022";
@@ -17,7 +18,7 @@ pub const ADDED_FRAMEWORK: &str = "iso42001:2023";
 
 /// What the model is computed from.
 pub struct Input<'a> {
-    pub artifacts: &'a [Artifact],
+    pub artifacts: &'a [Arc<Artifact>],
     pub catalogs: &'a Catalogs,
     pub today: Date,
     /// Validity of evidence without `valid_for`.
@@ -159,7 +160,7 @@ const RECORDS: &[(Kind, &[&str])] = &[
 
 /// (requirement reference, artifact id) for the records of [`RECORDS`]: for the frameworks an
 /// audit or review lists, else for every framework in scope.
-fn records(artifacts: &[Artifact], in_scope: &[&str]) -> Vec<(String, String)> {
+fn records(artifacts: &[Arc<Artifact>], in_scope: &[&str]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for a in artifacts {
         let (Some(id), Some((_, clauses))) = (&a.id, RECORDS.iter().find(|(k, _)| *k == a.kind))
@@ -185,7 +186,7 @@ fn records(artifacts: &[Artifact], in_scope: &[&str]) -> Vec<(String, String)> {
 }
 
 /// The entries of every Statement of Applicability (the first entry of a control wins).
-fn soa_entries(artifacts: &[Artifact]) -> HashMap<String, Entry> {
+fn soa_entries(artifacts: &[Arc<Artifact>]) -> HashMap<String, Entry> {
     let mut out = HashMap::new();
     for a in artifacts
         .iter()

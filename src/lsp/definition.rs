@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::discover;
 use crate::model::Artifact;
 use crate::source::Span;
+use std::sync::Arc;
 
 use super::lookup::{self, Scalar};
 
@@ -20,7 +21,7 @@ pub struct Target {
 }
 
 /// Where the scalar under the cursor leads.
-pub fn targets(scalar: &Scalar<'_>, artifacts: &[Artifact], root: &Path) -> Vec<Target> {
+pub fn targets(scalar: &Scalar<'_>, artifacts: &[Arc<Artifact>], root: &Path) -> Vec<Target> {
     let defined: Vec<Target> = lookup::artifacts_with_id(artifacts, scalar.value)
         .map(|a| Target {
             file: a.file.clone(),

@@ -8,13 +8,14 @@ use std::fmt::Write as _;
 
 use crate::catalog::Catalogs;
 use crate::model::Artifact;
+use std::sync::Arc;
 
 use super::lookup::{self, Scalar};
 
 /// The Markdown shown for the scalar under the cursor, if it names something.
 pub fn markdown(
     scalar: &Scalar<'_>,
-    artifacts: &[Artifact],
+    artifacts: &[Arc<Artifact>],
     catalogs: &Catalogs,
 ) -> Option<String> {
     let mut parts = Vec::new();

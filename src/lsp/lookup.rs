@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::catalog::{Catalog, Catalogs, Requirement};
 use crate::model::Artifact;
 use crate::source::Span;
+use std::sync::Arc;
 
 /// A string scalar of an artifact.
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +22,11 @@ pub struct Scalar<'a> {
 
 /// The innermost string scalar of the artifacts of `file` whose span contains `offset`
 /// (a cursor just after the last character still counts).
-pub fn scalar_at<'a>(artifacts: &'a [Artifact], file: &str, offset: usize) -> Option<Scalar<'a>> {
+pub fn scalar_at<'a>(
+    artifacts: &'a [Arc<Artifact>],
+    file: &str,
+    offset: usize,
+) -> Option<Scalar<'a>> {
     artifacts
         .iter()
         .filter(|a| a.file == file && a.span.start <= offset && offset <= a.span.end)
@@ -50,12 +55,13 @@ pub fn scalar_at<'a>(artifacts: &'a [Artifact], file: &str, offset: usize) -> Op
 
 /// The artifacts with this id, in file order (more than one is a duplicate).
 pub fn artifacts_with_id<'a>(
-    artifacts: &'a [Artifact],
+    artifacts: &'a [Arc<Artifact>],
     id: &'a str,
 ) -> impl Iterator<Item = &'a Artifact> + 'a {
     artifacts
         .iter()
         .filter(move |a| a.id.as_deref() == Some(id))
+        .map(|a| &**a)
 }
 
 /// The requirement a `framework/id` string names, if a catalog knows it.

@@ -247,7 +247,8 @@ impl<W: Write> Server<W> {
             }
             "textDocument/didClose" => serde_json::from_value(n.params).map(|p| self.did_close(p)),
             // Files other than open documents (annexa.toml, rule files) are read from disk.
-            "textDocument/didSave" => {
+            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
+                self.workspace.disk_changed();
                 self.dirty = true;
                 Ok(())
             }
@@ -313,6 +314,7 @@ impl<W: Write> Server<W> {
     fn did_open(&mut self, p: DidOpenTextDocumentParams) {
         let doc = p.text_document;
         self.workspace.open(doc.uri, doc.version, doc.text);
+        self.workspace.disk_changed();
         self.dirty = true;
     }
 
@@ -341,6 +343,7 @@ impl<W: Write> Server<W> {
                 });
             }
             // Other documents are now judged against the file on disk.
+            self.workspace.disk_changed();
             self.dirty = true;
         }
     }

@@ -47,6 +47,9 @@ pub struct Workspace {
     /// Open documents by URI.
     documents: BTreeMap<String, Document>,
     checked: Checked,
+    /// What the previous check read and computed: each check after an edit re-parses only
+    /// the edited buffers, and reads the disk again only after [`Workspace::disk_changed`].
+    session: engine::Session,
 }
 
 /// What a check reported beyond diagnostics: a problem to show the user, and how long it
@@ -69,6 +72,7 @@ impl Workspace {
             today,
             documents: BTreeMap::new(),
             checked: Checked::Never,
+            session: engine::Session::in_memory(),
         };
         if let Some(r) = root {
             w.set_root(discover::find_root(r));
@@ -151,6 +155,13 @@ impl Workspace {
         true
     }
 
+    /// Files on disk may have changed (a document was opened, saved or closed, or the client
+    /// reported changed files): the next check reads the repository again (files whose
+    /// content is unchanged are still not parsed again).
+    pub fn disk_changed(&mut self) {
+        self.session.rescan = true;
+    }
+
     pub fn close(&mut self, uri: &Uri) -> Option<Document> {
         self.documents.remove(uri.as_str())
     }
@@ -190,7 +201,21 @@ impl Workspace {
             .values()
             .filter_map(|d| Some((d.rel.clone()?, d.text.clone())))
             .collect();
-        let result = catch_unwind(AssertUnwindSafe(|| engine::run(&options)));
+        // Only open documents are published: the check evaluates only them — unless the
+        // configuration file is open, which shows the findings about the whole repository.
+        let config_open = options
+            .overlay
+            .keys()
+            .any(|rel| rel == crate::config::FILE_NAME);
+        if !config_open {
+            options.only = Some(options.overlay.keys().cloned().collect());
+        }
+        let session = &mut self.session;
+        let result = catch_unwind(AssertUnwindSafe(|| engine::run_session(&options, session)));
+        if !matches!(result, Ok(Ok(_))) {
+            // Whatever went wrong, start from the disk next time.
+            *session = engine::Session::in_memory();
+        }
         self.checked = match result {
             Ok(Ok(outcome)) => Checked::Ok(Box::new(outcome)),
             Ok(Err(e)) => Checked::ConfigError(e),

@@ -8,7 +8,7 @@ use crate::model::Kind;
 use crate::source::Span;
 use crate::yaml::SpanMap;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Artifact {
     pub kind: Kind,
     /// The `id` field, when it is a string (the schema reports it otherwise).
@@ -18,6 +18,7 @@ pub struct Artifact {
     /// Index of the document in its file's YAML stream (0 for front matter).
     pub document: usize,
     pub format: Format,
+    #[serde(with = "crate::cache::json_text")]
     pub value: Value,
     pub spans: SpanMap,
     /// The whole document (or front matter).

@@ -2,19 +2,20 @@
 //! things up here (hash lookups) instead of scanning or re-reading files.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::model::{Artifact, Kind};
 
 #[derive(Debug, Default)]
 pub struct Index<'a> {
-    artifacts: &'a [Artifact],
+    artifacts: &'a [Arc<Artifact>],
     by_id: HashMap<&'a str, Vec<usize>>,
     by_kind: HashMap<Kind, Vec<usize>>,
 }
 
 impl<'a> Index<'a> {
     /// Index `artifacts` (already in deterministic order: by file, then document).
-    pub fn build(artifacts: &'a [Artifact]) -> Self {
+    pub fn build(artifacts: &'a [Arc<Artifact>]) -> Self {
         let mut by_id: HashMap<&'a str, Vec<usize>> = HashMap::new();
         let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
         for (i, a) in artifacts.iter().enumerate() {
@@ -30,13 +31,13 @@ impl<'a> Index<'a> {
         }
     }
 
-    pub fn all(&self) -> &'a [Artifact] {
+    pub fn all(&self) -> &'a [Arc<Artifact>] {
         self.artifacts
     }
 
     /// The first artifact with this id (in file order).
     pub fn get(&self, id: &str) -> Option<&'a Artifact> {
-        self.by_id.get(id).map(|v| &self.artifacts[v[0]])
+        self.by_id.get(id).map(|v| &*self.artifacts[v[0]])
     }
 
     /// Every artifact with this id (more than one is a duplicate).
@@ -45,7 +46,7 @@ impl<'a> Index<'a> {
             .get(id)
             .into_iter()
             .flatten()
-            .map(|&i| &self.artifacts[i])
+            .map(|&i| &*self.artifacts[i])
     }
 
     /// Every artifact of a kind, in file order.
@@ -54,7 +55,7 @@ impl<'a> Index<'a> {
             .get(&kind)
             .into_iter()
             .flatten()
-            .map(|&i| &self.artifacts[i])
+            .map(|&i| &*self.artifacts[i])
     }
 
     /// Every id in sorted order (for did-you-mean suggestions).

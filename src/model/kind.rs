@@ -5,7 +5,9 @@ use std::fmt;
 /// The value of the `annexa:` key that marks a YAML document or front matter as an artifact.
 pub const FORMAT_VERSION: &str = "v1";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Kind {
     Scope,
     StatementOfApplicability,

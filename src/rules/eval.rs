@@ -42,6 +42,9 @@ pub struct Env<'a> {
     /// The repository root, for `file` (paths are checked, never read). `None`: no file
     /// system (rule examples), and `file` checks only that paths stay inside.
     pub root: Option<std::path::PathBuf>,
+    /// Evaluate only subjects in these repository-relative files or folders (a run that
+    /// reports only them: every finding sits in its subject's file). `None`: every subject.
+    pub focus: Option<Vec<String>>,
     /// Maps built once per (kinds, field) and shared by all rules and subjects.
     cache: Mutex<HashMap<String, Arc<PlaceMap>>>,
 }
@@ -67,6 +70,7 @@ impl<'a> Env<'a> {
             catalogs,
             in_scope,
             root: None,
+            focus: None,
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -191,14 +195,30 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
     if rule.level == Level::Repository {
         return repository_level(rule, env);
     }
-    let artifacts: Vec<&'a Artifact> = if rule.kinds.is_empty() {
-        env.index.all().iter().collect()
+    let mut artifacts: Vec<&'a Artifact> = if rule.kinds.is_empty() {
+        env.index.all().iter().map(|a| &**a).collect()
     } else {
         rule.kinds
             .iter()
             .flat_map(|k| env.index.of_kind(*k))
             .collect()
     };
+    // Uniqueness across the repository needs every subject; other findings of a subject
+    // depend on it alone.
+    let repository_unique = rule.checks.iter().any(|c| {
+        matches!(
+            c,
+            Check::Unique {
+                scope: UniqueScope::Repository,
+                ..
+            }
+        )
+    });
+    if let Some(focus) = &env.focus
+        && !repository_unique
+    {
+        artifacts.retain(|a| crate::engine::selected(&a.file, focus));
+    }
     // Repository-wide state for `unique`: value → first place seen.
     let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
     for artifact in artifacts {
@@ -253,6 +273,10 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
 /// scope (checked at compile time). Findings are reported through a subject whose pointer
 /// is `#`, which `diagnose` turns into a repository-level diagnostic (no file).
 fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
+    if env.focus.is_some() {
+        // Its findings are in no file: a focused run does not report them.
+        return Vec::new();
+    }
     static NULL: Value = Value::Null;
     // Only scope conditions are allowed here (checked at compile time).
     static NOTHING: Value = Value::Null;

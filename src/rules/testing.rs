@@ -95,7 +95,7 @@ fn messages(findings: &[Diagnostic]) -> String {
 }
 
 /// Load an example's artifacts (syntax errors are a problem with the example itself).
-fn load(example: &Example) -> Result<Vec<Artifact>, String> {
+fn load(example: &Example) -> Result<Vec<std::sync::Arc<Artifact>>, String> {
     let mut artifacts = Vec::new();
     let (yaml, markdown) = match example {
         Example::Yaml(y) => (Some(y.as_str()), None),
@@ -110,11 +110,19 @@ fn load(example: &Example) -> Result<Vec<Artifact>, String> {
     Ok(artifacts)
 }
 
-fn load_one(name: &str, text: &str, format: Format) -> Result<Vec<Artifact>, String> {
+fn load_one(
+    name: &str,
+    text: &str,
+    format: Format,
+) -> Result<Vec<std::sync::Arc<Artifact>>, String> {
     let file = SourceFile::new(name, name, text);
     let parsed = crate::parse::parse(&file, format, &Limits::default());
     if let Some(d) = parsed.diagnostics.first() {
         return Err(format!("{} {}", d.code, d.message));
     }
-    Ok(parsed.artifacts)
+    Ok(parsed
+        .artifacts
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect())
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::source::Span;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeSpans {
     /// The key of a mapping entry (`None` for sequence items and the root).
     pub key: Option<Span>,
@@ -16,6 +16,22 @@ pub struct NodeSpans {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpanMap {
     map: HashMap<Box<str>, NodeSpans>,
+}
+
+/// Kept (in the result cache) as a list of pointer and spans.
+impl serde::Serialize for SpanMap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.map.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SpanMap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let entries = Vec::<(Box<str>, NodeSpans)>::deserialize(d)?;
+        Ok(SpanMap {
+            map: entries.into_iter().collect(),
+        })
+    }
 }
 
 impl SpanMap {
