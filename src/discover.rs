@@ -362,7 +362,7 @@ fn decode(bytes: Vec<u8>, rel: &str) -> Result<String, Box<Diagnostic>> {
             .with_entity(None, Some(rel.to_string())),
         )
     };
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         return Err(bad(nul, "a NUL byte (binary data)"));
     }
     String::from_utf8(bytes)

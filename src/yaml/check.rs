@@ -4,6 +4,7 @@
 use tree_sitter::{Node, Tree};
 
 use super::Comment;
+use super::kinds::{self, Kind};
 use crate::source::Span;
 
 /// A syntax error, relative to the parsed text.
@@ -45,7 +46,7 @@ pub fn scan_tree(
             let at = node.start_byte();
             let what = node.kind();
             errors.push(err(at, at, format!("missing `{what}`")));
-        } else if node.kind() == "comment" {
+        } else if kinds::kind(node) == Kind::Comment {
             let s = text.get(node.start_byte()..node.end_byte()).unwrap_or("");
             let s = s.trim_end_matches('\r');
             comments.push(Comment {

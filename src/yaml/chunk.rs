@@ -31,10 +31,7 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
             return None;
         }
         let start = pos;
-        let mut end = pos;
-        while end < bytes.len() && bytes[end] != b'\n' && bytes[end] != b'\r' {
-            end += 1;
-        }
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
         pos = end;
         if bytes.get(pos) == Some(&b'\r') {
             pos += 1;
@@ -97,7 +94,7 @@ pub fn segments(text: &str) -> Vec<Segment> {
 fn split_long(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let doc = &text[start..end];
     // Cheap test first: most documents are short.
-    if doc.bytes().filter(|&b| b == b'\n').count() < MAX_LINES {
+    if memchr::memchr_iter(b'\n', doc.as_bytes()).count() < MAX_LINES {
         return vec![(start, end)];
     }
     // The kind of the root: from its first content line.

@@ -4,11 +4,13 @@
 //! can only cost heap memory bounded by `Limits::max_depth`; deeper collections are replaced
 //! by `null` and reported (YAML004).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
+use super::kinds::{self, Kind};
 use super::scalar::{self, ScalarIssue};
 use super::spans::{NodeSpans, SpanMap, escape_token};
 use super::{Limits, YamlError};
@@ -34,6 +36,8 @@ pub struct DocWalker<'t> {
     /// `%TAG` handles declared by the document's directives.
     handles: Vec<(&'t str, &'t str)>,
     stack: Vec<Frame<'t>>,
+    /// One cursor for every walk over a node's children (a new cursor costs an allocation).
+    cursor: Option<TreeCursor<'t>>,
 }
 
 struct Anchored {
@@ -74,25 +78,25 @@ struct Parts<'t> {
     content: Option<Node<'t>>,
 }
 
-fn parts_of(node: Node<'_>) -> Parts<'_> {
+fn parts_of<'t>(node: Node<'t>, cursor: &mut Option<TreeCursor<'t>>) -> Parts<'t> {
     let mut p = Parts {
         anchor: None,
         tag: None,
         content: None,
     };
-    match node.kind() {
-        "block_node" | "flow_node" => {}
+    match kinds::kind(node) {
+        Kind::BlockNode | Kind::FlowNode => {}
         _ => {
             p.content = Some(node);
             return p;
         }
     }
-    let mut c = node.walk();
-    for child in node.named_children(&mut c) {
-        match child.kind() {
-            "anchor" => p.anchor = Some(child),
-            "tag" => p.tag = Some(child),
-            "comment" | "ERROR" => {}
+    let c = cursor_for(cursor, node);
+    for child in node.named_children(c) {
+        match kinds::kind(child) {
+            Kind::Anchor => p.anchor = Some(child),
+            Kind::Tag => p.tag = Some(child),
+            Kind::Comment | Kind::Error => {}
             _ => {
                 if p.content.is_none() {
                     p.content = Some(child);
@@ -115,8 +119,8 @@ struct Slot {
 
 /// A decoded scalar: its text, and whether it was plain (plain scalars are typed by the
 /// core schema; every other style is a string).
-struct Decoded {
-    text: String,
+struct Decoded<'t> {
+    text: Cow<'t, str>,
     plain: bool,
 }
 
@@ -135,6 +139,7 @@ impl<'t> DocWalker<'t> {
             limit_reported: false,
             handles: Vec::new(),
             stack: Vec::new(),
+            cursor: None,
         }
     }
 
@@ -200,9 +205,9 @@ impl<'t> DocWalker<'t> {
         let mut prefix = None;
         let mut c = node.walk();
         for child in node.named_children(&mut c) {
-            match child.kind() {
-                "tag_handle" => handle = Some(self.src(child)),
-                "tag_prefix" => prefix = Some(self.src(child)),
+            match kinds::kind(child) {
+                Kind::TagHandle => handle = Some(self.src(child)),
+                Kind::TagPrefix => prefix = Some(self.src(child)),
                 _ => {}
             }
         }
@@ -291,14 +296,14 @@ impl<'t> DocWalker<'t> {
         };
         let mut result = self.start_value(root, slot).unwrap_or(Value::Null);
         for part in parts {
-            let p = parts_of(*part);
+            let p = parts_of(*part, &mut self.cursor);
             let Some(content) = p.content else { continue };
-            let more = entries_of(content);
+            let more = entries_of(content, &mut self.cursor);
             match self.stack.first_mut() {
                 Some(frame)
                     if matches!(
-                        (&frame.coll, content.kind()),
-                        (Coll::Map(_), "block_mapping") | (Coll::Seq(_), "block_sequence")
+                        (&frame.coll, kinds::kind(content)),
+                        (Coll::Map(_), Kind::BlockMapping) | (Coll::Seq(_), Kind::BlockSequence)
                     ) =>
                 {
                     frame.entries.extend(more);
@@ -373,12 +378,14 @@ impl<'t> DocWalker<'t> {
     fn entry(&mut self, entry: Node<'t>) -> Option<Value> {
         let top = self.stack.last()?;
         let indent = top.indent;
-        let kind = entry.kind();
+        let kind = kinds::kind(entry);
         if let Coll::Seq(items) = &top.coll {
-            let pointer = format!("{}/{}", top.pointer, items.len());
+            let pointer = index_pointer(&top.pointer, items.len());
             return match kind {
-                "block_sequence_item" => {
-                    let content = first_named(entry, |k| k == "block_node" || k == "flow_node");
+                Kind::BlockSequenceItem => {
+                    let content = first_named(entry, &mut self.cursor, |k| {
+                        matches!(k, Kind::BlockNode | Kind::FlowNode)
+                    });
                     let slot = Slot {
                         pointer,
                         key: None,
@@ -388,7 +395,7 @@ impl<'t> DocWalker<'t> {
                     };
                     self.start_value(content, slot)
                 }
-                "flow_pair" => {
+                Kind::FlowPair => {
                     // `[a: b]`: a single-pair mapping.
                     let slot = Slot {
                         pointer,
@@ -413,16 +420,16 @@ impl<'t> DocWalker<'t> {
             };
         }
         let (key_node, value_node, empty_at, pair_indent) = match kind {
-            "block_mapping_pair" | "flow_pair" => {
-                let colon_end = child_token_end(entry, ":");
-                let pair_indent = if kind == "block_mapping_pair" {
+            Kind::BlockMappingPair | Kind::FlowPair => {
+                let colon_end = child_token_end(entry, &mut self.cursor, Kind::Colon);
+                let pair_indent = if kind == Kind::BlockMappingPair {
                     self.column(entry.start_byte()) as isize
                 } else {
                     indent
                 };
                 (
-                    entry.child_by_field_name("key"),
-                    entry.child_by_field_name("value"),
+                    kinds::key_field().and_then(|f| entry.child_by_field_id(f.get())),
+                    kinds::value_field().and_then(|f| entry.child_by_field_id(f.get())),
                     colon_end,
                     pair_indent,
                 )
@@ -432,7 +439,7 @@ impl<'t> DocWalker<'t> {
         };
         let (key, key_span) = self.key(key_node, Span::at(self.base + entry.start_byte()))?;
         let top = self.stack.last()?;
-        let pointer = format!("{}/{}", top.pointer, escape_token(&key));
+        let pointer = child_pointer(&top.pointer, &escape_token(&key));
         if let Coll::Map(map) = &top.coll
             && map.contains_key(&key)
         {
@@ -468,7 +475,7 @@ impl<'t> DocWalker<'t> {
         let Some(node) = node else {
             return Some((String::new(), at));
         };
-        let p = parts_of(node);
+        let p = parts_of(node, &mut self.cursor);
         let tag = self.tag_of(p.tag);
         let Some(content) = p.content else {
             let value = empty_value(tag);
@@ -479,8 +486,8 @@ impl<'t> DocWalker<'t> {
             return Some((String::new(), self.span(node)));
         };
         let span = self.span(content);
-        match content.kind() {
-            "alias" => {
+        match kinds::kind(content) {
+            Kind::Alias => {
                 let (value, _) = self.alias(content)?;
                 match value {
                     Value::String(s) => Some((s, span)),
@@ -492,7 +499,7 @@ impl<'t> DocWalker<'t> {
                     other => Some((other.to_string(), span)),
                 }
             }
-            "block_mapping" | "block_sequence" | "flow_mapping" | "flow_sequence" => {
+            Kind::BlockMapping | Kind::BlockSequence | Kind::FlowMapping | Kind::FlowSequence => {
                 self.complex_key(span);
                 None
             }
@@ -503,7 +510,7 @@ impl<'t> DocWalker<'t> {
                     let name = self.anchor_name(a);
                     self.anchors.insert(name, Anchored { value, nodes: 1 });
                 }
-                Some((d.text, span))
+                Some((d.text.into_owned(), span))
             }
         }
     }
@@ -565,25 +572,26 @@ impl<'t> DocWalker<'t> {
     }
 
     /// Decode a scalar token (`None` after reporting an invalid one).
-    fn decode(&mut self, node: Node<'t>, indent: isize) -> Option<Decoded> {
+    fn decode(&mut self, node: Node<'t>, indent: isize) -> Option<Decoded<'t>> {
         let raw = self.src(node);
-        let result = match node.kind() {
-            "plain_scalar" => Ok(Decoded {
-                text: scalar::plain(raw).into_owned(),
+        let result = match kinds::kind(node) {
+            Kind::PlainScalar => Ok(Decoded {
+                text: scalar::plain(raw),
                 plain: true,
             }),
-            "single_quote_scalar" => scalar::single_quoted(raw).map(|t| Decoded {
-                text: t.into_owned(),
+            Kind::SingleQuoteScalar => {
+                scalar::single_quoted(raw).map(|text| Decoded { text, plain: false })
+            }
+            Kind::DoubleQuoteScalar => scalar::double_quoted(raw).map(|text| Decoded {
+                text: Cow::Owned(text),
                 plain: false,
             }),
-            "double_quote_scalar" => {
-                scalar::double_quoted(raw).map(|text| Decoded { text, plain: false })
-            }
-            "block_scalar" => self
-                .block_scalar(node, indent)
-                .map(|text| Decoded { text, plain: false }),
+            Kind::BlockScalar => self.block_scalar(node, indent).map(|text| Decoded {
+                text: Cow::Owned(text),
+                plain: false,
+            }),
             _ => Ok(Decoded {
-                text: raw.to_owned(),
+                text: Cow::Borrowed(raw),
                 plain: false,
             }),
         };
@@ -628,7 +636,7 @@ impl<'t> DocWalker<'t> {
             );
             return self.deliver(slot.dest, Value::Null, 1);
         };
-        let p = parts_of(node);
+        let p = parts_of(node, &mut self.cursor);
         let tag = self.tag_of(p.tag);
         let anchor = p.anchor.map(|a| self.anchor_name(a));
         let Some(content) = p.content else {
@@ -637,22 +645,22 @@ impl<'t> DocWalker<'t> {
             return self.scalar_done(value, anchor, self.span(node), slot);
         };
         let mut span = self.span(content);
-        let kind = content.kind();
-        if kind.starts_with("block_") {
+        let kind = kinds::kind(content);
+        if kinds::is_block(content) {
             // Block collections end at their last token, not at the following line break.
             let raw = self.src(content);
             span.end = span.start + raw.trim_end_matches([' ', '\t', '\r', '\n']).len();
         }
         match kind {
-            "block_mapping" | "flow_mapping" | "block_sequence" | "flow_sequence" => {
-                let entries = entries_of(content);
-                let coll = if kind.ends_with("mapping") {
+            Kind::BlockMapping | Kind::FlowMapping | Kind::BlockSequence | Kind::FlowSequence => {
+                let entries = entries_of(content, &mut self.cursor);
+                let coll = if matches!(kind, Kind::BlockMapping | Kind::FlowMapping) {
                     Coll::Map(Map::new())
                 } else {
                     Coll::Seq(Vec::new())
                 };
                 let slot = Slot {
-                    indent: if kind.starts_with("block") {
+                    indent: if matches!(kind, Kind::BlockMapping | Kind::BlockSequence) {
                         self.column(content.start_byte()) as isize
                     } else {
                         slot.indent
@@ -661,7 +669,7 @@ impl<'t> DocWalker<'t> {
                 };
                 self.open(coll, entries, span, anchor, slot)
             }
-            "alias" => {
+            Kind::Alias => {
                 let (value, nodes) = self.alias(content).unwrap_or((Value::Null, 1));
                 self.spans.insert(
                     slot.pointer,
@@ -681,9 +689,12 @@ impl<'t> DocWalker<'t> {
                 }
                 self.deliver(slot.dest, value, nodes)
             }
-            "plain_scalar" | "single_quote_scalar" | "double_quote_scalar" | "block_scalar" => {
+            Kind::PlainScalar
+            | Kind::SingleQuoteScalar
+            | Kind::DoubleQuoteScalar
+            | Kind::BlockScalar => {
                 let value = match self.decode(content, slot.indent) {
-                    Some(d) => typed(&d, tag),
+                    Some(d) => typed_owned(d, tag),
                     None => Value::Null,
                 };
                 self.scalar_done(value, anchor, span, slot)
@@ -778,42 +789,100 @@ fn empty_value(tag: Option<&str>) -> Value {
 
 /// Type a decoded scalar: plain scalars by the core schema, the rest as strings; a core tag
 /// overrides both (and is ignored when the text is not a value of that type).
-fn typed(d: &Decoded, tag: Option<&str>) -> Value {
+fn typed(d: &Decoded<'_>, tag: Option<&str>) -> Value {
     match tag {
-        Some("") => Value::String(d.text.clone()),
+        Some("") => Value::String(d.text.as_ref().to_owned()),
         Some(t) => match scalar::resolve_tagged(t, &d.text) {
             Some(v) => v,
             None if d.plain => scalar::resolve_plain(&d.text),
-            None => Value::String(d.text.clone()),
+            None => Value::String(d.text.as_ref().to_owned()),
         },
         None if d.plain => scalar::resolve_plain(&d.text),
-        None => Value::String(d.text.clone()),
+        None => Value::String(d.text.as_ref().to_owned()),
     }
 }
 
+/// [`typed`], taking the decoded text: a string value reuses it instead of copying it.
+fn typed_owned(d: Decoded<'_>, tag: Option<&str>) -> Value {
+    let resolved = match tag {
+        Some("") => None,
+        Some(t) => scalar::resolve_tagged(t, &d.text).or_else(|| {
+            d.plain
+                .then(|| scalar::resolve_plain_typed(&d.text))
+                .flatten()
+        }),
+        None if d.plain => scalar::resolve_plain_typed(&d.text),
+        None => None,
+    };
+    resolved.unwrap_or_else(|| Value::String(d.text.into_owned()))
+}
+
+/// The cursor of a walk, placed on `node` (created on first use, then reused).
+fn cursor_for<'c, 't>(
+    slot: &'c mut Option<TreeCursor<'t>>,
+    node: Node<'t>,
+) -> &'c mut TreeCursor<'t> {
+    match slot {
+        Some(c) => {
+            c.reset(node);
+            c
+        }
+        None => slot.insert(node.walk()),
+    }
+}
+
+/// The JSON pointer of a child: `parent/token`, built at its final size (the span map
+/// keeps it as a boxed string, which would otherwise mean a second allocation).
+fn child_pointer(parent: &str, token: &str) -> String {
+    let mut p = String::with_capacity(parent.len() + 1 + token.len());
+    p.push_str(parent);
+    p.push('/');
+    p.push_str(token);
+    p
+}
+
+/// The JSON pointer of a sequence item: `parent/index`, built at its final size.
+fn index_pointer(parent: &str, index: usize) -> String {
+    use std::fmt::Write;
+    let digits = index.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let mut p = String::with_capacity(parent.len() + 1 + digits);
+    p.push_str(parent);
+    // Writing to a String cannot fail.
+    let _ = write!(p, "/{index}");
+    p
+}
+
 /// The entries of a collection node: pairs, items, flow nodes.
-fn entries_of(content: Node<'_>) -> Vec<Node<'_>> {
-    let mut c = content.walk();
+fn entries_of<'t>(content: Node<'t>, cursor: &mut Option<TreeCursor<'t>>) -> Vec<Node<'t>> {
+    let c = cursor_for(cursor, content);
     content
-        .named_children(&mut c)
+        .named_children(c)
         .filter(|child| {
             matches!(
-                child.kind(),
-                "block_mapping_pair" | "block_sequence_item" | "flow_pair" | "flow_node"
+                kinds::kind(*child),
+                Kind::BlockMappingPair | Kind::BlockSequenceItem | Kind::FlowPair | Kind::FlowNode
             )
         })
         .collect()
 }
 
-fn first_named<'t>(node: Node<'t>, pred: impl Fn(&str) -> bool) -> Option<Node<'t>> {
-    let mut c = node.walk();
-    node.named_children(&mut c).find(|n| pred(n.kind()))
+fn first_named<'t>(
+    node: Node<'t>,
+    cursor: &mut Option<TreeCursor<'t>>,
+    pred: impl Fn(Kind) -> bool,
+) -> Option<Node<'t>> {
+    let c = cursor_for(cursor, node);
+    node.named_children(c).find(|n| pred(kinds::kind(*n)))
 }
 
-/// End offset of the first anonymous child token `tok` of `node`.
-fn child_token_end(node: Node<'_>, tok: &str) -> Option<usize> {
-    let mut c = node.walk();
-    node.children(&mut c)
-        .find(|n| !n.is_named() && n.kind() == tok)
+/// End offset of the first anonymous child token of kind `tok` of `node`.
+fn child_token_end<'t>(
+    node: Node<'t>,
+    cursor: &mut Option<TreeCursor<'t>>,
+    tok: Kind,
+) -> Option<usize> {
+    let c = cursor_for(cursor, node);
+    node.children(c)
+        .find(|n| !n.is_named() && kinds::kind(*n) == tok)
         .map(|n| n.end_byte())
 }

@@ -34,10 +34,8 @@ pub fn unsafe_line(text: &str) -> Option<(usize, usize, Cut)> {
     let mut levels = 0usize;
     let mut line_start = 0usize;
     while line_start < bytes.len() {
-        let mut line_end = line_start;
-        while line_end < bytes.len() && bytes[line_end] != b'\n' && bytes[line_end] != b'\r' {
-            line_end += 1;
-        }
+        let line_end = memchr::memchr2(b'\n', b'\r', &bytes[line_start..])
+            .map_or(bytes.len(), |i| line_start + i);
         let line = &bytes[line_start..line_end];
         let indent = line.iter().take_while(|&&b| b == b' ').count();
         if indent > MAX_INDENT {

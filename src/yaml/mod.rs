@@ -10,11 +10,13 @@ use serde_json::Value;
 use tree_sitter::{Node, Parser, Point, Range as TsRange, Tree};
 
 use crate::source::Span;
+use kinds::Kind;
 
 mod check;
 mod chunk;
 mod convert;
 mod guard;
+mod kinds;
 mod scalar;
 mod spans;
 #[cfg(test)]
@@ -165,7 +167,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
         let seg_end = segment.parts.last().map_or(0, |p| p.1);
         let Some(first) = trees.first() else { continue };
         let root = first.root_node();
-        if root.kind() != "stream" {
+        if kinds::kind(root) != Kind::Stream {
             // The parser could not make out any document structure.
             out.documents.push(Document {
                 value: Value::Null,
@@ -178,7 +180,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
         let mut c = root.walk();
         let doc_nodes: Vec<Node<'_>> = root
             .named_children(&mut c)
-            .filter(|n| n.kind() == "document")
+            .filter(|n| kinds::kind(*n) == Kind::Document)
             .collect();
         // Further parts of a long document continue its root collection.
         let extra: Vec<Node<'_>> = trees[1..]
@@ -186,7 +188,9 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
             .filter_map(|t| {
                 let r = t.root_node();
                 let mut c = r.walk();
-                let doc = r.named_children(&mut c).find(|n| n.kind() == "document")?;
+                let doc = r
+                    .named_children(&mut c)
+                    .find(|n| kinds::kind(*n) == Kind::Document)?;
                 DocShape::of(doc).content
             })
             .collect();
@@ -319,15 +323,15 @@ impl<'t> DocShape<'t> {
         };
         let mut c = node.walk();
         for child in node.children(&mut c) {
-            match child.kind() {
-                "yaml_directive" | "tag_directive" | "reserved_directive" => {
+            match kinds::kind(child) {
+                Kind::YamlDirective | Kind::TagDirective | Kind::ReservedDirective => {
                     shape.directives.push(child)
                 }
-                "block_node" | "flow_node" if shape.content.is_none() => {
+                Kind::BlockNode | Kind::FlowNode if shape.content.is_none() => {
                     shape.content = Some(child)
                 }
-                "---" => shape.start_marker = true,
-                "..." => shape.end_marker = true,
+                Kind::StartMarker => shape.start_marker = true,
+                Kind::EndMarker => shape.end_marker = true,
                 _ => {}
             }
         }
@@ -355,7 +359,7 @@ fn directive_errors(
                 "a directive must follow a document end marker (`...`)".to_owned(),
                 "end the previous document with `...` before the directive",
             ));
-        } else if d.kind() == "yaml_directive" {
+        } else if kinds::kind(*d) == Kind::YamlDirective {
             if seen_yaml {
                 problem = Some((
                     "duplicate `%YAML` directive".to_owned(),
@@ -396,7 +400,7 @@ fn convert_document<'t>(
 ) -> Document {
     let mut walker = convert::DocWalker::new(text, base, *limits, index);
     for d in &shape.directives {
-        if d.kind() == "tag_directive" {
+        if kinds::kind(*d) == Kind::TagDirective {
             walker.tag_directive(*d);
         }
     }

@@ -469,19 +469,18 @@ pub fn block_body(
 
 /// Resolve a plain scalar with the core schema.
 pub fn resolve_plain(text: &str) -> Value {
+    resolve_plain_typed(text).unwrap_or_else(|| Value::String(text.to_owned()))
+}
+
+/// [`resolve_plain`] without the fallback: `None` when the scalar is a string.
+pub fn resolve_plain_typed(text: &str) -> Option<Value> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         _ => {}
     }
-    if let Some(v) = resolve_int(text) {
-        return v;
-    }
-    if let Some(v) = resolve_float(text) {
-        return v;
-    }
-    Value::String(text.to_owned())
+    resolve_int(text).or_else(|| resolve_float(text))
 }
 
 /// A core-schema integer: decimal with optional sign, `0o` octal, `0x` hexadecimal. Values
