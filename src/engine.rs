@@ -153,32 +153,41 @@ fn scan(options: &Options, hash: bool) -> Result<DiskState, Box<ConfigError>> {
         Box::new(ConfigError { diagnostic, source })
     })?;
     let config = loaded.config;
-    let walk = discover::walk(&options.root, &config);
-    let reads = walk
-        .candidates
-        .par_iter()
-        .filter(|c| !options.overlay.contains_key(&c.rel))
-        .map(|c| {
-            let read = discover::read(c, config.limits.max_file_size).map(|s| {
-                let key = if hash {
-                    Key::of(c.format, &s.text)
-                } else {
-                    Key::default()
-                };
-                (s, key)
-            });
-            (c.rel.clone(), read)
-        })
-        .collect();
-    let mut extension_sources = SourceMap::new();
-    let extensions = load_extensions(&options.root, &config, &mut extension_sources);
+    // Catalogs and rules load while the files are read.
+    let ((walk, reads), (extensions, extension_sources)) = rayon::join(
+        || {
+            let walk = discover::walk(&options.root, &config);
+            let reads = walk
+                .candidates
+                .par_iter()
+                .filter(|c| !options.overlay.contains_key(&c.rel))
+                .map(|c| {
+                    let read = discover::read(c, config.limits.max_file_size).map(|s| {
+                        let key = if hash {
+                            Key::of(c.format, &s.text)
+                        } else {
+                            Key::default()
+                        };
+                        (s, key)
+                    });
+                    (c.rel.clone(), read)
+                })
+                .collect();
+            (walk, reads)
+        },
+        || {
+            let mut sources = SourceMap::new();
+            let extensions = load_extensions(&options.root, &config, &mut sources);
+            (extensions, sources.iter().cloned().collect())
+        },
+    );
     Ok(DiskState {
         config,
         config_source: loaded.source,
         walk,
         reads,
         extensions,
-        extension_sources: extension_sources.iter().cloned().collect(),
+        extension_sources,
     })
 }
 

@@ -47,6 +47,8 @@ pub struct Env<'a> {
     pub focus: Option<Vec<String>>,
     /// Maps built once per (kinds, field) and shared by all rules and subjects.
     cache: Mutex<HashMap<String, Arc<PlaceMap>>>,
+    /// The same maps by the addresses of the arguments a rule passes.
+    sites: Mutex<HashMap<(usize, usize), Arc<PlaceMap>>>,
 }
 
 impl<'a> Env<'a> {
@@ -72,6 +74,7 @@ impl<'a> Env<'a> {
             root: None,
             focus: None,
             cache: Mutex::new(HashMap::new()),
+            sites: Mutex::new(HashMap::new()),
         }
     }
 
@@ -84,6 +87,26 @@ impl<'a> Env<'a> {
     /// item that holds the key (for `key` lookups) or the mapping that holds the field (for
     /// `referenced_by`). List values are spread: each item is a key.
     fn places(&self, kinds: &[Kind], field: &FieldPath) -> Arc<PlaceMap> {
+        // Rules ask with the same (compiled, long-lived) arguments for every subject: look
+        // them up by address first, and by value only the first time.
+        let site = (kinds.as_ptr() as usize, field as *const FieldPath as usize);
+        if let Some(m) = self
+            .sites
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&site)
+        {
+            return Arc::clone(m);
+        }
+        let map = self.places_by_value(kinds, field);
+        self.sites
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(site, Arc::clone(&map));
+        map
+    }
+
+    fn places_by_value(&self, kinds: &[Kind], field: &FieldPath) -> Arc<PlaceMap> {
         let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
         let key = format!("{}|{field:?}", names.join(","));
         if let Some(m) = self
@@ -963,8 +986,10 @@ fn reference(
     if hits.is_empty() {
         return Vec::new();
     }
-    let id_path = FieldPath::parse("id").ok();
-    let Some(key) = key.or(id_path.as_ref()) else {
+    // A static, so that `places` finds it by address too.
+    static ID_PATH: std::sync::LazyLock<Option<FieldPath>> =
+        std::sync::LazyLock::new(|| FieldPath::parse("id").ok());
+    let Some(key) = key.or(ID_PATH.as_ref()) else {
         return Vec::new();
     };
     let targets = env.places(kinds, key);
@@ -973,30 +998,25 @@ fn reference(
     let mut out = Vec::new();
     for h in hits {
         let Some(v) = h.value else { continue };
-        let values: Vec<(String, &Value)> = match v {
+        // Pointers are built only for findings: most references resolve.
+        let values: Vec<(Option<usize>, &Value)> = match v {
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| (format!("{}/{i}", h.pointer), item))
+                .map(|(i, x)| (Some(i), x))
                 .collect(),
-            other => vec![(h.pointer.clone(), other)],
+            other => vec![(None, other)],
         };
-        for (pointer, item) in values {
+        for (index, item) in values {
             let Some(wanted) = item.as_str() else {
                 continue;
             };
-            let target = targets.get(wanted).and_then(|v| v.first()).map(|p| {
-                let a = &all[p.artifact];
-                let value = a.value.pointer(&p.holder).unwrap_or(&a.value);
-                Subject {
-                    artifact: a,
-                    pointer: p.holder.clone(),
-                    value,
-                }
-            });
-            match target {
-                None if ignore_unresolved => {}
-                None => {
+            let pointer = || match index {
+                Some(i) => format!("{}/{i}", h.pointer),
+                None => h.pointer.clone(),
+            };
+            let Some(place) = targets.get(wanted).and_then(|v| v.first()) else {
+                if !ignore_unresolved {
                     let suggestion = did_you_mean(wanted, targets.keys().map(String::as_str));
                     let label = match suggestion {
                         Some(sg) => format!(
@@ -1005,23 +1025,35 @@ fn reference(
                         ),
                         None => format!("no {} `{wanted}`", kind_names.join(" or ")),
                     };
-                    let mut f = Failure::at(pointer, Some(item), label)
+                    let mut f = Failure::at(pointer(), Some(item), label)
                         .var("suggestion", suggestion.unwrap_or("").to_string());
                     f.entity = Some(format!("ref:{wanted}"));
                     out.push(f);
                 }
-                Some(t) if !condition.iter().all(|c| holds(c, &t, s.value, env)) => {
-                    let mut f =
-                        Failure::at(pointer, Some(item), format!("`{wanted}` does not qualify"));
-                    f.related.push(RelatedPlace {
-                        file: t.artifact.file.clone(),
-                        span: t.artifact.value_span(&t.pointer),
-                        message: format!("`{wanted}` is defined here"),
-                    });
-                    f.entity = Some(format!("ref:{wanted}"));
-                    out.push(f);
-                }
-                Some(_) => {}
+                continue;
+            };
+            if condition.is_empty() {
+                continue;
+            }
+            let a = &all[place.artifact];
+            let t = Subject {
+                artifact: a,
+                pointer: place.holder.clone(),
+                value: a.value.pointer(&place.holder).unwrap_or(&a.value),
+            };
+            if !condition.iter().all(|c| holds(c, &t, s.value, env)) {
+                let mut f = Failure::at(
+                    pointer(),
+                    Some(item),
+                    format!("`{wanted}` does not qualify"),
+                );
+                f.related.push(RelatedPlace {
+                    file: t.artifact.file.clone(),
+                    span: t.artifact.value_span(&t.pointer),
+                    message: format!("`{wanted}` is defined here"),
+                });
+                f.entity = Some(format!("ref:{wanted}"));
+                out.push(f);
             }
         }
     }

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
-    Key(String),
+    /// A key, and the key as a JSON pointer token (escaped once, here).
+    Key(String, String),
     Each,
 }
 
@@ -42,7 +43,7 @@ impl FieldPath {
                     "invalid field path `{text}`: use dotted keys with `[]` for each list item, e.g. `entries[].control`"
                 ));
             }
-            segments.push(Segment::Key(key.to_string()));
+            segments.push(Segment::Key(key.to_string(), escape(key)));
             if each {
                 segments.push(Segment::Each);
             }
@@ -57,6 +58,9 @@ impl FieldPath {
 
     /// Every place the path reaches from `root`, whose own pointer is `base`.
     pub fn select<'v>(&self, root: &'v Value, base: &str) -> Vec<Hit<'v>> {
+        if !self.has_each() {
+            return vec![self.select_one(root, base)];
+        }
         let mut current: Vec<(String, &'v Value)> = vec![(base.to_string(), root)];
         let last = self.segments.len().saturating_sub(1);
         let mut missing = Vec::new();
@@ -64,8 +68,8 @@ impl FieldPath {
             let mut next = Vec::new();
             for (pointer, value) in current {
                 match seg {
-                    Segment::Key(k) => {
-                        let child_pointer = format!("{pointer}/{}", escape(k));
+                    Segment::Key(k, token) => {
+                        let child_pointer = format!("{pointer}/{token}");
                         match value.get(k.as_str()) {
                             Some(v) if !v.is_null() => next.push((child_pointer, v)),
                             // A missing key is reported only when it is the field itself
@@ -94,10 +98,6 @@ impl FieldPath {
                 value: Some(v),
             })
             .collect();
-        // A path without lists that breaks early is missing as a whole: report it once.
-        if !self.has_each() {
-            missing.truncate(1);
-        }
         hits.extend(missing.into_iter().map(|pointer| Hit {
             pointer,
             value: None,
@@ -106,14 +106,41 @@ impl FieldPath {
         hits
     }
 
+    /// [`select`](Self::select) for a path without lists: its one place, or the first key
+    /// missing (or null) on the way to it.
+    fn select_one<'v>(&self, root: &'v Value, base: &str) -> Hit<'v> {
+        let mut pointer = String::with_capacity(base.len() + 32);
+        pointer.push_str(base);
+        let mut value = root;
+        for seg in &self.segments {
+            if let Segment::Key(k, token) = seg {
+                pointer.push('/');
+                pointer.push_str(token);
+                match value.get(k.as_str()) {
+                    Some(v) if !v.is_null() => value = v,
+                    _ => {
+                        return Hit {
+                            pointer,
+                            value: None,
+                        };
+                    }
+                }
+            }
+        }
+        Hit {
+            pointer,
+            value: Some(value),
+        }
+    }
+
     /// The JSON pointer the path names under `base`, for paths without lists.
     pub fn pointer(&self, base: &str) -> Option<String> {
         let mut p = base.to_string();
         for seg in &self.segments {
             match seg {
-                Segment::Key(k) => {
+                Segment::Key(_, token) => {
                     p.push('/');
-                    p.push_str(&escape(k));
+                    p.push_str(token);
                 }
                 Segment::Each => return None,
             }
@@ -123,7 +150,16 @@ impl FieldPath {
 
     /// The single value of a path without lists.
     pub fn get<'v>(&self, root: &'v Value) -> Option<&'v Value> {
-        self.select(root, "").into_iter().find_map(|h| h.value)
+        if self.has_each() {
+            return self.select(root, "").into_iter().find_map(|h| h.value);
+        }
+        let mut value = root;
+        for seg in &self.segments {
+            if let Segment::Key(k, _) = seg {
+                value = value.get(k.as_str()).filter(|v| !v.is_null())?;
+            }
+        }
+        Some(value)
     }
 }
 
