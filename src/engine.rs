@@ -107,11 +107,14 @@ struct DiskState {
     config_source: Option<SourceFile>,
     walk: discover::Walk,
     /// What reading each candidate gave, by repository-relative path.
-    reads: std::collections::HashMap<String, Result<(SourceFile, Key), Box<Diagnostic>>>,
+    reads: std::collections::HashMap<String, DiskRead>,
     extensions: Extensions,
     /// The user's catalog and rule files.
     extension_sources: Vec<SourceFile>,
 }
+
+/// A file's text and the hash of its content, or why it could not be read.
+type DiskRead = Result<(SourceFile, Key), Box<Diagnostic>>;
 
 /// State kept between runs by a long-lived caller (the language server): the result cache,
 /// and what was read from the disk.
@@ -196,7 +199,7 @@ fn scan(options: &Options, hash: bool) -> Result<DiskState, Box<ConfigError>> {
 /// run's state in `session`.
 pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, Box<ConfigError>> {
     let mut timings = crate::timings::Timings::from_env();
-    let disk = match &session.disk {
+    let mut disk = match &session.disk {
         Some(d) if !session.rescan => Arc::clone(d),
         _ => {
             let hashing = session.cache.is_active() || options.disk_cache;
@@ -207,6 +210,9 @@ pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, 
         }
     };
     timings.phase("read");
+    // A run that keeps nothing takes the texts it read instead of copying them.
+    let mut owned_reads = Arc::get_mut(&mut disk).map(|d| std::mem::take(&mut d.reads));
+    let disk = &*disk;
     let config = &disk.config;
     let mut on_disk;
     let cache = if options.disk_cache && config.cache.enabled && !session.cache.is_active() {
@@ -220,26 +226,36 @@ pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, 
     add_overlay_candidates(&mut candidates, options);
     let limits = config.limits;
 
+    let hashing = cache.is_active();
+    let known: Vec<Option<DiskRead>> = candidates
+        .iter()
+        .map(|c| {
+            if options.overlay.contains_key(&c.rel) {
+                return None;
+            }
+            match owned_reads.as_mut() {
+                Some(reads) => reads.remove(&c.rel),
+                None => disk.reads.get(&c.rel).cloned(),
+            }
+        })
+        .collect();
     let results: Vec<FileResult> = candidates
         .par_iter()
-        .map(|c| {
-            let read = match options.overlay.get(&c.rel) {
-                Some(text) => {
+        .zip(known)
+        .map(|(c, known)| {
+            let read = match (options.overlay.get(&c.rel), known) {
+                (Some(text), _) => {
                     let source = SourceFile::new(c.rel.clone(), c.path.clone(), text.clone());
-                    let key = cache.is_active().then(|| Key::of(c.format, text));
+                    let key = hashing.then(|| Key::of(c.format, text));
                     Ok((source, key))
                 }
-                None => match disk.reads.get(&c.rel) {
-                    Some(Ok((source, key))) => {
-                        Ok((source.clone(), cache.is_active().then_some(*key)))
-                    }
-                    Some(Err(d)) => Err(d.clone()),
-                    // Not read: it was open in the editor when the disk was read.
-                    None => discover::read(c, limits.max_file_size).map(|s| {
-                        let key = cache.is_active().then(|| Key::of(c.format, &s.text));
-                        (s, key)
-                    }),
-                },
+                (None, Some(Ok((source, key)))) => Ok((source, hashing.then_some(key))),
+                (None, Some(Err(d))) => Err(d),
+                // Not read: it was open in the editor when the disk was read.
+                (None, None) => discover::read(c, limits.max_file_size).map(|s| {
+                    let key = hashing.then(|| Key::of(c.format, &s.text));
+                    (s, key)
+                }),
             };
             process_guarded(c, config, read, cache)
         })

@@ -80,7 +80,10 @@ pub struct SourceFile {
     /// Absolute (or as-given) path on disk, for messages that need it.
     pub path: PathBuf,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Where each line starts, computed when first asked for: most files of a large
+    /// repository never have a finding to locate, and the index of every file would cost
+    /// memory in proportion to the repository.
+    line_starts: std::sync::OnceLock<Arc<[usize]>>,
 }
 
 impl SourceFile {
@@ -89,15 +92,20 @@ impl SourceFile {
         path: impl Into<PathBuf>,
         text: impl Into<Arc<str>>,
     ) -> Self {
-        let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             rel: rel.into(),
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// Clamp an offset into the text and onto a character boundary.
@@ -112,11 +120,11 @@ impl SourceFile {
     /// 1-based line and column (in Unicode scalar values) of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let line_idx = match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let line_start = self.line_starts[line_idx];
+        let line_start = self.line_starts()[line_idx];
         let column = self.text[line_start..offset].chars().count() + 1;
         LineCol {
             line: line_idx + 1,
@@ -126,8 +134,9 @@ impl SourceFile {
 
     /// Number of lines (a trailing newline does not open a new line).
     pub fn line_count(&self) -> usize {
-        let n = self.line_starts.len();
-        if n > 1 && self.line_starts[n - 1] == self.text.len() {
+        let starts = self.line_starts();
+        let n = starts.len();
+        if n > 1 && starts[n - 1] == self.text.len() {
             n - 1
         } else {
             n
@@ -136,12 +145,9 @@ impl SourceFile {
 
     /// Byte offset of the start of a 1-based line and column, if it exists.
     pub fn offset_of(&self, lc: LineCol) -> Option<usize> {
-        let start = *self.line_starts.get(lc.line.checked_sub(1)?)?;
-        let line_end = self
-            .line_starts
-            .get(lc.line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let starts = self.line_starts();
+        let start = *starts.get(lc.line.checked_sub(1)?)?;
+        let line_end = starts.get(lc.line).copied().unwrap_or(self.text.len());
         let line = &self.text[start..line_end];
         let mut col = 1;
         for (i, _) in line.char_indices() {

@@ -488,3 +488,65 @@ fn root_from_the_first_document_and_ignored_files_stay_quiet() {
 
     assert_eq!(server.stop(), 0);
 }
+
+/// Edits are checked from memory, re-parsing only the edited buffer; files on disk are read
+/// again when a document is saved or the client reports changed files.
+#[test]
+fn edits_are_checked_incrementally_and_disk_changes_are_seen_on_save() {
+    let (_dir, root) = example_org();
+    let mut server = Server::start();
+    server.initialize(&root, json!({}));
+    let evidence_path = root.join("evidence/access.yaml");
+    let evidence = uri(&evidence_path);
+    let text = std::fs::read_to_string(&evidence_path).unwrap();
+    assert!(text.contains("CTL-ACCESS-CONTROL]"), "{text}");
+    server.open(&evidence, &text);
+    assert!(server.diagnostics(&evidence, |_| true).is_empty());
+
+    let mentions = |diags: &[Value], what: &str| {
+        diags
+            .iter()
+            .any(|d| d["message"].as_str().unwrap_or_default().contains(what))
+    };
+    let mut version = 1;
+    let mut edit = |server: &mut Server, new: &str| {
+        version += 1;
+        server.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": evidence, "version": version},
+                "contentChanges": [{"text": new}],
+            }),
+        );
+    };
+
+    // A dangling reference typed into the buffer, then taken back.
+    edit(
+        &mut server,
+        &text.replace("CTL-ACCESS-CONTROL]", "CTL-ACCESS-CONTROLS]"),
+    );
+    server.diagnostics(&evidence, |d| mentions(d, "CTL-ACCESS-CONTROLS"));
+    edit(&mut server, &text);
+    server.diagnostics(&evidence, <[Value]>::is_empty);
+
+    // Another program renames the control on disk; saving the document reads the disk again.
+    let control_path = root.join("controls/access-control.yaml");
+    let control = std::fs::read_to_string(&control_path).unwrap();
+    let renamed = control.replace("id: CTL-ACCESS-CONTROL\n", "id: CTL-RENAMED\n");
+    assert_ne!(control, renamed);
+    std::fs::write(&control_path, renamed).unwrap();
+    server.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": evidence}}),
+    );
+    server.diagnostics(&evidence, |d| mentions(d, "CTL-ACCESS-CONTROL"));
+
+    // Put back, and reported by the client as a changed file: clean again.
+    std::fs::write(&control_path, control).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&control_path), "type": 2}]}),
+    );
+    server.diagnostics(&evidence, <[Value]>::is_empty);
+    assert_eq!(server.stop(), 0);
+}

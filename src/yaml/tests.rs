@@ -23,7 +23,7 @@ fn block_spans() {
         d.value,
         json!({"a": 1, "b": {"c": ["x", {"d": "e"}], "f": ["g", {"h": "i"}]}})
     );
-    let s = |p: &str| *d.spans.get(p).unwrap_or_else(|| panic!("no span for {p}"));
+    let s = |p: &str| d.spans.get(p).unwrap_or_else(|| panic!("no span for {p}"));
     assert_eq!(text(src, s("/a").value), "1");
     assert_eq!(text(src, s("/a").key.unwrap()), "a");
     assert_eq!(
