@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::source::Span;
 
 /// How serious a finding is. Ordered `Note < Warning < Error`.
-/// Serialised by name (`"error"`), in every format; read back by `registry`'s `Deserialize`.
+/// Serialised and read by name (`"error"`), in every format (output, rule files, the cache).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Note,
@@ -24,6 +24,17 @@ pub enum Severity {
 impl Serialize for Severity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Severity::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown severity `{s}` (expected error, warning or note)"
+            ))
+        })
     }
 }
 

@@ -113,8 +113,14 @@ struct DiskState {
     extension_sources: Vec<SourceFile>,
 }
 
-/// A file's text and the hash of its content, or why it could not be read.
-type DiskRead = Result<(SourceFile, Key), Box<Diagnostic>>;
+/// A file's text and, when a cache will use it, the hash of its content; or why it could
+/// not be read.
+type DiskRead = Result<(SourceFile, Option<Key>), Box<Diagnostic>>;
+
+/// Does this run keep results in the cache folder?
+fn uses_disk_cache(options: &Options, config: &Config) -> bool {
+    options.disk_cache && config.cache.enabled
+}
 
 /// State kept between runs by a long-lived caller (the language server): the result cache,
 /// and what was read from the disk.
@@ -149,13 +155,15 @@ impl Session {
 }
 
 /// Read the configuration, walk the repository and read every candidate (in parallel), and
-/// load the catalogs and rules.
-fn scan(options: &Options, hash: bool) -> Result<DiskState, Box<ConfigError>> {
+/// load the catalogs and rules. Files are hashed when a cache will look them up: one kept in
+/// memory (`in_memory`) or the cache folder.
+fn scan(options: &Options, in_memory: bool) -> Result<DiskState, Box<ConfigError>> {
     let loaded = config::load(&options.root).map_err(|e| {
         let (diagnostic, source) = *e;
         Box::new(ConfigError { diagnostic, source })
     })?;
     let config = loaded.config;
+    let hash = in_memory || uses_disk_cache(options, &config);
     // Catalogs and rules load while the files are read.
     let ((walk, reads), (extensions, extension_sources)) = rayon::join(
         || {
@@ -166,11 +174,7 @@ fn scan(options: &Options, hash: bool) -> Result<DiskState, Box<ConfigError>> {
                 .filter(|c| !options.overlay.contains_key(&c.rel))
                 .map(|c| {
                     let read = discover::read(c, config.limits.max_file_size).map(|s| {
-                        let key = if hash {
-                            Key::of(c.format, &s.text)
-                        } else {
-                            Key::default()
-                        };
+                        let key = hash.then(|| Key::of(c.format, &s.text));
                         (s, key)
                     });
                     (c.rel.clone(), read)
@@ -202,27 +206,34 @@ pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, 
     let mut disk = match &session.disk {
         Some(d) if !session.rescan => Arc::clone(d),
         _ => {
-            let hashing = session.cache.is_active() || options.disk_cache;
-            let d = Arc::new(scan(options, hashing)?);
+            let d = Arc::new(scan(options, session.cache.is_active())?);
             session.disk = session.cache.is_active().then(|| Arc::clone(&d));
             session.rescan = false;
             d
         }
     };
     timings.phase("read");
-    // A run that keeps nothing takes the texts it read instead of copying them.
-    let mut owned_reads = Arc::get_mut(&mut disk).map(|d| std::mem::take(&mut d.reads));
+    // A run that keeps nothing takes the list and the texts it read instead of copying them.
+    let owned = Arc::get_mut(&mut disk).map(|d| {
+        (
+            std::mem::take(&mut d.walk.candidates),
+            std::mem::take(&mut d.reads),
+        )
+    });
     let disk = &*disk;
     let config = &disk.config;
     let mut on_disk;
-    let cache = if options.disk_cache && config.cache.enabled && !session.cache.is_active() {
+    let cache = if uses_disk_cache(options, config) && !session.cache.is_active() {
         on_disk = Cache::open(&options.root.join(&config.cache.dir), &config.limits);
         &mut on_disk
     } else {
         &mut session.cache
     };
     timings.phase("cache read");
-    let mut candidates = disk.walk.candidates.clone();
+    let (mut candidates, mut owned_reads) = match owned {
+        Some((candidates, reads)) => (candidates, Some(reads)),
+        None => (disk.walk.candidates.clone(), None),
+    };
     add_overlay_candidates(&mut candidates, options);
     let limits = config.limits;
 
@@ -249,7 +260,11 @@ pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, 
                     let key = hashing.then(|| Key::of(c.format, text));
                     Ok((source, key))
                 }
-                (None, Some(Ok((source, key)))) => Ok((source, hashing.then_some(key))),
+                (None, Some(Ok((source, key)))) => {
+                    let key =
+                        hashing.then(|| key.unwrap_or_else(|| Key::of(c.format, &source.text)));
+                    Ok((source, key))
+                }
                 (None, Some(Err(d))) => Err(d),
                 // Not read: it was open in the editor when the disk was read.
                 (None, None) => discover::read(c, limits.max_file_size).map(|s| {

@@ -32,17 +32,6 @@ pub struct RuleMeta {
     pub tags: Vec<String>,
 }
 
-impl<'de> Deserialize<'de> for Severity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Severity::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "unknown severity `{s}` (expected error, warning or note)"
-            ))
-        })
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     rules: BTreeMap<String, RuleMeta>,

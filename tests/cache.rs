@@ -2,10 +2,13 @@
 //! reuses cached results, or evaluates only the files it reports, must say exactly what a
 //! full run without a cache says.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use annexa::engine::{self, Options};
+use common::fixture_copy;
+
+mod common;
 
 const TODAY: &str = "--today=2026-11-22";
 
@@ -31,34 +34,6 @@ fn cache_counts(o: &Output) -> Option<(usize, usize)> {
     let words: Vec<&str> = line.split_whitespace().collect();
     let at = words.iter().position(|w| *w == "cache:")?;
     Some((words[at + 1].parse().ok()?, words[at + 3].parse().ok()?))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_name() == ".annexa-cache" {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join(name);
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(name),
-        &root,
-    );
-    (dir, root)
 }
 
 #[test]

@@ -90,33 +90,16 @@ impl<'a> Env<'a> {
         // Rules ask with the same (compiled, long-lived) arguments for every subject: look
         // them up by address first, and by value only the first time.
         let site = (kinds.as_ptr() as usize, field as *const FieldPath as usize);
-        if let Some(m) = self
-            .sites
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&site)
-        {
-            return Arc::clone(m);
-        }
-        let map = self.places_by_value(kinds, field);
-        self.sites
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(site, Arc::clone(&map));
-        map
+        memo(&self.sites, site, || {
+            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            let key = format!("{}|{field:?}", names.join(","));
+            memo(&self.cache, key, || {
+                Arc::new(self.build_places(kinds, field))
+            })
+        })
     }
 
-    fn places_by_value(&self, kinds: &[Kind], field: &FieldPath) -> Arc<PlaceMap> {
-        let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
-        let key = format!("{}|{field:?}", names.join(","));
-        if let Some(m) = self
-            .cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
-            return Arc::clone(m);
-        }
+    fn build_places(&self, kinds: &[Kind], field: &FieldPath) -> PlaceMap {
         let mut map: PlaceMap = HashMap::new();
         for (i, a) in self.index.all().iter().enumerate() {
             if !kinds.contains(&a.kind) {
@@ -144,13 +127,23 @@ impl<'a> Env<'a> {
                 }
             }
         }
-        let map = Arc::new(map);
-        self.cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, Arc::clone(&map));
         map
     }
+}
+
+/// The value of `key` in a shared map, made (outside the lock) the first time.
+fn memo<K: std::hash::Hash + Eq, V>(
+    map: &Mutex<HashMap<K, Arc<V>>>,
+    key: K,
+    make: impl FnOnce() -> Arc<V>,
+) -> Arc<V> {
+    let lock = || map.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(v) = lock().get(&key) {
+        return Arc::clone(v);
+    }
+    let v = make();
+    lock().insert(key, Arc::clone(&v));
+    v
 }
 
 /// The pointer of the mapping that holds the node at `pointer`.

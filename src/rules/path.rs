@@ -111,26 +111,24 @@ impl FieldPath {
     fn select_one<'v>(&self, root: &'v Value, base: &str) -> Hit<'v> {
         let mut pointer = String::with_capacity(base.len() + 32);
         pointer.push_str(base);
+        let value = self.follow(root, |token| {
+            pointer.push('/');
+            pointer.push_str(token);
+        });
+        Hit { pointer, value }
+    }
+
+    /// Follow the keys of a path without lists from `root`, stopping at the first one missing
+    /// or null; `visit` sees the pointer token of each key reached for.
+    fn follow<'v>(&self, root: &'v Value, mut visit: impl FnMut(&str)) -> Option<&'v Value> {
         let mut value = root;
         for seg in &self.segments {
             if let Segment::Key(k, token) = seg {
-                pointer.push('/');
-                pointer.push_str(token);
-                match value.get(k.as_str()) {
-                    Some(v) if !v.is_null() => value = v,
-                    _ => {
-                        return Hit {
-                            pointer,
-                            value: None,
-                        };
-                    }
-                }
+                visit(token);
+                value = value.get(k.as_str()).filter(|v| !v.is_null())?;
             }
         }
-        Hit {
-            pointer,
-            value: Some(value),
-        }
+        Some(value)
     }
 
     /// The JSON pointer the path names under `base`, for paths without lists.
@@ -153,13 +151,7 @@ impl FieldPath {
         if self.has_each() {
             return self.select(root, "").into_iter().find_map(|h| h.value);
         }
-        let mut value = root;
-        for seg in &self.segments {
-            if let Segment::Key(k, _) = seg {
-                value = value.get(k.as_str()).filter(|v| !v.is_null())?;
-            }
-        }
-        Some(value)
+        self.follow(root, |_| {})
     }
 }
 
