@@ -2,39 +2,16 @@
 //! fixed width), JSON and SARIF output, evaluated as of a fixed date. A change in any
 //! message, span or code shows in review as a snapshot diff.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use annexa::engine::{self, Options};
-use annexa::render::{self, HumanOptions, RenderContext};
+use annexa::engine;
+use common::run;
 
-const TODAY: &str = "2026-11-22";
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-fn run(name: &str) -> engine::Outcome {
-    let mut options = Options::new(fixture(name));
-    options.today = TODAY.parse().unwrap();
-    engine::run(&options).expect("fixture configuration is valid")
-}
+mod common;
 
 fn outputs(name: &str) -> (engine::Outcome, String, String, String) {
     let o = run(name);
-    let ctx = RenderContext::new(&o.sources, &o.registry, "0.0.0-test")
-        .with_root_file(o.config_file.as_deref());
-    let human = render::human(
-        &o.diagnostics,
-        &ctx,
-        HumanOptions {
-            color: false,
-            width: 100,
-        },
-    );
-    let json = render::json(&o.diagnostics, &ctx);
-    let sarif = render::sarif(&o.diagnostics, &ctx);
+    let (human, json, sarif) = common::outputs(&o);
     (o, human, json, sarif)
 }
 

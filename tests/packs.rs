@@ -3,59 +3,25 @@
 //! (code, file, line) in the fixture's `EXPECTED.md` and here, the full human, JSON and SARIF
 //! output is snapshotted, and together the fixtures make every built-in rule fire.
 
+use annexa::engine;
+use common::run;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
-use annexa::engine::{self, Options};
-use annexa::render::{self, HumanOptions, RenderContext};
-
-const TODAY: &str = "2026-11-22";
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-fn run(name: &str) -> engine::Outcome {
-    let mut options = Options::new(fixture(name));
-    options.today = TODAY.parse().unwrap();
-    engine::run(&options).expect("fixture configuration is valid")
-}
+mod common;
 
 /// Runs the fixture and snapshots its human (no colour, width 100), JSON and SARIF output.
 fn snapshot_all(name: &str) -> engine::Outcome {
     let o = run(name);
-    let ctx = RenderContext::new(&o.sources, &o.registry, "0.0.0-test")
-        .with_root_file(o.config_file.as_deref());
-    let human = render::human(
-        &o.diagnostics,
-        &ctx,
-        HumanOptions {
-            color: false,
-            width: 100,
-        },
-    );
+    let (human, json, sarif) = common::outputs(&o);
     insta::assert_snapshot!(format!("{name}.human"), human);
-    insta::assert_snapshot!(format!("{name}.json"), render::json(&o.diagnostics, &ctx));
-    insta::assert_snapshot!(format!("{name}.sarif"), render::sarif(&o.diagnostics, &ctx));
+    insta::assert_snapshot!(format!("{name}.json"), json);
+    insta::assert_snapshot!(format!("{name}.sarif"), sarif);
     o
 }
 
 /// (code, file, line) of every finding; repository-level findings have file "" and line 0.
 fn found(o: &engine::Outcome) -> Vec<(String, String, usize)> {
-    let mut all: Vec<_> = o
-        .diagnostics
-        .iter()
-        .map(|d| match &d.location {
-            Some(l) => (
-                d.code.clone(),
-                l.file.clone(),
-                o.sources.get(&l.file).unwrap().line_col(l.span.start).line,
-            ),
-            None => (d.code.clone(), String::new(), 0),
-        })
-        .collect();
+    let mut all = common::found(o);
     all.sort();
     all
 }

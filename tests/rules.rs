@@ -2,40 +2,14 @@
 //! severity changes and overrides (fixtures/custom-rules, snapshotted); invalid rule files;
 //! the rule examples (`test-rules`); and a rule written from docs/rules.md alone.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use annexa::diagnostic::{Diagnostic, Severity};
-use annexa::engine::{self, Options};
+use annexa::diagnostic::Severity;
+use annexa::engine;
 use annexa::render::{self, HumanOptions, RenderContext};
+use common::{check, fixture, found, line};
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-fn run_at(root: &Path) -> engine::Outcome {
-    let mut o = Options::new(root.to_path_buf());
-    o.today = "2026-11-22".parse().unwrap();
-    engine::run(&o).expect("valid configuration")
-}
-
-fn line(o: &engine::Outcome, d: &Diagnostic) -> usize {
-    let l = d.location.as_ref().expect("located");
-    o.sources.get(&l.file).unwrap().line_col(l.span.start).line
-}
-
-/// (code, file, line) of every finding.
-fn found(o: &engine::Outcome) -> Vec<(String, String, usize)> {
-    o.diagnostics
-        .iter()
-        .map(|d| {
-            let file = d.file().unwrap_or("").to_string();
-            let l = if d.location.is_some() { line(o, d) } else { 0 };
-            (d.code.clone(), file, l)
-        })
-        .collect()
-}
+mod common;
 
 fn has(o: &engine::Outcome, code: &str, file: &str, line: usize) -> bool {
     found(o)
@@ -45,7 +19,7 @@ fn has(o: &engine::Outcome, code: &str, file: &str, line: usize) -> bool {
 
 #[test]
 fn every_function_fires_at_its_place() {
-    let o = run_at(&fixture("custom-rules"));
+    let o = check(&fixture("custom-rules"));
     let ctx = RenderContext::new(&o.sources, &o.registry, "0.0.0-test")
         .with_root_file(o.config_file.as_deref());
     insta::assert_snapshot!(
@@ -106,7 +80,7 @@ fn every_function_fires_at_its_place() {
 
 #[test]
 fn suppressions_overrides_and_disabling() {
-    let o = run_at(&fixture("custom-rules"));
+    let o = check(&fixture("custom-rules"));
     let f = found(&o);
     // Disabled for legacy-*.yaml by [[overrides]].
     assert!(
@@ -137,7 +111,7 @@ fn unused_suppression_is_reported() {
         "[[suppress]]\ncode = \"EVD001\"\nreason = \"r\"\nowner = \"o\"\n",
     )
     .unwrap();
-    let o = run_at(dir.path());
+    let o = check(dir.path());
     assert!(has(&o, "SUP003", "annexa.toml", 1), "{:#?}", found(&o));
 }
 
@@ -178,7 +152,7 @@ fn repo_with_rule(rule_file: &str, artifact: &str) -> (tempfile::TempDir, engine
     .unwrap();
     std::fs::write(dir.path().join("rules/mine.yaml"), rule_file).unwrap();
     std::fs::write(dir.path().join("a.yaml"), artifact).unwrap();
-    let o = run_at(dir.path());
+    let o = check(dir.path());
     (dir, o)
 }
 

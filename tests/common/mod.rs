@@ -1,4 +1,6 @@
-//! Helpers shared by integration tests (`mod common;` in each test file that needs them).
+//! Helpers shared by integration tests (`mod common;` in each test file that needs them;
+//! each uses a part).
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -30,4 +32,65 @@ pub fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
         &root,
     );
     (dir, root)
+}
+
+use annexa::diagnostic::Diagnostic;
+use annexa::engine::{self, Options};
+use annexa::render::{self, HumanOptions, RenderContext};
+
+/// The date fixtures are checked at.
+pub const TODAY: &str = "2026-11-22";
+
+/// `fixtures/NAME` in the source tree.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Check the repository at `root` as of [`TODAY`].
+pub fn check(root: &Path) -> engine::Outcome {
+    let mut options = Options::new(root.to_path_buf());
+    options.today = TODAY.parse().unwrap();
+    engine::run(&options).expect("fixture configuration is valid")
+}
+
+/// Check `fixtures/NAME` as of [`TODAY`].
+pub fn run(name: &str) -> engine::Outcome {
+    check(&fixture(name))
+}
+
+/// The human (no colour, width 100), JSON and SARIF renderings of a run.
+pub fn outputs(o: &engine::Outcome) -> (String, String, String) {
+    let ctx = RenderContext::new(&o.sources, &o.registry, "0.0.0-test")
+        .with_root_file(o.config_file.as_deref());
+    let human = render::human(
+        &o.diagnostics,
+        &ctx,
+        HumanOptions {
+            color: false,
+            width: 100,
+        },
+    );
+    let json = render::json(&o.diagnostics, &ctx);
+    let sarif = render::sarif(&o.diagnostics, &ctx);
+    (human, json, sarif)
+}
+
+/// The 1-based line of a located finding.
+pub fn line(o: &engine::Outcome, d: &Diagnostic) -> usize {
+    let l = d.location.as_ref().expect("located");
+    o.sources.get(&l.file).unwrap().line_col(l.span.start).line
+}
+
+/// (code, file, line) of every finding, in report order; repository-level findings have
+/// file "" and line 0.
+pub fn found(o: &engine::Outcome) -> Vec<(String, String, usize)> {
+    o.diagnostics
+        .iter()
+        .map(|d| match d.file() {
+            Some(file) => (d.code.clone(), file.to_string(), line(o, d)),
+            None => (d.code.clone(), String::new(), 0),
+        })
+        .collect()
 }
