@@ -155,6 +155,18 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             )
     };
     let instance = error.instance();
+    // Any other constraint (SCH005), at the value.
+    let constraint = |kind: &ValidationErrorKind| {
+        let (message, label) = constraint_message(kind, &field, instance);
+        let d = at(
+            "SCH005",
+            message,
+            a.view.value_span(pointer),
+            &label,
+            pointer,
+        );
+        vec![with_description(d, schema, schema_path)]
+    };
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             let property = property.as_str().unwrap_or_default();
@@ -297,30 +309,10 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                     .iter()
                     .flat_map(|e| map_error(e, a, schema))
                     .collect(),
-                None => {
-                    let (message, label) = constraint_message(error.kind(), &field, instance);
-                    let d = at(
-                        "SCH005",
-                        message,
-                        a.view.value_span(pointer),
-                        &label,
-                        pointer,
-                    );
-                    vec![with_description(d, schema, schema_path)]
-                }
+                None => constraint(error.kind()),
             }
         }
-        other => {
-            let (message, label) = constraint_message(other, &field, instance);
-            let d = at(
-                "SCH005",
-                message,
-                a.view.value_span(pointer),
-                &label,
-                pointer,
-            );
-            vec![with_description(d, schema, schema_path)]
-        }
+        other => constraint(other),
     }
 }
 
