@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, Span};
 use crate::yaml::Limits;
@@ -233,7 +234,7 @@ pub fn load(root: &Path) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) => {
-            let d = Diagnostic::error("CFG001", format!("cannot read `{FILE_NAME}`: {e}"));
+            let d = Diagnostic::error(codes::CFG001, format!("cannot read `{FILE_NAME}`: {e}"));
             return Err(Box::new((d, None)));
         }
     };
@@ -272,7 +273,7 @@ fn to_diagnostic(e: &toml::de::Error, text: &str) -> Diagnostic {
     } else {
         "here"
     };
-    let mut d = Diagnostic::error("CFG001", format!("invalid `{FILE_NAME}`: {message}"))
+    let mut d = Diagnostic::error(codes::CFG001, format!("invalid `{FILE_NAME}`: {message}"))
         .at(FILE_NAME, clamp(span, text))
         .with_label(label);
     if message.starts_with("unknown field") {
@@ -291,9 +292,12 @@ fn validate(config: &Config, text: &str) -> Result<(), Box<Diagnostic>> {
     for glob in globs.chain(config.overrides.iter().flat_map(|o| &o.paths)) {
         if let Err(e) = globset::Glob::new(glob) {
             return Err(Box::new(
-                Diagnostic::error("CFG001", format!("invalid glob `{glob}`: {}", e.kind()))
-                    .at(FILE_NAME, find_value(text, glob))
-                    .with_label("not a valid glob"),
+                Diagnostic::error(
+                    codes::CFG001,
+                    format!("invalid glob `{glob}`: {}", e.kind()),
+                )
+                .at(FILE_NAME, find_value(text, glob))
+                .with_label("not a valid glob"),
             ));
         }
     }
@@ -306,9 +310,12 @@ fn validate(config: &Config, text: &str) -> Result<(), Box<Diagnostic>> {
     ] {
         if value == 0 {
             return Err(Box::new(
-                Diagnostic::error("CFG001", format!("`limits.{key}` must be greater than 0"))
-                    .at(FILE_NAME, find_key(text, key))
-                    .with_label("must be positive"),
+                Diagnostic::error(
+                    codes::CFG001,
+                    format!("`limits.{key}` must be greater than 0"),
+                )
+                .at(FILE_NAME, find_key(text, key))
+                .with_label("must be positive"),
             ));
         }
     }
@@ -324,6 +331,16 @@ fn find_value(text: &str, value: &str) -> Span {
         }
     }
     Span::at(0)
+}
+
+/// The span of a code or other name written in `annexa.toml`: as a quoted string value
+/// (`disable = ["EVD001"]`), else as a key at the start of a line (`EVD001 = "warning"`).
+pub fn value_span(text: &str, name: &str) -> Span {
+    let quoted = find_value(text, name);
+    if quoted != Span::at(0) || text.starts_with(['"', '\'']) {
+        return quoted;
+    }
+    find_key(text, name)
 }
 
 /// The span of `key` in the loaded `annexa.toml`, if it is among the sources.

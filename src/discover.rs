@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::codes;
 use crate::config::{Config, FILE_NAME};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span};
@@ -34,22 +35,45 @@ impl Format {
 /// Find the repository root for `start` (a file or directory): the nearest ancestor holding
 /// `annexa.toml`, else the nearest holding `.git`, else `start` itself (or its directory).
 pub fn find_root(start: &Path) -> PathBuf {
+    let dir = start_dir(start);
+    marked_root(&dir).unwrap_or(dir)
+}
+
+/// The folder a search for the root starts from: `start` itself, or the folder holding it.
+fn start_dir(start: &Path) -> PathBuf {
     let start = absolute(start);
-    let dir = if start.is_dir() {
-        start.clone()
+    if start.is_dir() {
+        start
     } else {
         start
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or(start.clone())
-    };
-    let ancestors: Vec<&Path> = dir.ancestors().collect();
-    for marker in [FILE_NAME, ".git"] {
-        if let Some(found) = ancestors.iter().find(|a| a.join(marker).exists()) {
-            return found.to_path_buf();
-        }
     }
-    dir
+}
+
+/// The nearest ancestor of `dir` holding `annexa.toml`, else `.git`.
+fn marked_root(dir: &Path) -> Option<PathBuf> {
+    let ancestors: Vec<&Path> = dir.ancestors().collect();
+    [FILE_NAME, ".git"].iter().find_map(|marker| {
+        ancestors
+            .iter()
+            .find(|a| a.join(marker).exists())
+            .map(|a| a.to_path_buf())
+    })
+}
+
+/// The repository `start` is in, or why there is none: unlike [`find_root`], a folder with
+/// neither `annexa.toml` nor `.git` above it is not taken as a repository (a check of a
+/// random folder would report its files against an empty scope).
+pub fn locate_root(start: &Path) -> Result<PathBuf, String> {
+    let dir = start_dir(start);
+    marked_root(&dir).ok_or_else(|| {
+        format!(
+            "no annexa repository at `{}`: neither it nor any folder above it holds `{FILE_NAME}` or `.git`; create `{FILE_NAME}` at the repository's root (`annexa init` scaffolds one), or name the repository with `--root`",
+            dir.display()
+        )
+    })
 }
 
 /// The nearest ancestor of `start` (or `start` itself) holding `annexa.toml`.
@@ -68,16 +92,16 @@ pub fn find_config_root(start: &Path) -> Option<PathBuf> {
 /// The root for a set of paths given on the command line: the one annexa repository (a
 /// directory with `annexa.toml`) they belong to; paths outside every annexa repository do
 /// not count (pre-commit passes every staged file). Several different repositories is an
-/// error; none falls back to [`find_root`] of the first path.
+/// error; none falls back to [`locate_root`] of the first path.
 pub fn root_for(paths: &[PathBuf]) -> Result<PathBuf, String> {
     let Some(first) = paths.first() else {
-        return Ok(find_root(Path::new(".")));
+        return locate_root(Path::new("."));
     };
     let mut roots: Vec<PathBuf> = paths.iter().filter_map(|p| find_config_root(p)).collect();
     roots.sort();
     roots.dedup();
     match roots.len() {
-        0 => Ok(find_root(first)),
+        0 => locate_root(first),
         1 => Ok(roots.remove(0)),
         _ => Err(format!(
             "the paths belong to {} annexa repositories ({}); check them one repository at a time",
@@ -183,7 +207,8 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
                 let state = match &outcome {
                     // A link out of the repository: report it, and never descend into it.
                     Some(Err(d))
-                        if d.code == "FILE004" && d.message.contains("out of the repository") =>
+                        if d.code == codes::FILE004
+                            && d.message.contains("out of the repository") =>
                     {
                         ignore::WalkState::Skip
                     }
@@ -231,7 +256,7 @@ fn classify(
     {
         return Some(Err(Box::new(
             Diagnostic::warning(
-                "FILE004",
+                codes::FILE004,
                 format!("`{rel}` is a symbolic link out of the repository; not followed"),
             )
             .with_entity(None, Some(rel.clone())),
@@ -260,7 +285,7 @@ fn walk_error(e: &ignore::Error, root: &Path) -> Diagnostic {
     } else {
         format!("`{rel}` cannot be walked: {what}")
     };
-    Diagnostic::warning("FILE004", msg).with_entity(None, Some(rel))
+    Diagnostic::warning(codes::FILE004, msg).with_entity(None, Some(rel))
 }
 
 /// The path an `ignore` error concerns, and a short description without the path.
@@ -295,7 +320,7 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diag
     let unreadable = |e: std::io::Error| {
         Box::new(
             Diagnostic::error(
-                "FILE001",
+                codes::FILE001,
                 format!("cannot read `{rel}`: {}", io_message(&e)),
             )
             .at(rel.clone(), Span::at(0))
@@ -306,7 +331,7 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diag
     if meta.len() > max_size {
         return Err(Box::new(
             Diagnostic::error(
-                "FILE003",
+                codes::FILE003,
                 format!(
                     "`{rel}` is {} bytes, more than the limit of {max_size}; not read",
                     meta.len()
@@ -329,7 +354,7 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diag
     if bytes.len() as u64 > max_size {
         return Err(Box::new(
             Diagnostic::error(
-                "FILE003",
+                codes::FILE003,
                 format!("`{rel}` is larger than the limit of {max_size} bytes; not read"),
             )
             .at(rel.clone(), Span::at(0))
@@ -354,7 +379,7 @@ fn decode(bytes: Vec<u8>, rel: &str) -> Result<String, Box<Diagnostic>> {
     let bad = |offset: usize, what: &str| {
         Box::new(
             Diagnostic::error(
-                "FILE002",
+                codes::FILE002,
                 format!("`{rel}` is not a UTF-8 text file: {what} at byte {offset}"),
             )
             .at(rel.to_string(), Span::at(0))
@@ -452,7 +477,7 @@ mod tests {
             format: Format::Yaml,
         };
         let d = read(&c, 1024).unwrap_err();
-        assert_eq!(d.code, "FILE001");
+        assert_eq!(d.code, codes::FILE001);
         assert!(d.message.contains("file not found"), "{}", d.message);
     }
 

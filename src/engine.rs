@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::adjust::Adjuster;
 use crate::cache::{Cache, Fresh, Key, Parsed};
 use crate::catalog::{self, Catalogs};
+use crate::codes;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::discover::{self, Candidate};
@@ -332,7 +333,12 @@ pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, 
     outcome.registry = extensions.registry.clone();
     timings.phase("merge");
 
-    let adjuster = Adjuster::new(config);
+    let adjuster = Adjuster::new(config, &extensions.registry);
+    diagnostics.extend(crate::adjust::check_codes(
+        config,
+        &extensions.registry,
+        &outcome.sources,
+    ));
     let index = Index::build(&outcome.artifacts);
     let mut env =
         Env::new(&index, options.today, &extensions.catalogs).with_root(options.root.clone());
@@ -355,22 +361,29 @@ pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, 
     diagnostics.extend(rule_findings);
     timings.phase("rules");
 
-    let mut diagnostics: Vec<Diagnostic> = diagnostics
+    let diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter_map(|d| adjuster.apply(d))
         .collect();
+    // One defect, one finding: a schema finding at a node a rule reports is dropped.
+    let mut diagnostics = crate::supersede::apply(diagnostics, &extensions.registry);
 
     let (configured, problems) = suppress::from_config(&config.suppress);
     directives.extend(configured);
     diagnostics.extend(problems);
     let sources = &outcome.sources;
-    diagnostics = suppress::apply(diagnostics, &directives, options.today, |d| {
+    let registry = &extensions.registry;
+    diagnostics = suppress::apply(diagnostics, &directives, options.today, registry, |d| {
         let l = d.location.as_ref()?;
         Some(sources.get(&l.file)?.line_col(l.span.start).line)
     });
 
     if let Some(only) = &options.only {
-        diagnostics.retain(|d| d.file().is_some_and(|f| selected(f, only)));
+        // A finding that stops the run is reported whatever the selection: the verdict on
+        // the selected files is incomplete without it.
+        diagnostics.retain(|d| {
+            registry.policy(&d.code).stops_run || d.file().is_some_and(|f| selected(f, only))
+        });
     }
     diagnostic::sort(&mut diagnostics);
     timings.phase("finish");
@@ -406,20 +419,23 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
     let mut diagnostics = Vec::new();
     let mut catalogs = catalog::builtin().clone().unwrap_or_else(|e| {
         diagnostics.push(Diagnostic::error(
-            "INT001",
+            codes::INT001,
             format!("built-in catalogs: {e}"),
         ));
         Catalogs::default()
     });
     let mut rules = RuleSet::builtin_with(&config.params).unwrap_or_else(|e| {
-        diagnostics.push(Diagnostic::error("INT001", format!("built-in rules: {e}")));
+        diagnostics.push(Diagnostic::error(
+            codes::INT001,
+            format!("built-in rules: {e}"),
+        ));
         RuleSet::default()
     });
     for file in yaml_files_in(root, &config.catalogs.paths, &mut diagnostics) {
         match Catalogs::parse(&file.rel, &file.text).and_then(|c| catalogs.insert(c)) {
             Ok(()) => {}
             Err(e) => diagnostics.push(
-                Diagnostic::error("CAT001", format!("invalid catalog: {e}"))
+                Diagnostic::error(codes::CAT001, format!("invalid catalog: {e}"))
                     .at(file.rel.clone(), Span::at(0))
                     .with_label("in this file")
                     .with_help("`docs/catalogs.md` documents the catalog format")
@@ -442,7 +458,7 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
             .filter(|k| *k != name)
             .collect();
         let mut d = Diagnostic::error(
-            "CFG001",
+            codes::CFG001,
             format!("unknown parameter `{name}` in `[params]`"),
         )
         .at(config::FILE_NAME, config::key_span(sources, name))
@@ -482,7 +498,7 @@ fn yaml_files_in(
             Err(e) => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "CFG001",
+                        codes::CFG001,
                         format!(
                             "cannot read directory `{dir}` named in `{}`: {e}",
                             config::FILE_NAME
@@ -541,7 +557,7 @@ fn cap(mut diags: Vec<Diagnostic>, max: usize) -> Vec<Diagnostic> {
     let first = diags[0].clone();
     diags.truncate(max);
     let mut note = Diagnostic::new(
-        "FILE005",
+        codes::FILE005,
         Severity::Warning,
         format!("{dropped} more finding(s) in this file not shown (limit `limits.max_diagnostics_per_file` = {max})"),
     )
@@ -592,7 +608,7 @@ fn contain(rel: &str, work: impl FnOnce() -> FileResult) -> FileResult {
             parsed: Arc::new(Parsed {
                 diagnostics: vec![
                     Diagnostic::error(
-                        "INT001",
+                        codes::INT001,
                         format!(
                             "internal error while checking `{rel}`: {}",
                             panic_message(payload.as_ref())
@@ -695,7 +711,7 @@ mod tests {
         let r = contain("boom.yaml", || panic!("index out of range"));
         assert!(r.source.is_none());
         let d = &r.parsed.diagnostics[0];
-        assert_eq!(d.code, "INT001");
+        assert_eq!(d.code, codes::INT001);
         assert_eq!(d.file(), Some("boom.yaml"));
         assert!(d.message.contains("index out of range"), "{}", d.message);
         let ok = contain("fine.yaml", FileResult::default);

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Node, Parser, Tree};
 
+use crate::codes;
 use crate::source::Span;
 use crate::yaml::{Limits, Loaded, YamlError};
 
@@ -98,7 +99,7 @@ pub fn parse(src: &str, limits: &Limits) -> MarkdownDoc {
     }
     if doc.front_matter.is_none() && unclosed_front_matter(text) {
         doc.yaml.errors.push(YamlError {
-            code: "YAML001",
+            code: codes::YAML001,
             message: "the front matter is not closed".to_owned(),
             span: Span::new(base, base + 3),
             label: "front matter opened here".to_owned(),
@@ -271,7 +272,7 @@ mod tests {
         let d = parse("---\ntitle: x\n\n# Title\n", &Limits::default());
         assert_eq!(d.front_matter, None);
         assert_eq!(d.yaml.errors.len(), 1);
-        assert_eq!(d.yaml.errors[0].code, "YAML001");
+        assert_eq!(d.yaml.errors[0].code, codes::YAML001);
         assert_eq!(d.yaml.errors[0].span, Span::new(0, 3));
     }
 
@@ -280,7 +281,7 @@ mod tests {
         let src = "---\na: 1\na: 2\n---\nbody\n";
         let d = parse(src, &Limits::default());
         let e = &d.yaml.errors[0];
-        assert_eq!(e.code, "YAML002");
+        assert_eq!(e.code, codes::YAML002);
         assert_eq!(e.span, Span::new(9, 10));
     }
 

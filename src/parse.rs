@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde_json::Value;
 
+use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Format;
 use crate::markdown;
@@ -33,7 +34,9 @@ pub struct Parsed {
 pub fn may_hold_artifact(text: &str) -> bool {
     static MARKER: OnceLock<Regex> = OnceLock::new();
     MARKER
-        .get_or_init(|| Regex::new(r#"(?m)(^|[\s{,])["']?annexa["']?\s*:"#).expect("valid regex"))
+        .get_or_init(|| {
+            Regex::new(r#"(?m)(^|[\s{,\x{feff}])["']?annexa["']?\s*:"#).expect("valid regex")
+        })
         .is_match(text)
 }
 
@@ -118,7 +121,7 @@ fn extract(
         let (a, f) = entity("/annexa");
         return problem(
             Diagnostic::error(
-                "KIND002",
+                codes::KIND002,
                 format!(
                     "unsupported format version `{}`; this release reads `annexa: {FORMAT_VERSION}`",
                     marker.as_str().map_or_else(|| marker.to_string(), str::to_string)
@@ -136,7 +139,7 @@ fn extract(
             let (a, f) = entity("/kind");
             return problem(
                 Diagnostic::error(
-                    "KIND003",
+                    codes::KIND003,
                     format!("`kind` must be a string, found {}", type_name(other)),
                 )
                 .at(rel, value_span("/kind"))
@@ -148,7 +151,7 @@ fn extract(
         None => {
             let (a, f) = entity("/kind");
             return problem(
-                Diagnostic::error("KIND003", "artifact has `annexa:` but no `kind:`")
+                Diagnostic::error(codes::KIND003, "artifact has `annexa:` but no `kind:`")
                     .at(rel, key_span("/annexa"))
                     .with_label("this marks the document as an artifact")
                     .with_help(known_kinds_help())
@@ -158,9 +161,12 @@ fn extract(
     };
     let Some(kind) = Kind::from_name(kind_name) else {
         let (a, f) = entity("/kind");
-        let mut d = Diagnostic::error("KIND001", format!("unknown artifact kind `{kind_name}`"))
-            .at(rel, value_span("/kind"))
-            .with_entity(a, f);
+        let mut d = Diagnostic::error(
+            codes::KIND001,
+            format!("unknown artifact kind `{kind_name}`"),
+        )
+        .at(rel, value_span("/kind"))
+        .with_entity(a, f);
         d = match did_you_mean(kind_name, Kind::ALL.iter().map(|k| k.name())) {
             Some(s) => d
                 .with_label(format!("did you mean `{s}`?"))
@@ -293,6 +299,8 @@ mod tests {
         assert!(may_hold_artifact("annexa: v1\nkind: control\n"));
         assert!(may_hold_artifact("---\n\"annexa\": v1\n"));
         assert!(may_hold_artifact("{annexa: v1, kind: risk}"));
+        // A byte-order mark before the first key.
+        assert!(may_hold_artifact("\u{feff}annexa: v1\nkind: control\n"));
         assert!(!may_hold_artifact(
             "apiVersion: apps/v1\nkind: Deployment\n"
         ));

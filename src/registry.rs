@@ -30,6 +30,39 @@ pub struct RuleMeta {
     /// Extra tags (SARIF `properties.tags`).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// What configuration may do to findings of this code. Every rule's findings may be
+    /// disabled, re-graded and suppressed; some engine codes protect the run itself.
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+/// What `annexa.toml` and suppression comments may do to a code, and what its findings do to
+/// the run. Declared once per code (in `rules/engine.yaml` for engine codes); `adjust`,
+/// `suppress`, the configuration check and the exit code all read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// `[rules] disable` and `off` may turn it off.
+    pub disable: bool,
+    /// `[rules.severity]` and `[[overrides]]` may change its severity.
+    pub severity: bool,
+    /// Inline comments and `[[suppress]]` may suppress it.
+    pub suppress: bool,
+    /// A finding of this code means the verdict is incomplete (a configuration, rule file or
+    /// catalog that did not load, an internal error): the run exits with code 2, and the
+    /// finding is reported even when only some files are selected.
+    pub stops_run: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            disable: true,
+            severity: true,
+            suppress: true,
+            stops_run: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -50,6 +83,20 @@ const ENGINE_CODE_FILES: &[(&str, &str)] =
 impl Registry {
     pub fn get(&self, code: &str) -> Option<&RuleMeta> {
         self.rules.get(code)
+    }
+
+    /// The policy of a code; a code no entry declares gets the default (everything allowed).
+    pub fn policy(&self, code: &str) -> Policy {
+        self.get(code).map(|m| m.policy).unwrap_or_default()
+    }
+
+    /// The codes a `[rules]`, `[[overrides]]` or `[[suppress]]` entry names: the code itself,
+    /// or every code it is a prefix of.
+    pub fn matching<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RuleMeta> + 'a {
+        self.rules
+            .range(prefix.to_string()..)
+            .take_while(move |(code, _)| code.starts_with(prefix))
+            .map(|(_, m)| m)
     }
 
     /// Every entry, sorted by code.

@@ -20,6 +20,7 @@
 use globset::{Glob, GlobMatcher};
 use jiff::civil::Date;
 
+use crate::codes;
 use crate::config::{FILE_NAME, Suppression};
 use crate::dates;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -87,15 +88,20 @@ impl TryFrom<TargetRepr> for Target {
 }
 
 impl Directive {
-    fn matches(&self, d: &Diagnostic, line: Option<usize>) -> bool {
-        let code_ok = self.codes.iter().any(|c| {
+    /// Does the directive name this code (exactly, or as a prefix for configured ones)?
+    fn names(&self, code: &str) -> bool {
+        self.codes.iter().any(|c| {
             if self.prefix {
-                d.code.starts_with(c.as_str())
+                code.starts_with(c.as_str())
             } else {
-                d.code == *c
+                code == c
             }
-        });
-        if !code_ok || d.code.starts_with("SUP") {
+        })
+    }
+
+    fn matches(&self, d: &Diagnostic, line: Option<usize>) -> bool {
+        let code_ok = self.names(&d.code);
+        if !code_ok {
             return false;
         }
         let file_ok = match (&self.target, d.file()) {
@@ -207,7 +213,7 @@ fn accountable(
 }
 
 fn rejected(file: &str, span: Span, why: &str) -> Diagnostic {
-    Diagnostic::error("SUP001", format!("suppression rejected: it {why}"))
+    Diagnostic::error(codes::SUP001, format!("suppression rejected: it {why}"))
         .at(file, span)
         .with_label("this suppression suppresses nothing")
         .with_help("write `annexa-ignore CODE; reason: …; owner: …; expires: YYYY-MM-DD`")
@@ -336,15 +342,21 @@ pub fn from_config(entries: &[toml::Spanned<Suppression>]) -> (Vec<Directive>, V
 }
 
 /// Remove suppressed findings; report expired and unused suppressions.
+/// Codes whose [`Policy`](crate::registry::Policy) forbids suppression are never suppressed.
 pub fn apply(
     diags: Vec<Diagnostic>,
     directives: &[Directive],
     today: Date,
+    registry: &crate::registry::Registry,
     line_of: impl Fn(&Diagnostic) -> Option<usize>,
 ) -> Vec<Diagnostic> {
     let mut used = vec![false; directives.len()];
     let mut kept = Vec::with_capacity(diags.len());
     for d in diags {
+        if !registry.policy(&d.code).suppress {
+            kept.push(d);
+            continue;
+        }
         let line = line_of(&d);
         let hit = directives.iter().position(|s| s.matches(&d, line));
         match hit {
@@ -362,29 +374,53 @@ pub fn apply(
         let codes = s.codes.join(", ");
         if let Some(e) = s.expires.filter(|e| *e < today) {
             kept.push(
-                Diagnostic::error("SUP002", format!("suppression of {codes} expired on {e}"))
-                    .at(s.origin.clone(), s.span)
-                    .with_label("expired")
-                    .with_help(
-                        "fix the finding, or renew the decision with a new reason and expiry",
-                    )
-                    .with_entity(None, Some(format!("sup:{codes}@{}", s.span.start))),
+                Diagnostic::error(
+                    codes::SUP002,
+                    format!("suppression of {codes} expired on {e}"),
+                )
+                .at(s.origin.clone(), s.span)
+                .with_label("expired")
+                .with_help("fix the finding, or renew the decision with a new reason and expiry")
+                .with_entity(None, Some(format!("sup:{codes}@{}", s.span.start))),
             );
         } else if !used {
+            let help = match nearby(s, &kept, &line_of) {
+                Some((code, line)) => format!(
+                    "a {code} finding is reported at line {line} of this file: put the comment on that line, or alone on the line above it (`annexa explain {code}` says where its findings land)"
+                ),
+                None => "remove the suppression: the finding it was written for is gone".into(),
+            };
             kept.push(
                 Diagnostic::new(
-                    "SUP003",
+                    codes::SUP003,
                     Severity::Warning,
                     format!("suppression of {codes} matches no finding"),
                 )
                 .at(s.origin.clone(), s.span)
                 .with_label("unused")
-                .with_help("remove the suppression: the finding it was written for is gone")
+                .with_help(help)
                 .with_entity(None, Some(format!("sup:{codes}@{}", s.span.start))),
             );
         }
     }
     kept
+}
+
+/// For a line suppression that matched nothing: the finding of one of its codes in the same
+/// file nearest to the line it reaches (code, line), when there is one.
+fn nearby(
+    s: &Directive,
+    kept: &[Diagnostic],
+    line_of: &impl Fn(&Diagnostic) -> Option<usize>,
+) -> Option<(String, usize)> {
+    let Reach::Line(target) = s.reach else {
+        return None;
+    };
+    kept.iter()
+        .filter(|d| d.file() == Some(s.origin.as_str()))
+        .filter(|d| s.names(&d.code))
+        .filter_map(|d| Some((d.code.clone(), line_of(d)?)))
+        .min_by_key(|(_, line)| line.abs_diff(target))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, Registry, Resource, ValidationError, Validator};
 use serde_json::Value;
 
+use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView, Kind};
 use crate::parse::{did_you_mean, type_name};
@@ -83,6 +84,39 @@ pub fn compile(name: &str, src: &str) -> Result<Compiled, String> {
     Ok(Compiled { schema, validator })
 }
 
+/// Every property name declared anywhere in the schemas of `kinds` (every kind when empty)
+/// and in the shared schemas: what a field path in a rule's message template may name.
+pub fn property_names(kinds: &[Kind]) -> std::collections::BTreeSet<String> {
+    fn walk(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::Object(props)) = map.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    let all: Vec<Kind> = if kinds.is_empty() {
+        Kind::ALL.to_vec()
+    } else {
+        kinds.to_vec()
+    };
+    let sources = all
+        .iter()
+        .map(|k| k.schema_source())
+        .chain(SHARED_SCHEMAS.iter().map(|(_, s)| *s));
+    for src in sources {
+        if let Ok(v) = serde_json::from_str::<Value>(src) {
+            walk(&v, &mut out);
+        }
+    }
+    out
+}
+
 /// Compile every schema now (so a defect shows up before any file is read).
 pub fn check_schemas() -> Result<(), String> {
     compiled().as_ref().map(|_| ()).map_err(Clone::clone)
@@ -94,8 +128,11 @@ pub fn validate(artifact: &Artifact) -> Vec<Diagnostic> {
         Ok(c) => c,
         Err(e) => {
             return vec![
-                Diagnostic::error("INT001", format!("annexa's schemas failed to compile: {e}"))
-                    .at(artifact.file.clone(), artifact.span),
+                Diagnostic::error(
+                    codes::INT001,
+                    format!("annexa's schemas failed to compile: {e}"),
+                )
+                .at(artifact.file.clone(), artifact.span),
             ];
         }
     };
@@ -159,7 +196,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
     let constraint = |kind: &ValidationErrorKind| {
         let (message, label) = constraint_message(kind, &field, instance);
         let d = at(
-            "SCH005",
+            codes::SCH005,
             message,
             a.view.value_span(pointer),
             &label,
@@ -172,7 +209,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             let property = property.as_str().unwrap_or_default();
             let parent = parent_of(schema_path);
             let mut d = at(
-                "SCH001",
+                codes::SCH001,
                 format!(
                     "{} is missing required field `{property}`",
                     owner_name(a, pointer)
@@ -194,7 +231,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                 .map(|key| {
                     let p = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
                     let mut d = at(
-                        "SCH002",
+                        codes::SCH002,
                         format!("unknown field `{key}` in {}", owner_name(a, pointer)),
                         a.view.key_span(&p),
                         "unknown field",
@@ -220,7 +257,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                     .join(" or "),
             };
             let d = at(
-                "SCH003",
+                codes::SCH003,
                 format!(
                     "`{field}` must be {expected}, found {}",
                     type_name(instance)
@@ -251,7 +288,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                 label = format!("did you mean `{s}`?");
             }
             vec![at(
-                "SCH004",
+                codes::SCH004,
                 format!(
                     "`{field}` must be one of {}, found {found}",
                     opts.join(", ")
@@ -262,7 +299,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             )]
         }
         ValidationErrorKind::Constant { expected_value } => vec![at(
-            "SCH004",
+            codes::SCH004,
             format!(
                 "`{field}` must be {}, found {}",
                 display_value(expected_value),
@@ -274,7 +311,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
         )],
         ValidationErrorKind::Pattern { .. } => {
             let d = at(
-                "SCH004",
+                codes::SCH004,
                 format!(
                     "`{field}` has an invalid format: {}",
                     display_value(instance)
@@ -292,7 +329,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                 f => format!("a valid `{f}`"),
             };
             vec![at(
-                "SCH004",
+                codes::SCH004,
                 format!(
                     "`{field}` must be {what}, found {}",
                     display_value(instance)

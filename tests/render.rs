@@ -92,6 +92,7 @@ fn meta(
         ),
         references: refs.iter().map(|r| r.to_string()).collect(),
         tags: vec!["compliance".into()],
+        policy: Default::default(),
     }
 }
 

@@ -149,12 +149,13 @@ pub fn run(args: Args) -> u8 {
     } else {
         print!("{text}");
     }
-    // An internal error, or a rule file that could not be loaded, leaves the verdict
-    // incomplete: that is a configuration-level failure, not a finding.
+    // An internal error, a configuration problem, or a rule file or catalog that could not be
+    // loaded leaves the verdict incomplete: a failure of the run (its code's policy says
+    // `stops_run`), not a finding.
     let code = if outcome
         .diagnostics
         .iter()
-        .any(|d| matches!(d.code.as_str(), "INT001" | "RULE001" | "CAT001"))
+        .any(|d| outcome.registry.policy(&d.code).stops_run)
     {
         super::EXIT_USAGE
     } else {

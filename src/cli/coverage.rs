@@ -45,7 +45,10 @@ pub fn run(args: Args) -> u8 {
     if !start.exists() {
         return super::usage_error(format!("`{}` does not exist", start.display()));
     }
-    let root = discover::find_root(&start);
+    let root = match discover::locate_root(&start) {
+        Ok(r) => r,
+        Err(e) => return super::usage_error(e),
+    };
     let mut options = Options::new(root.clone());
     if let Some(today) = args.today {
         options.today = today;

@@ -1,16 +1,33 @@
-//! `annexa explain CODE`: the documentation of a code, from the registry.
+//! `annexa explain CODE`: the documentation of a code, from the registry of the repository
+//! around the current directory (or `--root`): built-in codes and the repository's own rules.
+//! Outside a repository, or when its configuration cannot be read, the built-in codes.
+
+use std::path::PathBuf;
 
 use crate::parse::did_you_mean;
-use crate::registry::{self, RuleMeta};
+use crate::registry::{self, Registry, RuleMeta};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The diagnostic code, e.g. `SCH002` (case-insensitive).
     code: String,
+    /// Repository whose own rules (`[rules] paths` of its `annexa.toml`) are explained too
+    /// (default: found from the current directory).
+    #[arg(long)]
+    root: Option<PathBuf>,
+}
+
+/// The registry of the repository, or the built-in one.
+fn registry_for(root: Option<PathBuf>) -> std::borrow::Cow<'static, Registry> {
+    let loaded = root.and_then(|r| crate::engine::extensions(&r).ok());
+    match loaded {
+        Some((ext, _)) => std::borrow::Cow::Owned(ext.registry),
+        None => std::borrow::Cow::Borrowed(registry::builtin()),
+    }
 }
 
 pub fn run(args: Args) -> u8 {
-    let registry = registry::builtin();
+    let registry = registry_for(super::repository_root(args.root.as_deref()));
     let code = args.code.trim().to_ascii_uppercase();
     match registry.get(&code) {
         Some(meta) => {

@@ -87,6 +87,19 @@ impl ColorChoice {
 /// Exit code for usage and configuration errors.
 pub const EXIT_USAGE: u8 = 2;
 
+/// Exit code when standard output was closed by its reader.
+pub const EXIT_BROKEN_PIPE: u8 = 141;
+
+/// Was the panic `print!` failing because standard output is a closed pipe? Every command
+/// writes its output with `print!`, which panics on any write error; this is the one place
+/// that tells a closed pipe from a bug.
+fn closed_stdout(payload: &(dyn std::any::Any + Send)) -> bool {
+    let message = crate::engine::panic_message(payload);
+    message.starts_with("failed printing to stdout")
+        && message.contains(&std::io::Error::from(std::io::ErrorKind::BrokenPipe).to_string())
+        || message.starts_with("failed printing to stdout") && message.contains("os error 32")
+}
+
 pub fn main() -> ExitCode {
     // Panics are contained: per file as INT001 diagnostics, and here for anything else. The
     // default hook would print a panic trace to the user; the boundaries report instead.
@@ -94,6 +107,11 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match std::panic::catch_unwind(move || run(cli)) {
         Ok(code) => ExitCode::from(code),
+        Err(payload) if closed_stdout(payload.as_ref()) => {
+            // The reader went away (`annexa check | head`): end quietly, as a process killed
+            // by SIGPIPE would (128 + 13), rather than report an internal error.
+            ExitCode::from(EXIT_BROKEN_PIPE)
+        }
         Err(payload) => {
             eprintln!(
                 "error[INT001]: annexa hit an internal error: {}\n  help: this is a bug in annexa; please report it with the command and the files involved",
@@ -124,11 +142,12 @@ pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
         .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
 }
 
-/// The repository given with `--root`, else the one around the current directory.
-pub fn repository_root(root: Option<&std::path::Path>) -> std::path::PathBuf {
+/// The repository given with `--root`, else the one around the current directory, if any:
+/// `rules`, `catalog` and `explain` show the built-in ones outside a repository.
+pub fn repository_root(root: Option<&std::path::Path>) -> Option<std::path::PathBuf> {
     match root {
-        Some(r) => crate::discover::absolute(r),
-        None => crate::discover::find_root(std::path::Path::new(".")),
+        Some(r) => Some(crate::discover::absolute(r)),
+        None => crate::discover::locate_root(std::path::Path::new(".")).ok(),
     }
 }
 

@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let root = super::repository_root(args.root.as_deref());
+    let root = super::repository_root(args.root.as_deref()).unwrap_or_else(|| PathBuf::from("."));
     let (ext, sources) = match engine::extensions(&root) {
         Ok(x) => x,
         Err(e) => return super::report_config_error(&e),

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::model::*;
 use crate::catalog::{self, Catalog, Catalogs};
 use crate::dates::{self, Duration};
-use crate::model::{Artifact, Kind};
+use crate::model::{Artifact, Compliance, Kind};
 use std::sync::Arc;
 
 /// The ISO/IEC 27001 edition an ISO/IEC 42001 programme is compared with.
@@ -48,35 +48,21 @@ struct Mappings {
 
 pub fn build(input: &Input<'_>) -> Coverage {
     let artifacts = input.artifacts;
-    let scope = artifacts.iter().find(|a| a.kind == Kind::Scope);
-    let soa = soa_entries(artifacts);
-    let mut frameworks_in_scope: Vec<(String, Vec<String>)> = scope
-        .map(|s| {
-            s.value
-                .get("frameworks")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|f| {
-                    let id = f.get("id")?.as_str()?.to_string();
-                    Some((id, str_list(f, "amendments")))
-                })
-                .collect()
+    // What is in scope and what the SoA decides come from the model the rules use, so that
+    // `coverage` and `check` agree on every layout.
+    let model = Compliance::build(artifacts);
+    let scope = model.scope();
+    let soa = soa_entries(&model);
+    let frameworks_in_scope: Vec<(String, Vec<String>)> = model
+        .frameworks()
+        .iter()
+        .map(|f| {
+            (
+                f.id.to_string(),
+                f.amendments.iter().map(|a| a.to_string()).collect(),
+            )
         })
-        .unwrap_or_default();
-    if scope.is_none() {
-        // Without a scope, the frameworks are those the Statement of Applicability names.
-        let named: BTreeSet<&str> = soa
-            .keys()
-            .filter_map(|r| catalog::split_reference(r).map(|(f, _)| f))
-            .collect();
-        frameworks_in_scope = named
-            .into_iter()
-            .map(|f| (f.to_string(), Vec::new()))
-            .collect();
-    }
-    let mut seen = BTreeSet::new();
-    frameworks_in_scope.retain(|(id, _)| seen.insert(id.clone()));
+        .collect();
 
     let controls = controls(input, &soa);
     let mut mappings = Mappings {
@@ -185,27 +171,23 @@ fn records(artifacts: &[Arc<Artifact>], in_scope: &[&str]) -> Vec<(String, Strin
     out
 }
 
-/// The entries of every Statement of Applicability (the first entry of a control wins).
-fn soa_entries(artifacts: &[Arc<Artifact>]) -> HashMap<String, Entry> {
-    let mut out = HashMap::new();
-    for a in artifacts
-        .iter()
-        .filter(|a| a.kind == Kind::StatementOfApplicability)
-    {
-        let entries = a.value.get("entries").and_then(Value::as_array);
-        for e in entries.into_iter().flatten() {
-            let Some(control) = e.get("control").and_then(Value::as_str) else {
-                continue;
-            };
-            out.entry(control.to_string()).or_insert_with(|| Entry {
-                applicable: e.get("applicable").and_then(Value::as_bool),
-                status: str_field(e, "status"),
-                justification: str_field(e, "justification"),
-                implemented_by: str_list(e, "implemented_by"),
-            });
-        }
-    }
-    out
+/// The Statement of Applicability's decisions, as the model reads them (the first entry of a
+/// control, in file order, wins).
+fn soa_entries(model: &Compliance<'_>) -> HashMap<String, Entry> {
+    model
+        .soa_entries()
+        .map(|(control, e)| {
+            (
+                control.to_string(),
+                Entry {
+                    applicable: e.applicable(),
+                    status: e.status().map(str::to_string),
+                    justification: e.justification().map(str::to_string),
+                    implemented_by: e.implemented_by().into_iter().map(str::to_string).collect(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// Every organisation control with the requirements it serves and its evidence.

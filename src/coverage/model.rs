@@ -16,8 +16,8 @@ pub struct Coverage {
     pub today: String,
     /// The scope's `organisation`, when there is a scope.
     pub organisation: Option<String>,
-    /// The scope artifact the frameworks come from; `None` when the repository has none (the
-    /// frameworks are then those the Statement of Applicability names).
+    /// The (first) scope artifact the frameworks come from; `None` when the repository has
+    /// none (nothing is then in scope).
     pub scope: Option<String>,
     pub settings: Settings,
     pub frameworks: Vec<Framework>,

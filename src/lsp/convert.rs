@@ -255,6 +255,7 @@ pub fn diagnostic(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes;
 
     const TEXT: &str = "a: 1\ntitle: Café 😀 x\r\nz: 日本\rlast";
 
@@ -363,7 +364,7 @@ mod tests {
 
     #[test]
     fn message_appends_label_and_help() {
-        let d = Diagnostic::error("SCH002", "unknown field `colected_on`")
+        let d = Diagnostic::error(codes::SCH002, "unknown field `colected_on`")
             .with_label("did you mean `collected_on`?")
             .with_help("known fields here: id");
         assert_eq!(
@@ -371,7 +372,7 @@ mod tests {
             "unknown field `colected_on`\ndid you mean `collected_on`?\nhelp: known fields here: id"
         );
         // A label that the message already says is not repeated.
-        let d = Diagnostic::error("SCH002", "unknown field `x` in control `C`")
+        let d = Diagnostic::error(codes::SCH002, "unknown field `x` in control `C`")
             .with_label("unknown field");
         assert_eq!(message(&d), "unknown field `x` in control `C`");
         assert_eq!(severity(Severity::Note), DiagnosticSeverity::INFORMATION);

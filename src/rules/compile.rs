@@ -125,6 +125,12 @@ pub enum Check {
         field: FieldPath,
         scope: UniqueScope,
     },
+    Recent {
+        kinds: Vec<Kind>,
+        condition: Vec<Cond>,
+        date: String,
+        max_age: Duration,
+    },
     Coverage {
         field: FieldPath,
         requirement_type: String,
@@ -210,6 +216,7 @@ pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
             );
         }
     }
+    check_templates(&def, &kinds, params)?;
     let params = params
         .iter()
         .map(|(k, v)| {
@@ -229,6 +236,49 @@ pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
         checks,
         def,
     })
+}
+
+/// Every name in the rule's message, label and help must be one annexa can fill: a field of
+/// the rule's kinds (any property their schemas declare), a parameter, or a provided name. A
+/// typo would otherwise print as written in every finding.
+fn check_templates(def: &RuleDef, kinds: &[Kind], params: &Params) -> Result<()> {
+    let fields = crate::validate::property_names(kinds);
+    let templates = [
+        ("/message", Some(&def.message)),
+        ("/label", def.label.as_ref()),
+        ("/help", def.help.as_ref()),
+    ];
+    for (pointer, template) in templates {
+        let Some(template) = template else { continue };
+        for name in super::template::names(template) {
+            if super::template::PROVIDED.contains(&name) || params.contains_key(name) {
+                continue;
+            }
+            let keys_known = FieldPath::parse(name)
+                .ok()
+                .map(|p| p.keys().all(|k| fields.contains(k)))
+                .unwrap_or(false);
+            if keys_known {
+                continue;
+            }
+            let candidates = super::template::PROVIDED
+                .iter()
+                .copied()
+                .chain(params.keys().map(String::as_str))
+                .chain(fields.iter().map(String::as_str));
+            let hint = match crate::parse::did_you_mean(name, candidates) {
+                Some(s) => format!("; did you mean `{{{s}}}`?"),
+                None => String::new(),
+            };
+            return err(
+                pointer,
+                format!(
+                    "unknown name `{{{name}}}` in the template: not a field of the rule's kinds, a parameter, or a name annexa provides{hint}"
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Does a condition test only the scope (for repository-level rules)?
@@ -512,6 +562,25 @@ impl Ctx<'_> {
                 condition: self.conditions(c, &at("exists/where"))?,
                 min: min.unwrap_or(1),
             },
+            Assertion::Recent {
+                kinds: ks,
+                condition: c,
+                date,
+                max_age,
+            } => {
+                if date.is_empty() || date.contains(['.', '[']) {
+                    return err(
+                        at("recent/date"),
+                        "`date` names a top-level date field of the records (`held_on`)",
+                    );
+                }
+                Check::Recent {
+                    kinds: kinds(ks, &at("recent/kinds"))?,
+                    condition: self.conditions(c, &at("recent/where"))?,
+                    date: date.clone(),
+                    max_age: self.duration(max_age, &at("recent/max_age"))?,
+                }
+            }
             Assertion::Sections { required } => {
                 if required.is_empty() {
                     return err(at("sections/required"), "list at least one section");

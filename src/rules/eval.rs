@@ -16,7 +16,7 @@ use super::format::{CompareOp, Level, UniqueScope};
 use super::path::{FieldPath, display, is_non_empty};
 use crate::catalog::Catalogs;
 use crate::dates::{self, Duration};
-use crate::model::{Artifact, Index, Kind};
+use crate::model::{Artifact, Compliance, Index, Kind};
 use crate::parse::did_you_mean;
 use crate::source::Span;
 
@@ -37,8 +37,8 @@ pub struct Env<'a> {
     pub index: &'a Index<'a>,
     pub today: Date,
     pub catalogs: &'a Catalogs,
-    /// Framework ids declared in scope by the repository's scope artifacts.
-    pub in_scope: BTreeSet<String>,
+    /// The repository as a management system: frameworks in scope, the SoA, periodic records.
+    pub model: Compliance<'a>,
     /// The repository root, for `file` (paths are checked, never read). `None`: no file
     /// system (rule examples), and `file` checks only that paths stay inside.
     pub root: Option<std::path::PathBuf>,
@@ -53,24 +53,11 @@ pub struct Env<'a> {
 
 impl<'a> Env<'a> {
     pub fn new(index: &'a Index<'a>, today: Date, catalogs: &'a Catalogs) -> Self {
-        let in_scope = index
-            .of_kind(Kind::Scope)
-            .flat_map(|s| {
-                FieldPath::parse("frameworks[].id")
-                    .map(|p| {
-                        p.select(&s.value, "")
-                            .into_iter()
-                            .filter_map(|h| h.value.and_then(Value::as_str).map(str::to_string))
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default()
-            })
-            .collect();
         Env {
             index,
             today,
             catalogs,
-            in_scope,
+            model: Compliance::build(index.all()),
             root: None,
             focus: None,
             cache: Mutex::new(HashMap::new()),
@@ -91,7 +78,7 @@ impl<'a> Env<'a> {
         // them up by address first, and by value only the first time.
         let site = (kinds.as_ptr() as usize, field as *const FieldPath as usize);
         memo(&self.sites, site, || {
-            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            let names: Vec<String> = kinds.iter().map(|k| k.name().replace('-', " ")).collect();
             let key = format!("{}|{field:?}", names.join(","));
             memo(&self.cache, key, || {
                 Arc::new(self.build_places(kinds, field))
@@ -175,6 +162,9 @@ pub struct Failure {
     pub related: Vec<RelatedPlace>,
     /// Stable key of the entity for fingerprints (defaults to the pointer).
     pub entity: Option<String>,
+    /// The finding is about another artifact than the subject (the stale record of
+    /// `recent`): it is reported there, at `pointer` inside it.
+    pub elsewhere: Option<Arc<Artifact>>,
 }
 
 impl Failure {
@@ -187,6 +177,7 @@ impl Failure {
             label: label.into(),
             related: Vec::new(),
             entity: None,
+            elsewhere: None,
         }
     }
 
@@ -230,8 +221,15 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
             }
         )
     });
+    // `recent` reports at another artifact than its subject: every subject is evaluated, and
+    // the run's selection keeps the findings in the selected files.
+    let reports_elsewhere = rule
+        .checks
+        .iter()
+        .any(|c| matches!(c, Check::Recent { .. }));
     if let Some(focus) = &env.focus
         && !repository_unique
+        && !reports_elsewhere
     {
         artifacts.retain(|a| crate::engine::selected(&a.file, focus));
     }
@@ -372,6 +370,70 @@ fn count_matching(
         .count()
 }
 
+/// `recent`: the newest record of `kinds` satisfying `condition` (dated on or before today)
+/// must be at most `max_age` old. Too old: reported at that record's date, naming it, with
+/// the subject as a related place; none at all: reported at the subject.
+fn recent(
+    kinds: &[Kind],
+    condition: &[Cond],
+    date: &str,
+    max_age: Duration,
+    s: &Subject<'_>,
+    env: &Env<'_>,
+) -> Vec<Failure> {
+    let all = env.index.all();
+    let records = kinds
+        .iter()
+        .flat_map(|k| env.index.of_kind(*k))
+        .filter(|a| {
+            let r = Subject {
+                artifact: a,
+                pointer: String::new(),
+                value: &a.value,
+            };
+            condition.iter().all(|c| holds(c, &r, s.value, env))
+        });
+    let Some((newest, held)) = crate::model::compliance::newest(records, date, env.today) else {
+        let names: Vec<String> = kinds.iter().map(|k| k.name().replace('-', " ")).collect();
+        let label = format!("no {} on record", names.join(" or "));
+        let mut f = Failure::at(s.pointer.clone(), Some(s.value), label)
+            .var("newest", "none is recorded")
+            .var("max_age", max_age.to_string());
+        f.missing = false;
+        return vec![f];
+    };
+    let due = max_age.after(held);
+    if due.is_some_and(|d| d >= env.today) {
+        return Vec::new();
+    }
+    let name = newest.id.clone().unwrap_or_else(|| newest.file.clone());
+    let days = dates::days_between(held, env.today);
+    let pointer = format!("/{}", escape_key(date));
+    let mut f = Failure::at(
+        pointer,
+        newest.value.get(date),
+        format!("the newest, {days} day(s) ago: older than {max_age}"),
+    )
+    .var(
+        "newest",
+        format!("the newest, `{name}`, is dated {held} ({days} day(s) ago)"),
+    )
+    .var("max_age", max_age.to_string());
+    f.related.push(RelatedPlace {
+        file: s.artifact.file.clone(),
+        span: s.artifact.anchor(&s.pointer),
+        message: "required by this entry".into(),
+    });
+    f.entity = Some(format!("recent:{}", s.pointer));
+    f.elsewhere = all.iter().find(|a| std::ptr::eq(&***a, newest)).cloned();
+    vec![f]
+}
+
+/// A key as a JSON pointer token.
+fn escape_key(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// Interpolate a condition's string value against the rule's subject (`"{id}"`).
 fn resolve<'v>(want: &'v Value, outer: &Value) -> std::borrow::Cow<'v, Value> {
     match want {
@@ -414,7 +476,7 @@ pub fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> b
         Cond::All(cs) => cs.iter().all(|c| holds(c, subject, outer, env)),
         Cond::Any(cs) => cs.iter().any(|c| holds(c, subject, outer, env)),
         Cond::Not(c) => !holds(c, subject, outer, env),
-        Cond::InScope(f) => env.in_scope.contains(f),
+        Cond::InScope(f) => env.model.in_scope(f),
         Cond::ReferencedBy(r) => match r.key.get(value).and_then(Value::as_str) {
             Some(id) => {
                 let n = referencing(r, id, outer, env).len();
@@ -754,6 +816,12 @@ fn run_check<'a>(
                 Some(Failure::at(h.pointer, Some(v), label).var("known", known.join(", ")))
             })
             .collect(),
+        Check::Recent {
+            kinds,
+            condition,
+            date,
+            max_age,
+        } => recent(kinds, condition, date, *max_age, s, env),
         Check::Sections(required) => {
             if s.artifact.format != crate::discover::Format::Markdown {
                 return Vec::new();
@@ -1053,17 +1121,26 @@ fn reference(
     out
 }
 
+/// `coverage`: every requirement of `requirement_type` of every framework in scope must be
+/// named at `field` — in any artifact of the subject's kind (an SoA written as one document per
+/// framework, or in several files, is one SoA). Each missing requirement is reported once, at
+/// the document that names most requirements of its framework (see
+/// [`crate::model::compliance::home`]).
 fn coverage(
     field: &FieldPath,
     requirement_type: &str,
     s: &Subject<'_>,
     env: &Env<'_>,
 ) -> Vec<Failure> {
-    let present: BTreeSet<&str> = field
-        .select(s.value, &s.pointer)
-        .into_iter()
-        .filter_map(|h| h.value.and_then(Value::as_str))
-        .collect();
+    let documents: Vec<&Artifact> = env.index.of_kind(s.artifact.kind).collect();
+    let named = |a: &Artifact| -> Vec<String> {
+        field
+            .select(&a.value, "")
+            .into_iter()
+            .filter_map(|h| h.value.and_then(Value::as_str).map(str::to_string))
+            .collect()
+    };
+    let present: BTreeSet<String> = documents.iter().flat_map(|a| named(a)).collect();
     // Anchor at the list that should hold the entries (its key), or the artifact.
     let list_pointer = field
         .select(s.value, &s.pointer)
@@ -1071,10 +1148,20 @@ fn coverage(
         .map(|h| h.pointer.split('/').take(2).collect::<Vec<_>>().join("/"))
         .unwrap_or_default();
     let mut out = Vec::new();
-    for framework in &env.in_scope {
+    for framework in env.model.frameworks().iter().map(|f| f.id) {
         let Some(catalog) = env.catalogs.get(framework) else {
             continue;
         };
+        let home = crate::model::compliance::home(&documents, framework, |a| {
+            field
+                .select(&a.value, "")
+                .into_iter()
+                .filter_map(|h| h.value.and_then(Value::as_str))
+                .collect()
+        });
+        if !home.is_some_and(|h| std::ptr::eq(h, s.artifact)) {
+            continue;
+        }
         for r in catalog
             .requirements
             .iter()
@@ -1091,7 +1178,7 @@ fn coverage(
             )
             .var("missing", reference.clone())
             .var("title", r.title.clone())
-            .var("framework", framework.clone());
+            .var("framework", framework.to_string());
             f.missing = false;
             f.entity = Some(format!("coverage:{reference}"));
             out.push(f);

@@ -111,7 +111,26 @@ pub enum Example {
         markdown: String,
         #[serde(default)]
         with: Option<String>,
+        /// For a `fail` example: the line of the Markdown file the finding must be on.
+        #[serde(default)]
+        line: Option<usize>,
     },
+    /// A YAML stream with the line (1-based) a `fail` example's finding must be on.
+    Located {
+        yaml: String,
+        line: usize,
+    },
+}
+
+impl Example {
+    /// The line a `fail` example names, if any.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Example::Yaml(_) => None,
+            Example::Markdown { line, .. } => *line,
+            Example::Located { line, .. } => Some(*line),
+        }
+    }
 }
 
 /// A condition (`when`, and `where` in `reference`/`count`/`exists`).
@@ -299,6 +318,16 @@ pub enum Assertion {
     },
     /// A Markdown artifact has these sections (headings; case and spacing ignored).
     Sections { required: Vec<String> },
+    /// The newest artifact of `kinds` satisfying `where`, by its `date` (records dated after
+    /// today do not count), is at most `max_age` old. Reported at that record's date when it
+    /// is too old, at the subject when there is none.
+    Recent {
+        kinds: Vec<String>,
+        #[serde(default, rename = "where")]
+        condition: Vec<Condition>,
+        date: String,
+        max_age: String,
+    },
 }
 
 fn default_requirement_type() -> String {

@@ -21,8 +21,9 @@ use serde_json::Value;
 pub use compile::Rule;
 pub use eval::Env;
 
+use crate::codes;
 use crate::diagnostic::Diagnostic;
-use crate::model::DocView;
+use crate::model::{Artifact, DocView};
 use crate::registry::RuleMeta;
 use crate::source::Span;
 use crate::validate::{self, Compiled};
@@ -62,7 +63,7 @@ pub fn builtin() -> &'static Result<RuleSet, String> {
 /// A problem in a rule file: always `RULE001`, at the offending node.
 fn load_error(file: &str, span: Span, message: impl Into<String>) -> Diagnostic {
     let message = message.into();
-    Diagnostic::error("RULE001", format!("invalid rule file: {message}"))
+    Diagnostic::error(codes::RULE001, format!("invalid rule file: {message}"))
         .at(file, span)
         .with_label("here")
         .with_help("`docs/rules.md` documents the rule format")
@@ -173,7 +174,7 @@ impl RuleSet {
             if !schema_errors.is_empty() {
                 errors.extend(schema_errors.into_iter().map(|mut d| {
                     d.message = format!("invalid rule file: {}", d.message);
-                    d.code = "RULE001".into();
+                    d.code = codes::RULE001.into();
                     d
                 }));
                 continue;
@@ -259,6 +260,7 @@ pub fn meta(rule: &Rule) -> RuleMeta {
         docs: d.docs.clone(),
         references: d.references.clone(),
         tags: d.tags.clone(),
+        policy: crate::registry::Policy::default(),
     }
 }
 
@@ -319,17 +321,19 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
         Some(t) => template::render(t, s.value, &vars),
         None => f.label.clone(),
     };
+    // Where the finding lands: the subject, or the artifact the failure is about.
+    let at: &Artifact = f.elsewhere.as_deref().unwrap_or(a);
     let span = if f.missing {
-        a.missing_anchor(&f.pointer)
+        at.missing_anchor(&f.pointer)
     } else {
-        a.anchor(&f.pointer)
+        at.anchor(&f.pointer)
     };
     let entity = f
         .entity
         .clone()
         .unwrap_or_else(|| stable_pointer(&a.value, &f.pointer));
     let mut d = Diagnostic::new(rule.def.code.clone(), rule.def.severity, message)
-        .at(a.file.clone(), span)
+        .at(at.file.clone(), span)
         .with_label(label)
         .with_entity(a.id.clone(), Some(format!("{entity}@{}", a.document)));
     if let Some(h) = &rule.def.help {

@@ -28,6 +28,14 @@ pub struct Hit<'v> {
 }
 
 impl FieldPath {
+    /// The keys the path names, in order (`a.b[].c` → `a`, `b`, `c`).
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Key(k, _) => Some(k.as_str()),
+            Segment::Each => None,
+        })
+    }
+
     pub fn parse(text: &str) -> Result<FieldPath, String> {
         let mut segments = Vec::new();
         if text.trim().is_empty() {

@@ -1,8 +1,9 @@
 //! Message templates: `{field.path}` is replaced by the value at that path (relative to the
 //! item or artifact the rule is looking at), plus a few names the engine provides
 //! (`{value}`, `{today}`, `{artifact.id}`, `{artifact.kind}`, and per-function ones such as
-//! `{missing}` or `{limit}`). An unknown name stays as written, so a typo is visible in the
-//! output rather than silently blank. `{{` and `}}` print braces.
+//! `{missing}` or `{limit}`). Every name is checked when the rule file loads ([`names`],
+//! checked in `compile`): a name that is neither a field of the rule's kinds, a parameter nor
+//! one of [`PROVIDED`] is a `RULE001`. `{{` and `}}` print braces.
 
 use serde_json::Value;
 
@@ -10,6 +11,59 @@ use super::path::{FieldPath, display};
 
 /// Names known besides field paths.
 pub type Vars<'a> = &'a [(&'a str, String)];
+
+/// The names annexa provides to every template: the subject's value and artifact, today's
+/// date, and the values the rule-language functions attach to their findings.
+pub const PROVIDED: &[&str] = &[
+    "value",
+    "today",
+    "artifact.id",
+    "artifact.kind",
+    "artifact.file",
+    "allowed",
+    "by",
+    "count",
+    "days",
+    "expires",
+    "first",
+    "framework",
+    "hint",
+    "known",
+    "left",
+    "limit",
+    "max_age",
+    "missing",
+    "newest",
+    "reason",
+    "right",
+    "suggestion",
+    "title",
+];
+
+/// The names a template interpolates, in order (`{{`/`}}` escapes skipped).
+pub fn names(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            rest = &tail[2..];
+            continue;
+        }
+        if let Some(after) = tail.strip_prefix('}') {
+            rest = after;
+            continue;
+        }
+        match tail.find('}') {
+            Some(end) => {
+                out.push(tail[1..end].trim());
+                rest = &tail[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
 
 pub fn render(template: &str, context: &Value, vars: Vars<'_>) -> String {
     let mut out = String::with_capacity(template.len());
@@ -84,5 +138,14 @@ mod tests {
         );
         assert_eq!(render("{not a path}", &ctx, &[]), "{not a path}");
         assert_eq!(render("unclosed {id", &ctx, &[]), "unclosed {id");
+    }
+
+    #[test]
+    fn names_skip_escapes() {
+        assert_eq!(
+            names("`{id}` {{lit}} {o.p} {value}"),
+            ["id", "o.p", "value"]
+        );
+        assert!(names("no names }} here").is_empty());
     }
 }

@@ -14,6 +14,7 @@ use super::kinds::{self, Kind};
 use super::scalar::{self, ScalarIssue};
 use super::spans::{NodeSpans, SpanMap, escape_token};
 use super::{Limits, YamlError};
+use crate::codes;
 use crate::source::Span;
 
 /// The core schema's tag prefix (what `!!` expands to by default).
@@ -176,7 +177,7 @@ impl<'t> DocWalker<'t> {
     fn scalar_issue(&mut self, node: Node<'_>, issue: ScalarIssue) {
         let start = self.base + node.start_byte() + issue.offset;
         self.error(
-            "YAML001",
+            codes::YAML001,
             Span::new(start, start + issue.len),
             issue.message,
             "invalid here",
@@ -191,7 +192,7 @@ impl<'t> DocWalker<'t> {
         }
         self.limit_reported = true;
         self.error(
-            "YAML004",
+            codes::YAML004,
             span,
             message,
             "limit exceeded here",
@@ -228,7 +229,7 @@ impl<'t> DocWalker<'t> {
             let handle = &t[..i + 2];
             if !self.handles.iter().any(|(h, _)| *h == handle) {
                 self.error(
-                    "YAML001",
+                    codes::YAML001,
                     Span::new(
                         self.base + tag.start_byte(),
                         self.base + tag.start_byte() + handle.len(),
@@ -311,7 +312,7 @@ impl<'t> DocWalker<'t> {
                 _ => {
                     let at = self.base + content.start_byte();
                     self.error(
-                        "YAML001",
+                        codes::YAML001,
                         Span::new(at, at + 1),
                         "this top-level entry does not continue the document's root collection"
                             .to_owned(),
@@ -446,7 +447,7 @@ impl<'t> DocWalker<'t> {
             let first = self.spans.get(&pointer).and_then(|s| s.key);
             let help = "remove one of the entries or merge them (the last one is kept)".to_owned();
             self.errors.push(YamlError {
-                code: "YAML002",
+                code: codes::YAML002,
                 message: format!("duplicate key `{key}` in this mapping"),
                 span: key_span,
                 label: "duplicate key".to_owned(),
@@ -517,7 +518,7 @@ impl<'t> DocWalker<'t> {
 
     fn complex_key(&mut self, span: Span) {
         self.error(
-            "YAML005",
+            codes::YAML005,
             span,
             "a mapping key is a collection, which has no JSON form".to_owned(),
             "collection used as a key",
@@ -549,7 +550,7 @@ impl<'t> DocWalker<'t> {
                 "define the anchor (`&name`) before the alias, or correct the name"
             };
             self.error(
-                "YAML003",
+                codes::YAML003,
                 span,
                 message,
                 "undefined alias",

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use serde_json::Value;
 use tree_sitter::{Node, Parser, Point, Range as TsRange, Tree};
 
+use crate::codes;
 use crate::source::Span;
 use kinds::Kind;
 
@@ -112,7 +113,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
     if text.len() > MAX_FILE_BYTES {
         let mib = MAX_FILE_BYTES >> 20;
         out.errors.push(YamlError {
-            code: "YAML004",
+            code: codes::YAML004,
             message: format!("the file is larger than {mib} MiB and is not parsed"),
             span: Span::new(
                 base,
@@ -235,7 +236,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
         let span = Span::new(base + e.start, base + e.end);
         let document = owning_document(&mut out.documents, span, base + parsed.len());
         out.errors.push(YamlError {
-            code: "YAML001",
+            code: codes::YAML001,
             message: e.message,
             span,
             label: "syntax error".to_owned(),
@@ -248,7 +249,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
         let at = base + content;
         // Errors at the cut are artefacts of it.
         out.errors.retain(|e| {
-            !(e.code == "YAML001" && e.span.end >= base + parsed.len() && !parsed.is_empty())
+            !(e.code == codes::YAML001 && e.span.end >= base + parsed.len() && !parsed.is_empty())
         });
         let (message, help) = match why {
             guard::Cut::TooDeep => (
@@ -277,7 +278,7 @@ pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
             .find(['\n', '\r'])
             .map_or(text.len(), |i| content + i);
         out.errors.push(YamlError {
-            code: "YAML004",
+            code: codes::YAML004,
             message,
             span: Span::new(at, base + line_end.min(content + 1)),
             label: "limit exceeded here".to_owned(),
@@ -374,7 +375,7 @@ fn directive_errors(
                 .find([' ', '\t'])
                 .map_or(span.end, |i| span.start + i);
             errors.push(YamlError {
-                code: "YAML001",
+                code: codes::YAML001,
                 message,
                 span: Span::new(span.start, name_end),
                 label: "misplaced directive".to_owned(),

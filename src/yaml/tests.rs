@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::codes;
 
 fn one(src: &str) -> Document {
     let l = load(src, &Limits::default());
@@ -80,7 +81,7 @@ fn duplicate_keys() {
     let l = load(src, &Limits::default());
     assert_eq!(l.errors.len(), 1);
     let e = &l.errors[0];
-    assert_eq!(e.code, "YAML002");
+    assert_eq!(e.code, codes::YAML002);
     assert_eq!(e.span, Span::new(10, 11));
     assert!(e.message.contains("`a`"));
     assert_eq!(e.related.as_ref().map(|r| r.0), Some(Span::new(0, 1)));
@@ -98,7 +99,7 @@ fn anchors_and_aliases() {
         json!({"base": {"x": 1}, "other": {"x": 1}, "list": ["v", "v"]})
     );
     let l = load("a: *nope\n", &Limits::default());
-    assert_eq!(l.errors[0].code, "YAML003");
+    assert_eq!(l.errors[0].code, codes::YAML003);
     assert_eq!(l.errors[0].span, Span::new(3, 8));
     assert!(!l.documents[0].ok);
 }
@@ -106,7 +107,7 @@ fn anchors_and_aliases() {
 #[test]
 fn complex_key_is_reported() {
     let l = load("? [a, b]\n: c\n", &Limits::default());
-    assert_eq!(l.errors[0].code, "YAML005");
+    assert_eq!(l.errors[0].code, codes::YAML005);
     assert!(!l.documents[0].ok);
 }
 
@@ -118,7 +119,7 @@ fn syntax_errors_are_small_and_per_document() {
     assert!(l.documents[0].ok && !l.documents[1].ok && l.documents[2].ok);
     assert_eq!(l.documents[2].value, json!({"c": 3}));
     let e = &l.errors[0];
-    assert_eq!(e.code, "YAML001");
+    assert_eq!(e.code, codes::YAML001);
     assert_eq!(e.document, Some(1));
     assert_eq!(text(src, e.span), "[");
     assert!(e.message.contains("unclosed"));
@@ -182,7 +183,7 @@ fn billion_laughs_is_bounded() {
     let start = std::time::Instant::now();
     let l = load(&src, &Limits::default());
     assert!(start.elapsed().as_secs() < 5);
-    assert!(l.errors.iter().any(|e| e.code == "YAML004"));
+    assert!(l.errors.iter().any(|e| e.code == codes::YAML004));
     assert!(!l.documents[0].ok);
 }
 
@@ -191,7 +192,7 @@ fn deep_flow_nesting() {
     for (open, close) in [("[", "]"), ("{a: ", "}")] {
         let src = format!("{}{}", open.repeat(100_000), close.repeat(100_000));
         let l = load(&src, &Limits::default());
-        assert!(l.errors.iter().any(|e| e.code == "YAML004"), "{open}");
+        assert!(l.errors.iter().any(|e| e.code == codes::YAML004), "{open}");
         assert!(!l.documents[0].ok);
         // Unclosed too.
         let l = load(&open.repeat(100_000), &Limits::default());
@@ -202,7 +203,7 @@ fn deep_flow_nesting() {
         ..Limits::default()
     };
     let l = load("a: [[[1]]]\n", &limits);
-    assert_eq!(l.errors[0].code, "YAML004");
+    assert_eq!(l.errors[0].code, codes::YAML004);
     assert_eq!(l.errors[0].span, Span::new(5, 6));
 }
 
@@ -219,9 +220,9 @@ fn deep_block_nesting() {
         }
     }
     let l = load(&map, &Limits::default());
-    assert!(l.errors.iter().any(|e| e.code == "YAML004"));
+    assert!(l.errors.iter().any(|e| e.code == codes::YAML004));
     let l = load(&seq, &Limits::default());
-    assert!(l.errors.iter().any(|e| e.code == "YAML004"));
+    assert!(l.errors.iter().any(|e| e.code == codes::YAML004));
     assert!(l.documents.iter().any(|d| !d.ok));
 }
 
@@ -243,6 +244,6 @@ fn huge_file_is_refused_quickly() {
     let start = std::time::Instant::now();
     let l = load(&src, &Limits::default());
     assert!(start.elapsed().as_secs() < 2);
-    assert_eq!(l.errors[0].code, "YAML004");
+    assert_eq!(l.errors[0].code, codes::YAML004);
     assert!(!l.documents[0].ok);
 }
