@@ -22,7 +22,8 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// One line saying what the rule checks.
     pub summary: String,
-    /// Markdown documentation: what it does, why it matters, an example, how to fix.
+    /// Markdown documentation with four sections: What it does, Why it matters, How to fix,
+    /// Reported at (`tests/rule_docs.rs` checks them for every built-in code).
     pub docs: String,
     /// Clauses or controls it derives from (`iso27001:2022/6.1.3`), if any.
     #[serde(default)]

@@ -3,7 +3,7 @@
 //! Inline, in a YAML comment or a Markdown HTML comment:
 //!
 //! ```yaml
-//! valid_for: 2y  # annexa-ignore EVD001; reason: supplier report due in January; owner: J. Doe; expires: 2027-01-31
+//! collected_on: 2025-09-30  # annexa-ignore EVD001; reason: supplier report due in January; owner: J. Doe; expires: 2027-01-31
 //! ```
 //!
 //! `annexa-ignore CODES; reason: …; owner: …; expires: YYYY-MM-DD` suppresses the listed codes

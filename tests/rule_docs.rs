@@ -1,0 +1,188 @@
+//! Every built-in code's documentation (shown by `annexa explain` and in SARIF `help`) has the
+//! same four sections, in this order, none of them empty:
+//!
+//! ```text
+//! ## What it does
+//! ## Why it matters
+//! ## How to fix
+//! ## Reported at
+//! ```
+//!
+//! Another `##` section may stand between two of them, never before the first or after the
+//! last. Headings inside fenced code blocks do not count.
+
+/// The sections every entry must have, in order.
+const REQUIRED: [&str; 4] = [
+    "What it does",
+    "Why it matters",
+    "How to fix",
+    "Reported at",
+];
+
+/// One `## ` section of a docs text: its heading and whether any text follows it.
+#[derive(Debug)]
+struct Section {
+    heading: String,
+    has_text: bool,
+}
+
+/// The `## ` sections of `docs`, and whether text stands before the first of them.
+fn sections(docs: &str) -> (bool, Vec<Section>) {
+    let mut preamble = false;
+    let mut out: Vec<Section> = Vec::new();
+    let mut fenced = false;
+    for line in docs.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+        } else if !fenced && let Some(heading) = line.strip_prefix("## ") {
+            out.push(Section {
+                heading: heading.trim().to_string(),
+                has_text: false,
+            });
+            continue;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(s) => s.has_text = true,
+            None => preamble = true,
+        }
+    }
+    (preamble, out)
+}
+
+/// What is wrong with one entry's docs, if anything.
+fn problems(docs: &str) -> Vec<String> {
+    let (preamble, sections) = sections(docs);
+    let mut out = Vec::new();
+    if preamble {
+        out.push(format!("text before `## {}`", REQUIRED[0]));
+    }
+    // Positions of the required headings, each of which must occur exactly once.
+    let mut positions = Vec::new();
+    for want in REQUIRED {
+        let at: Vec<usize> = sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.heading == want)
+            .map(|(i, _)| i)
+            .collect();
+        match at.as_slice() {
+            [] => out.push(format!("no `## {want}` section")),
+            [i] => positions.push((want, *i)),
+            _ => out.push(format!("`## {want}` occurs {} times", at.len())),
+        }
+    }
+    if positions.windows(2).any(|w| w[0].1 > w[1].1) {
+        let mut found = positions.clone();
+        found.sort_by_key(|(_, i)| *i);
+        let found: Vec<&str> = found.iter().map(|(h, _)| *h).collect();
+        out.push(format!(
+            "sections out of order: {} (expected {})",
+            found.join(", "),
+            REQUIRED.join(", ")
+        ));
+    }
+    if positions.len() == REQUIRED.len() {
+        let first = positions[0].1;
+        let last = positions[REQUIRED.len() - 1].1;
+        if first != 0 {
+            out.push(format!("a section comes before `## {}`", REQUIRED[0]));
+        }
+        if last + 1 != sections.len() {
+            out.push(format!("a section comes after `## {}`", REQUIRED[3]));
+        }
+    }
+    for s in &sections {
+        if !s.has_text {
+            out.push(format!("`## {}` is empty", s.heading));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_builtin_code_has_the_four_sections() {
+    let registry = annexa::registry::builtin();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for meta in registry.iter() {
+        checked += 1;
+        for p in problems(&meta.docs) {
+            failures.push(format!("{}: {p}", meta.code));
+        }
+    }
+    assert!(checked > 80, "only {checked} built-in codes found");
+    assert!(
+        failures.is_empty(),
+        "rule docs (rules/*.yaml, `docs: |`) must have the sections {}, in order, none empty:\n  {}",
+        REQUIRED.map(|h| format!("`## {h}`")).join(", "),
+        failures.join("\n  ")
+    );
+}
+
+// The checker itself: it must catch each kind of defect, or the test above proves nothing.
+
+const GOOD: &str = "## What it does\nChecks.\n\n## Why it matters\nBecause.\n\n\
+                    ## How to fix\nFix it.\n\n## Reported at\nThe `id` value.\n";
+
+#[test]
+fn a_complete_entry_passes() {
+    assert_eq!(problems(GOOD), Vec::<String>::new());
+    let with_example = GOOD.replace(
+        "## How to fix",
+        "## Example\n```yaml\n## not a heading\nkind: control\n```\n\n## How to fix",
+    );
+    assert_eq!(problems(&with_example), Vec::<String>::new());
+}
+
+#[test]
+fn a_missing_section_fails() {
+    let docs = GOOD.replace("## Reported at\nThe `id` value.\n", "");
+    assert_eq!(problems(&docs), ["no `## Reported at` section"]);
+}
+
+#[test]
+fn sections_out_of_order_fail() {
+    let docs = "## What it does\nChecks.\n## How to fix\nFix it.\n\
+                ## Why it matters\nBecause.\n## Reported at\nThe `id` value.\n";
+    assert_eq!(
+        problems(docs),
+        [
+            "sections out of order: What it does, How to fix, Why it matters, Reported at \
+          (expected What it does, Why it matters, How to fix, Reported at)"
+        ]
+    );
+}
+
+#[test]
+fn an_empty_section_fails() {
+    let docs = GOOD.replace("Because.\n", "\n");
+    assert_eq!(problems(&docs), ["`## Why it matters` is empty"]);
+    let docs = GOOD.replace("The `id` value.\n", "");
+    assert_eq!(problems(&docs), ["`## Reported at` is empty"]);
+}
+
+#[test]
+fn a_heading_inside_a_code_block_does_not_count() {
+    let docs = GOOD.replace("## Reported at", "```\n## Reported at\n```");
+    assert!(problems(&docs).contains(&"no `## Reported at` section".to_string()));
+}
+
+#[test]
+fn text_or_sections_outside_the_four_fail() {
+    assert_eq!(
+        problems(&format!("Intro.\n\n{GOOD}")),
+        ["text before `## What it does`"]
+    );
+    assert_eq!(
+        problems(&format!("{GOOD}\n## Example\nMore.\n")),
+        ["a section comes after `## Reported at`"]
+    );
+    assert_eq!(
+        problems(&format!("{GOOD}\n## Reported at\nAgain.\n")),
+        ["`## Reported at` occurs 2 times"]
+    );
+}
