@@ -1102,15 +1102,15 @@ fn reference(
                 pointer: place.holder.clone(),
                 value: a.value.pointer(&place.holder).unwrap_or(&a.value),
             };
-            if !condition.iter().all(|c| holds(c, &t, s.value, env)) {
-                let mut f = Failure::at(
-                    pointer(),
-                    Some(item),
-                    format!("`{wanted}` does not qualify"),
-                );
+            if let Some(failed) = condition.iter().find(|c| !holds(c, &t, s.value, env)) {
+                let label = match why_not(failed, &t, s.value) {
+                    Some(why) => format!("`{wanted}` does not qualify: {why}"),
+                    None => format!("`{wanted}` does not qualify"),
+                };
+                let mut f = Failure::at(pointer(), Some(item), label);
                 f.related.push(RelatedPlace {
                     file: t.artifact.file.clone(),
-                    span: t.artifact.value_span(&t.pointer),
+                    span: t.artifact.value_span(&place.at),
                     message: format!("`{wanted}` is defined here"),
                 });
                 f.entity = Some(format!("ref:{wanted}"));
@@ -1119,6 +1119,59 @@ fn reference(
         }
     }
     out
+}
+
+/// Why a field condition does not hold for `t`, in words (`its `system` is `AIS-1`, not
+/// `AIS-2``); `None` for other conditions.
+fn why_not(c: &Cond, t: &Subject<'_>, outer: &Value) -> Option<String> {
+    let Cond::Field {
+        path,
+        equals,
+        one_of,
+        present,
+        contains,
+    } = c
+    else {
+        return None;
+    };
+    let name = path.text();
+    let values: Vec<String> = path
+        .select(t.value, "")
+        .iter()
+        .filter_map(|h| h.value)
+        .map(|v| display(Some(v)))
+        .collect();
+    let actual = if values.is_empty() {
+        "missing".to_string()
+    } else {
+        format!("`{}`", values.join(", "))
+    };
+    if let Some(want) = present {
+        return Some(if *want {
+            format!("it has no `{name}`")
+        } else {
+            format!("it has `{name}`")
+        });
+    }
+    if let Some(e) = equals {
+        let e = display(Some(&resolve(e, outer)));
+        return Some(format!("its `{name}` is {actual}, not `{e}`"));
+    }
+    if let Some(options) = one_of {
+        let options: Vec<String> = options
+            .iter()
+            .map(|o| format!("`{}`", display(Some(&resolve(o, outer)))))
+            .collect();
+        return Some(format!(
+            "its `{name}` is {actual}, not {}",
+            options.join(" or ")
+        ));
+    }
+    if let Some(item) = contains {
+        let item = display(Some(&resolve(item, outer)));
+        return Some(format!("its `{name}` does not list `{item}`"));
+    }
+    None
 }
 
 /// `coverage`: every requirement of `requirement_type` of every framework in scope must be
