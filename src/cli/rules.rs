@@ -48,6 +48,12 @@ pub fn run(args: Args) -> u8 {
                         "summary": m.summary,
                         "references": m.references,
                         "origin": origin(&m.code),
+                        "policy": {
+                            "disable": m.policy.disable,
+                            "severity": m.policy.severity,
+                            "suppress": m.policy.suppress,
+                            "stops_run": m.policy.stops_run,
+                        },
                     })
                 })
                 .collect();
