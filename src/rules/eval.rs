@@ -955,11 +955,9 @@ fn fresh(
 ) -> Vec<Failure> {
     let age = match max_age {
         Age::Literal(d) => Some(*d),
-        Age::Field { path, default } => path
-            .get(s.value)
-            .and_then(Value::as_str)
-            .and_then(|t| t.parse().ok())
-            .or(*default),
+        Age::Field { path, default } => {
+            dates::validity(path.get(s.value).and_then(Value::as_str), *default)
+        }
     };
     let Some(age) = age else { return Vec::new() };
     let Some(horizon) = margin.map_or(Some(env.today), |m| m.after(env.today)) else {
