@@ -8,6 +8,8 @@
 //!   was resolved (in the tool or in the docs).
 //! - `auditor-probes`: the probes of a lead-auditor review of the built-in rules, each a change
 //!   to a copy of the example organisation.
+//! - `first-hour`: the seven things an auditor flags in the first hour, each a change to a copy
+//!   of the example organisation.
 
 mod common;
 
@@ -82,4 +84,9 @@ fn auditor_probes_behave_as_the_review_asks() {
             d.code
         );
     }
+}
+
+#[test]
+fn what_an_auditor_checks_first_is_reported() {
+    assert_matches("first-hour");
 }

@@ -168,6 +168,7 @@ fn the_fixtures_make_every_builtin_rule_fire() {
         "broken-no-scope",
         "example-org",
         "auditor-probes",
+        "first-hour",
     ] {
         for d in &run(name).diagnostics {
             fired.insert(d.code.clone());

@@ -129,6 +129,10 @@ pub enum Check {
         field: FieldPath,
         scope: UniqueScope,
     },
+    Includes {
+        field: FieldPath,
+        values: Vec<Value>,
+    },
     Meaningful {
         field: FieldPath,
         min_length: usize,
@@ -633,6 +637,15 @@ impl Ctx<'_> {
                 condition: self.conditions(c, &at("exists/where"))?,
                 min: min.unwrap_or(1),
             },
+            Assertion::Includes { field, values } => {
+                if values.is_empty() {
+                    return err(at("includes/values"), "list at least one value");
+                }
+                Check::Includes {
+                    field: path(field, &at("includes/field"))?,
+                    values: values.clone(),
+                }
+            }
             Assertion::Meaningful {
                 field,
                 min_length,

@@ -847,6 +847,30 @@ fn run_check<'a>(
                 Some(Failure::at(h.pointer, Some(v), label).var("known", known.join(", ")))
             })
             .collect(),
+        Check::Includes { field, values } => {
+            let hits = field.select(s.value, &s.pointer);
+            let present: Vec<&Value> = hits
+                .iter()
+                .filter_map(|h| h.value)
+                .flat_map(|v| match v {
+                    Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                    other => vec![other],
+                })
+                .collect();
+            let missing: Vec<String> = values
+                .iter()
+                .filter(|w| !present.iter().any(|v| loosely_equal(v, w)))
+                .map(|w| display(Some(w)))
+                .collect();
+            if missing.is_empty() {
+                return Vec::new();
+            }
+            let (pointer, value) = hits
+                .first()
+                .map_or((s.pointer.clone(), None), |h| (h.pointer.clone(), h.value));
+            let label = format!("lacks {}", missing.join(", "));
+            vec![Failure::at(pointer, value, label).var("missing", missing.join(", "))]
+        }
         Check::Meaningful {
             field,
             min_length,
@@ -1198,6 +1222,18 @@ fn reference(
 /// Why a field condition does not hold for `t`, in words (`its `system` is `AIS-1`, not
 /// `AIS-2``); `None` for other conditions.
 fn why_not(c: &Cond, t: &Subject<'_>, outer: &Value) -> Option<String> {
+    if let Cond::Not(inner) = c
+        && let Cond::Field { path, .. } = &**inner
+    {
+        let values: Vec<String> = path
+            .select(t.value, "")
+            .iter()
+            .filter_map(|h| h.value)
+            .map(|v| display(Some(v)))
+            .collect();
+        return (!values.is_empty())
+            .then(|| format!("its `{}` is `{}`", path.text(), values.join(", ")));
+    }
     let Cond::Field {
         path,
         equals,

@@ -333,6 +333,8 @@ pub enum Assertion {
     },
     /// A Markdown artifact has these sections (headings; case and spacing ignored).
     Sections { required: RequiredSections },
+    /// The list at `field` includes every one of `values` (`{missing}` names those it lacks).
+    Includes { field: String, values: Vec<Value> },
     /// The text says something: present, not a placeholder (`N/A`, `TBD`, `-`, `none`…), at
     /// least `min_length` characters, and not only the title of the requirement named at
     /// `not_title_of` (a justification that repeats the control's title says nothing).

@@ -49,6 +49,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     ("rules/ai.yaml", include_str!("../../rules/ai.yaml")),
     ("rules/risk.yaml", include_str!("../../rules/risk.yaml")),
     ("rules/scope.yaml", include_str!("../../rules/scope.yaml")),
+    (
+        "rules/records.yaml",
+        include_str!("../../rules/records.yaml"),
+    ),
 ];
 
 /// The built-in rules, compiled once.
