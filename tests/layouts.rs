@@ -19,7 +19,7 @@
 //! | `one_stream_for_every_yaml_artifact` | the same, taken to its end: one file for every YAML artifact of the repository |
 //! | `nested_folders_and_free_file_names` | artifacts.md, Files: "File names and directories are free. The layout used in the examples (`controls/`, `risks/`, `ai-systems/`, ...) is a convention, not a requirement."; README: "The whole root is walked" |
 //! | `yaml_artifacts_as_markdown_front_matter` | README: "An artifact is a YAML document … or the YAML front matter of a Markdown file"; artifacts.md: "Any kind may be written either way." (every kind that is normally YAML) |
-//! | `policies_and_procedures_as_yaml` | artifacts.md: "Any kind may be written either way. `impact-assessment`, `policy` and `procedure` are normally Markdown" (impact assessments excepted: "for `impact-assessment` … rules may expect particular headings", and AI002 does) |
+//! | `markdown_artifacts_as_yaml` | artifacts.md: "Any kind may be written either way. `impact-assessment`, `policy` and `procedure` are normally Markdown"; rules.md, `sections`: "YAML artifacts are not checked" (so an impact assessment without a body is no AI002) |
 //! | `yml_extension` | README: "YAML (`.yaml`, `.yml`) … files"; artifacts.md: "YAML files (`.yaml`, `.yml`)" |
 //! | `crlf_line_ends` | yaml.md: "a byte-order mark at the start, and CRLF line ends" (YAML files and Markdown front matter) |
 //! | `byte_order_mark` | yaml.md: "a byte-order mark at the start" |
@@ -32,7 +32,7 @@
 //! | `comments_everywhere` | README: "editors using the YAML language server can use them too (`# yaml-language-server: $schema=…`)"; yaml.md: "Comments are collected … from `#` to the end of the line"; Markdown: "HTML comments `<!-- … -->`" |
 //! | `directives_and_document_end_markers` | yaml.md: "streams of several documents (`---`, `...`)"; "`%YAML` and `%TAG` directives are accepted" |
 //! | `anchors_and_aliases` | yaml.md: "anchors and aliases (an alias is a copy of the anchored value)" |
-//! | `markdown_headings_in_other_styles` | rules.md, `sections`: "Headings of the Markdown body, compared without case, extra spaces or a trailing colon"; yaml.md: "headings, ATX … and setext"; AI002: "headings of any level; case and spacing ignored" |
+//! | `markdown_headings_in_other_styles` | rules.md, `sections`: "a heading of any level names it when it contains one of them as whole words, case and punctuation ignored"; yaml.md: "headings, ATX (`#` … `######`, closing `#`s removed) and setext" |
 //!
 //! Not a layout of the same repository, and so tested apart (`scope_split_adds_only_sco004`):
 //! the scope split into two scope documents. The docs do not allow it without a finding —
@@ -40,8 +40,7 @@
 //! scope artifact" — while coverage.md takes the frameworks of "every `scope` artifact". So the
 //! split must add exactly one `SCO004` and change nothing else, coverage included.
 //!
-//! Not covered: an impact assessment written as YAML (it has no body, so AI002 rightly reports
-//! its missing sections); durations written differently (`12mo` and `1y` are not documented as
+//! Not covered: durations written differently (`12mo` and `1y` are not documented as
 //! equal); booleans as `True`/`TRUE` (yaml.md reads them as booleans, artifacts.md says
 //! "Booleans are `true` and `false` only").
 
@@ -624,21 +623,19 @@ fn yaml_artifacts_as_markdown_front_matter() {
 }
 
 #[test]
-fn policies_and_procedures_as_yaml() {
+fn markdown_artifacts_as_yaml() {
     same_as_original(|root| {
         let mut moved = 0;
         for rel in markdown_artifact_files(root) {
             let text = read(root, &rel);
             let (fm, _body) = split_front_matter(&text).unwrap();
-            if !(fm.contains("\nkind: policy\n") || fm.contains("\nkind: procedure\n")) {
-                continue;
-            }
             let (dir, stem, _) = split_path(&rel);
             remove(root, &rel);
             write(root, &format!("{dir}{stem}.yaml"), fm);
             moved += 1;
         }
-        assert_eq!(moved, 13);
+        // 6 policies, 7 procedures, 3 impact assessments.
+        assert_eq!(moved, 16);
     });
 }
 
