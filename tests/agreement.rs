@@ -96,6 +96,30 @@ fn coverage(root: &Path) -> Value {
     annexa_json(&["coverage", "--today", TODAY, "--format", "json"], root)
 }
 
+/// One fixture's `check` findings and `coverage`, computed once for the tests that compare
+/// them.
+struct Run {
+    name: String,
+    root: PathBuf,
+    findings: Vec<Value>,
+    coverage: Value,
+}
+
+fn fixture_runs() -> &'static [Run] {
+    static RUNS: std::sync::OnceLock<Vec<Run>> = std::sync::OnceLock::new();
+    RUNS.get_or_init(|| {
+        fixture_repositories()
+            .into_iter()
+            .map(|(name, root)| Run {
+                findings: check(&root),
+                coverage: coverage(&root),
+                name,
+                root,
+            })
+            .collect()
+    })
+}
+
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_default()
 }
@@ -207,10 +231,14 @@ fn framework_of(reference: &str) -> &str {
 #[test]
 fn missing_annex_a_controls_are_the_soa001_findings() {
     let mut compared = 0;
-    for (name, root) in fixture_repositories() {
-        let findings = check(&root);
-        let cov = coverage(&root);
-        if let Some(why) = silenced(&root, "SOA001") {
+    for Run {
+        name,
+        root,
+        findings,
+        coverage: cov,
+    } in fixture_runs()
+    {
+        if let Some(why) = silenced(root, "SOA001") {
             eprintln!("{name}: SOA001 not compared: {why}");
             continue;
         }
@@ -219,7 +247,7 @@ fn missing_annex_a_controls_are_the_soa001_findings() {
             .filter(|d| d["code"] == "SOA001")
             .map(soa001_control)
             .collect();
-        let frameworks = catalogued(&cov);
+        let frameworks = catalogued(cov);
         if findings.iter().any(|d| d["code"] == "SOA010") {
             // No SoA at all: one SOA010 instead of a SOA001 per control, and coverage marks
             // every control of every framework missing.
@@ -275,13 +303,17 @@ fn evidence_by_freshness(cov: &Value) -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn stale_and_expiring_evidence_are_the_evd001_and_evd002_findings() {
     let mut nonempty = BTreeSet::new();
-    for (name, root) in fixture_repositories() {
-        let findings = check(&root);
-        let cov = coverage(&root);
-        let by_freshness = evidence_by_freshness(&cov);
+    for Run {
+        name,
+        root,
+        findings,
+        coverage: cov,
+    } in fixture_runs()
+    {
+        let by_freshness = evidence_by_freshness(cov);
         let listed: BTreeSet<&String> = by_freshness.values().flatten().collect();
         for (code, freshness) in [("EVD001", "stale"), ("EVD002", "expiring")] {
-            if let Some(why) = silenced(&root, code) {
+            if let Some(why) = silenced(root, code) {
                 eprintln!("{name}: {code} not compared: {why}");
                 continue;
             }
