@@ -1,9 +1,15 @@
-//! Repositories written from the README and `docs/` alone, by someone who had not read the
-//! code, rules or other fixtures, with their expected findings decided before annexa was run
-//! (`fixtures/independent-*/EXPECTED.md`). Each EXPECTED.md ends with a `findings` block: the
-//! exact (code, file:line) list annexa must report, after every disagreement of the first run
-//! was resolved (in the tool or in the docs, as the file records). The block is the test's
-//! only source, so the document and the test cannot drift apart.
+//! Fixtures whose EXPECTED.md ends with a `findings` block: the exact (code, file:line) list
+//! annexa must report. The block is the test's only source, so the document and the test
+//! cannot drift apart.
+//!
+//! - `independent-*`: repositories written from the README and `docs/` alone, by someone who
+//!   had not read the code, rules or other fixtures, with their expected findings decided
+//!   before annexa was run; their EXPECTED.md record the first run and how each disagreement
+//!   was resolved (in the tool or in the docs).
+//! - `auditor-probes`: the probes of a lead-auditor review of the built-in rules, each a change
+//!   to a copy of the example organisation.
+//! - `first-hour`: the seven things an auditor flags in the first hour, each a change to a copy
+//!   of the example organisation.
 
 mod common;
 
@@ -59,4 +65,28 @@ fn a_clean_repository_in_every_alternative_layout_has_no_findings() {
 #[test]
 fn seeded_defects_are_each_reported_once_at_their_line() {
     assert_matches("independent-defects");
+}
+
+#[test]
+fn auditor_probes_behave_as_the_review_asks() {
+    assert_matches("auditor-probes");
+    // A new AI system at the requirements stage: the duties of later stages are warnings.
+    let o = run("auditor-probes");
+    for d in o
+        .diagnostics
+        .iter()
+        .filter(|d| d.file() == Some("ai-systems/fraud-signals.yaml"))
+    {
+        assert_eq!(
+            d.severity,
+            annexa::diagnostic::Severity::Warning,
+            "{}",
+            d.code
+        );
+    }
+}
+
+#[test]
+fn what_an_auditor_checks_first_is_reported() {
+    assert_matches("first-hour");
 }

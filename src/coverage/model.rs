@@ -271,7 +271,8 @@ pub struct Evidence {
     pub id: String,
     pub title: Option<String>,
     pub collected_on: String,
-    /// `collected_on` + `valid_for` (or the default validity).
+    /// `collected_on` + `valid_for` (or the default validity), or `until-superseded` for
+    /// one-off evidence.
     pub expires_on: String,
     pub freshness: Freshness,
 }

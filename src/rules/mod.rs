@@ -12,6 +12,7 @@ pub mod path;
 pub mod requirements;
 pub mod template;
 pub mod testing;
+pub mod text;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -48,6 +49,10 @@ pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     ("rules/ai.yaml", include_str!("../../rules/ai.yaml")),
     ("rules/risk.yaml", include_str!("../../rules/risk.yaml")),
     ("rules/scope.yaml", include_str!("../../rules/scope.yaml")),
+    (
+        "rules/records.yaml",
+        include_str!("../../rules/records.yaml"),
+    ),
 ];
 
 /// The built-in rules, compiled once.
@@ -293,8 +298,26 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
 pub fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (subject, failures) in eval::evaluate(rule, env) {
+        // `warn_when`: the finding is a warning for this subject (e.g. a duty that applies
+        // from a later life-cycle stage).
+        let warn = !rule.warn_when.is_empty()
+            && rule
+                .warn_when
+                .iter()
+                .all(|c| eval::holds(c, &subject, subject.value, env));
+        // Two assertions of one rule failing at the same node (a missing `climate_change`
+        // fails both `present: climate_change.relevant` and `meaningful: climate_change.rationale`)
+        // are one defect: the first assertion's finding is kept.
+        let mut seen = std::collections::HashSet::new();
         for f in failures {
-            out.push(to_diagnostic(rule, &subject, f, env));
+            if !seen.insert((f.pointer.clone(), f.entity.clone())) {
+                continue;
+            }
+            let mut d = to_diagnostic(rule, &subject, f, env);
+            if warn {
+                d.severity = crate::diagnostic::Severity::Warning.min(d.severity);
+            }
+            out.push(d);
         }
     }
     out
@@ -324,10 +347,10 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
     };
     // Where the finding lands: the subject, or the artifact the failure is about.
     let at: &Artifact = f.elsewhere.as_deref().unwrap_or(a);
-    let span = if f.missing {
-        at.missing_anchor(&f.pointer)
-    } else {
-        at.anchor(&f.pointer)
+    let span = match f.span {
+        Some(span) => span,
+        None if f.missing => at.missing_anchor(&f.pointer),
+        None => at.anchor(&f.pointer),
     };
     let entity = f
         .entity
