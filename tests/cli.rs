@@ -189,6 +189,29 @@ fn explain_known_and_unknown_codes() {
 }
 
 #[test]
+fn explain_prints_the_basis_after_the_facts() {
+    let o = annexa(&["explain", "MR001"]);
+    assert_eq!(code(&o), 0);
+    let text = stdout(&o);
+    let basis = "\nbasis:\n- requirement: iso27001:2022/9.3, iso42001:2023/9.3\n\
+                 - certification practice: ";
+    let at = text.find(basis).unwrap_or_else(|| panic!("{text}"));
+    assert!(at > text.find("- default severity").unwrap(), "{text}");
+    assert!(at < text.find("## What it does").unwrap(), "{text}");
+    assert!(
+        text.contains("\n- default: 12 months (`audit_interval`)\n"),
+        "{text}"
+    );
+    let tool = stdout(&annexa(&["explain", "YAML001"]));
+    assert!(tool.contains("\nbasis:\n- tool: "), "{tool}");
+    let none = stdout(&annexa(&["explain", "REF001"]));
+    assert!(
+        none.contains("\n- requirement: none: no clause or control requires this check\n"),
+        "{none}"
+    );
+}
+
+#[test]
 fn dump_prints_one_line_per_document() {
     let dir = tempfile::tempdir().unwrap();
     let p = |n: &str| -> PathBuf { dir.path().join(n) };
@@ -257,6 +280,17 @@ fn rules_lists_builtin_and_user_rules() {
     assert_eq!(origin("SCH002").as_deref(), Some("engine"));
     assert_eq!(origin("SOA001").as_deref(), Some("rules/coverage.yaml"));
     assert_eq!(origin("ORG001").as_deref(), Some("org-rules/org.yaml"));
+    let basis = |code: &str| rows.iter().find(|r| r["code"] == code).unwrap()["basis"].clone();
+    assert_eq!(basis("SCH002")["tool"], true);
+    assert_eq!(
+        basis("SOA004")["requirement"],
+        serde_json::json!(["iso27001:2022/6.1.3", "iso42001:2023/6.1.3"])
+    );
+    assert_eq!(
+        basis("ORG001"),
+        serde_json::Value::Null,
+        "optional for users' rules"
+    );
     let table = annexa(&["rules", "--root", &fixture("custom-rules")]);
     assert!(
         stdout(&table).lines().next().unwrap().starts_with("code"),

@@ -47,6 +47,7 @@ pub fn run(args: Args) -> u8 {
                         "severity": m.severity,
                         "summary": m.summary,
                         "references": m.references,
+                        "basis": m.basis.as_ref().map(|b| b.to_json()),
                         "origin": origin(&m.code),
                         "policy": {
                             "disable": m.policy.disable,

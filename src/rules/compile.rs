@@ -191,6 +191,13 @@ pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
             ),
         );
     }
+    if let Some(problem) = def
+        .basis
+        .as_ref()
+        .and_then(|b| b.problems().into_iter().next())
+    {
+        return err("/basis", problem);
+    }
     let kinds = kinds(&def.kinds, "/kinds")?;
     let for_each = def
         .for_each

@@ -83,6 +83,10 @@ pub struct RuleDef {
     /// Clauses or controls the rule derives from (`iso42001:2023/A.5.2`).
     #[serde(default)]
     pub references: Vec<String>,
+    /// Why the rule reports: the requirement, certification practice and/or the default
+    /// behind it (required of built-in rules by a test, optional for users' rules).
+    #[serde(default)]
+    pub basis: Option<crate::registry::Basis>,
     #[serde(default)]
     pub tags: Vec<String>,
     /// Passing and failing examples, verified by `annexa test-rules`.

@@ -264,6 +264,7 @@ pub fn meta(rule: &Rule) -> RuleMeta {
         summary: d.summary.clone().unwrap_or_else(|| d.title.clone()),
         docs: d.docs.clone(),
         references: d.references.clone(),
+        basis: d.basis.clone(),
         tags: d.tags.clone(),
         policy: crate::registry::Policy::default(),
     }
