@@ -199,7 +199,7 @@ fn explain_prints_the_basis_after_the_facts() {
     assert!(at > text.find("- default severity").unwrap(), "{text}");
     assert!(at < text.find("## What it does").unwrap(), "{text}");
     assert!(
-        text.contains("\n- default: 12 months (`audit_interval`)\n"),
+        text.contains("\n- default: 12 months (`review_interval`)\n"),
         "{text}"
     );
     let tool = stdout(&annexa(&["explain", "YAML001"]));
