@@ -30,8 +30,6 @@ use crate::discover::Format;
 use crate::model::Artifact;
 use crate::suppress::Directive;
 
-/// The default folder, relative to the repository root.
-pub const DEFAULT_DIR: &str = ".annexa-cache";
 /// The cache file inside the folder; the suffix names the format.
 const FILE_NAME: &str = "files-v1.bin";
 const MAGIC: &[u8; 16] = b"annexa-cache-v1\n";

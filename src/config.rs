@@ -145,11 +145,14 @@ pub struct CacheConfig {
     pub dir: String,
 }
 
+/// The default cache folder, relative to the repository root.
+pub const DEFAULT_CACHE_DIR: &str = ".annexa-cache";
+
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig {
             enabled: true,
-            dir: crate::cache::DEFAULT_DIR.to_string(),
+            dir: DEFAULT_CACHE_DIR.to_string(),
         }
     }
 }
