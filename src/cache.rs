@@ -271,23 +271,6 @@ impl Cache {
     }
 }
 
-/// A JSON value kept as its JSON text (the compact cache encoding cannot carry a
-/// self-describing value).
-pub mod json_text {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use serde_json::Value;
-
-    pub fn serialize<S: Serializer>(v: &Value, s: S) -> Result<S::Ok, S::Error> {
-        let text = serde_json::to_string(v).map_err(serde::ser::Error::custom)?;
-        s.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        let text = <&str>::deserialize(d)?;
-        serde_json::from_str(text).map_err(serde::de::Error::custom)
-    }
-}
-
 /// Create the folder with its `.gitignore` and `CACHEDIR.TAG`, if missing.
 fn prepare(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;

@@ -18,13 +18,30 @@ pub struct Artifact {
     /// Index of the document in its file's YAML stream (0 for front matter).
     pub document: usize,
     pub format: Format,
-    #[serde(with = "crate::cache::json_text")]
+    #[serde(with = "json_text")]
     pub value: Value,
     pub spans: SpanMap,
     /// The whole document (or front matter).
     pub span: Span,
     /// Headings of the Markdown body (empty for YAML artifacts).
     pub headings: Vec<Heading>,
+}
+
+/// A JSON value kept as its JSON text (the result cache's compact encoding cannot carry a
+/// self-describing value).
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::Value;
+
+    pub(super) fn serialize<S: Serializer>(v: &Value, s: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(v).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        let text = <&str>::deserialize(d)?;
+        serde_json::from_str(text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// A document with its spans: what findings are located in. Artifacts, rule files and
