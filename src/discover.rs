@@ -158,6 +158,17 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Is `file` one of `only`, or inside one of its directories?
+pub fn selected(file: &str, only: &[String]) -> bool {
+    only.iter().any(|o| {
+        o.is_empty()
+            || file == o
+            || file
+                .strip_prefix(o.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
 /// A candidate file found by the walk.
 #[derive(Debug, Clone)]
 pub struct Candidate {

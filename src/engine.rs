@@ -16,7 +16,7 @@ use crate::catalog::{self, Catalogs};
 use crate::codes;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::discover::{self, Candidate};
+use crate::discover::{self, Candidate, selected};
 use crate::model::{Artifact, Index};
 use crate::parse;
 use crate::registry::{self, Registry};
@@ -525,17 +525,6 @@ fn yaml_files_in(
         }
     }
     out
-}
-
-/// Is `file` one of `only`, or inside one of its directories?
-pub fn selected(file: &str, only: &[String]) -> bool {
-    only.iter().any(|o| {
-        o.is_empty()
-            || file == o
-            || file
-                .strip_prefix(o.as_str())
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
 }
 
 /// Does the run report findings in `file` (every file when `only` is not set)?

@@ -231,7 +231,7 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
         && !repository_unique
         && !reports_elsewhere
     {
-        artifacts.retain(|a| crate::engine::selected(&a.file, focus));
+        artifacts.retain(|a| crate::discover::selected(&a.file, focus));
     }
     // Repository-wide state for `unique`: value → first place seen.
     let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
