@@ -286,7 +286,7 @@ paths = ["legacy/**"]
 disable = ["EVD001"]
 "#,
         );
-        let a = Adjuster::new(&c, crate::registry::builtin());
+        let a = Adjuster::new(&c, crate::rules::builtin_registry());
         let d = |code: &str, file: &str| Diagnostic::warning(code, "m").at(file, Span::at(0));
         assert!(a.apply(d("AI001", "x.yaml")).is_none());
         assert_eq!(
@@ -316,7 +316,7 @@ mod code_checks {
             config::FILE_NAME,
             std::sync::Arc::<str>::from(text),
         ));
-        check_codes(&config, crate::registry::builtin(), &sources)
+        check_codes(&config, crate::rules::builtin_registry(), &sources)
             .into_iter()
             .map(|d| {
                 let span = d.location.unwrap().span;

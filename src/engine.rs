@@ -19,7 +19,7 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::discover::{self, Candidate, selected};
 use crate::model::{Artifact, Index};
 use crate::parse;
-use crate::registry::{self, Registry};
+use crate::registry::Registry;
 use crate::rules::{self, Env, RuleSet};
 use crate::source::{SourceFile, SourceMap, Span};
 use crate::suppress;
@@ -470,7 +470,7 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         };
         diagnostics.push(d);
     }
-    let mut registry = registry::builtin().clone();
+    let mut registry = rules::builtin_registry().clone();
     for meta in rules.metas() {
         // Built-in codes are already present; a user code colliding with one was
         // rejected when its rule file was loaded.

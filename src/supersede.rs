@@ -67,7 +67,7 @@ mod tests {
                 at(codes::YAML001, 30),
                 at("SOA004", 30),
             ],
-            crate::registry::builtin(),
+            &crate::registry::engine_codes(),
         );
         let codes: Vec<(&str, usize)> = kept
             .iter()

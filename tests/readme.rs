@@ -9,7 +9,7 @@ const END: &str = "<!-- codes:end -->";
 fn expected_table() -> String {
     let mut s =
         String::from("\n| code | severity | family | what it reports |\n|---|---|---|---|\n");
-    for m in annexa::registry::builtin().iter() {
+    for m in annexa::rules::builtin_registry().iter() {
         let summary = m.summary.replace('|', "\\|").replace('\n', " ");
         s.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",

@@ -105,7 +105,7 @@ fn problems(docs: &str) -> Vec<String> {
 
 #[test]
 fn every_builtin_code_has_the_four_sections() {
-    let registry = annexa::registry::builtin();
+    let registry = annexa::rules::builtin_registry();
     let mut failures = Vec::new();
     let mut checked = 0;
     for meta in registry.iter() {

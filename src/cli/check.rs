@@ -13,8 +13,8 @@ use crate::config::FailOn;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover;
 use crate::engine::{self, Options};
-use crate::registry;
 use crate::render::{self, HumanOptions, RenderContext};
+use crate::rules;
 use crate::source::SourceMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -216,7 +216,11 @@ pub fn human_options(color: bool) -> HumanOptions {
 
 /// Human output of diagnostics over the given sources, with the built-in registry.
 pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let ctx = RenderContext::new(sources, registry::builtin(), env!("CARGO_PKG_VERSION"));
+    let ctx = RenderContext::new(
+        sources,
+        rules::builtin_registry(),
+        env!("CARGO_PKG_VERSION"),
+    );
     render::human(diags, &ctx, human_options(color))
 }
 

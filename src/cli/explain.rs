@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::parse::did_you_mean;
-use crate::registry::{self, Registry, RuleMeta};
+use crate::registry::{Registry, RuleMeta};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,7 +22,7 @@ fn registry_for(root: Option<PathBuf>) -> std::borrow::Cow<'static, Registry> {
     let loaded = root.and_then(|r| crate::engine::extensions(&r).ok());
     match loaded {
         Some((ext, _)) => std::borrow::Cow::Owned(ext.registry),
-        None => std::borrow::Cow::Borrowed(registry::builtin()),
+        None => std::borrow::Cow::Borrowed(crate::rules::builtin_registry()),
     }
 }
 

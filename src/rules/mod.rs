@@ -24,7 +24,7 @@ pub use eval::Env;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView};
-use crate::registry::RuleMeta;
+use crate::registry::{self, Registry, RuleMeta};
 use crate::source::Span;
 use crate::validate::{self, Compiled};
 use crate::yaml::{self, Limits, SpanMap};
@@ -57,6 +57,25 @@ pub fn builtin() -> &'static Result<RuleSet, String> {
         let mut set = RuleSet::default();
         set.load_builtin()?;
         Ok(set)
+    })
+}
+
+/// The built-in registry (engine codes and built-in rules), built once.
+pub fn builtin_registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut r = registry::engine_codes();
+        match builtin() {
+            Ok(rules) => {
+                for meta in rules.metas() {
+                    if let Err(e) = r.insert(meta) {
+                        panic!("built-in rules: {e}");
+                    }
+                }
+            }
+            Err(e) => panic!("built-in rules: {e}"),
+        }
+        r
     })
 }
 
@@ -260,7 +279,7 @@ pub fn meta(rule: &Rule) -> RuleMeta {
         docs: d.docs.clone(),
         references: d.references.clone(),
         tags: d.tags.clone(),
-        policy: crate::registry::Policy::default(),
+        policy: registry::Policy::default(),
     }
 }
 
@@ -397,6 +416,27 @@ pub fn stable_pointer(root: &Value, pointer: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn engine_codes_load_and_are_documented() {
+        let r = builtin_registry();
+        assert!(r.iter().count() > 5);
+        for m in r.iter() {
+            assert!(!m.summary.trim().is_empty(), "{} has no summary", m.code);
+            assert!(
+                m.docs.trim().len() > 40,
+                "{} has too little documentation",
+                m.code
+            );
+            assert!(
+                m.code
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+                "{} is not an upper-case code",
+                m.code
+            );
+        }
+    }
 
     #[test]
     fn stable_pointers_use_item_keys() {
