@@ -209,11 +209,11 @@ fn code_problem(
     }
     let matching: Vec<_> = registry.matching(code).collect();
     if matching.is_empty() {
-        let help = match crate::parse::did_you_mean(code, registry.iter().map(|m| m.code.as_str()))
-        {
-            Some(s) => format!("did you mean `{s}`? `annexa rules` lists every code"),
-            None => "`annexa rules` lists every code, built-in and the repository's own".into(),
-        };
+        let help =
+            match crate::suggest::did_you_mean(code, registry.iter().map(|m| m.code.as_str())) {
+                Some(s) => format!("did you mean `{s}`? `annexa rules` lists every code"),
+                None => "`annexa rules` lists every code, built-in and the repository's own".into(),
+            };
         return Some((
             format!("`{code}` is not a code or code prefix of any rule"),
             "unknown code".into(),

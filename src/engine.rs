@@ -464,7 +464,7 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         .at(config::FILE_NAME, config::key_span(sources, name))
         .with_label("no rule file declares this parameter")
         .with_entity(None, Some(format!("params.{name}")));
-        d = match crate::parse::did_you_mean(name, known.iter().copied()) {
+        d = match crate::suggest::did_you_mean(name, known.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(format!("known parameters: {}", known.join(", "))),
         };

@@ -26,6 +26,7 @@ pub mod registry;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suggest;
 pub mod supersede;
 pub mod suppress;
 pub mod timings;

@@ -16,7 +16,8 @@ use serde_json::Value;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView, Kind};
-use crate::parse::{did_you_mean, type_name};
+use crate::parse::type_name;
+use crate::suggest::did_you_mean;
 
 /// The `$id` prefix of every annexa schema.
 pub const SCHEMA_BASE: &str = "https://annexa.dev/schemas/v1/";

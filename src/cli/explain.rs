@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use crate::parse::did_you_mean;
 use crate::registry::{Registry, RuleMeta};
+use crate::suggest::did_you_mean;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -266,7 +266,7 @@ fn check_templates(def: &RuleDef, kinds: &[Kind], params: &Params) -> Result<()>
                 .copied()
                 .chain(params.keys().map(String::as_str))
                 .chain(fields.iter().map(String::as_str));
-            let hint = match crate::parse::did_you_mean(name, candidates) {
+            let hint = match crate::suggest::did_you_mean(name, candidates) {
                 Some(s) => format!("; did you mean `{{{s}}}`?"),
                 None => String::new(),
             };
@@ -312,7 +312,7 @@ fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
         .map(|(i, n)| {
             Kind::from_name(n).map_or_else(
                 || {
-                    let hint = crate::parse::did_you_mean(n, Kind::ALL.iter().map(|k| k.name()))
+                    let hint = crate::suggest::did_you_mean(n, Kind::ALL.iter().map(|k| k.name()))
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     err(

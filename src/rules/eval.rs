@@ -17,8 +17,8 @@ use super::path::{FieldPath, display, is_non_empty};
 use crate::catalog::Catalogs;
 use crate::dates::{self, Duration};
 use crate::model::{Artifact, Compliance, Index, Kind};
-use crate::parse::did_you_mean;
 use crate::source::Span;
+use crate::suggest::did_you_mean;
 
 /// A place naming a key: the artifact (its index), the mapping holding the field (tested by
 /// `where`), and the exact value naming the key (where a label points).

@@ -3,7 +3,7 @@
 //! an ISO/IEC 27001:2013 id in a 2022 programme, a non-existent `A.x.1` in ISO/IEC 42001.
 
 use crate::catalog::{Catalogs, split_reference};
-use crate::parse::did_you_mean;
+use crate::suggest::did_you_mean;
 
 pub struct Problem {
     /// The label on the value.
