@@ -1,9 +1,18 @@
 //! annexa: a policy-as-code linter for integrated ISO/IEC 27001:2022 + ISO/IEC 42001:2023
 //! management systems kept in git.
 //!
-//! The pipeline, in order, with nothing reaching backwards:
-//! `discover` (walk the repository) → `yaml` / `markdown` (parse, with spans) → `model`
-//! (artifacts and the repository index) → `validate` (JSON Schemas) → rules → `render`.
+//! The pipeline, run by [`engine`]: `config` → `discover` (walk and read the repository) →
+//! `parse` (artifacts, over the `yaml` / `markdown` front ends, with spans) → `validate` (JSON
+//! Schemas) → the `model` index → `rules` → `adjust` → `supersede` → `suppress`; `cli` then
+//! applies a `baseline` and renders (`render`).
+//!
+//! The modules are layered, and nothing reaches backwards: no module uses one of a later layer,
+//! and no two modules use each other, directly or not. Foundations (`source`, `diagnostic`,
+//! `codes`, `dates`, `suggest`, `timings`) → syntax (`yaml`, `markdown`) → repository
+//! (`config`, `discover`) → model (`catalog`, `model`, `registry`) → checks (`parse`,
+//! `validate`, `supersede`, `rules`) → stages (`adjust`, `suppress`, `baseline`, `cache`) →
+//! `engine` → outputs (`render`, `coverage`, `init`) → front ends (`lsp`, `cli`).
+//! `docs/architecture.md` ("Layers") says what each layer may use; `tests/layers.rs` checks it.
 
 pub mod adjust;
 pub mod baseline;
