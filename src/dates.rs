@@ -88,7 +88,7 @@ impl fmt::Display for Duration {
 }
 
 /// Parse a `YYYY-MM-DD` date.
-pub fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     if s.len() != 10 {
         return None;
     }
@@ -96,7 +96,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
-pub fn days_between(from: Date, to: Date) -> i64 {
+pub(crate) fn days_between(from: Date, to: Date) -> i64 {
     // `Date::until` measures in days by default, so the span holds only days.
     from.until(to).map_or(0, |span| i64::from(span.get_days()))
 }

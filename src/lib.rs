@@ -14,30 +14,30 @@
 //! `engine` → outputs (`render`, `coverage`, `init`) → front ends (`lsp`, `cli`).
 //! `docs/architecture.md` ("Layers") says what each layer may use; `tests/layers.rs` checks it.
 
-pub mod adjust;
-pub mod baseline;
-pub mod cache;
+pub(crate) mod adjust;
+pub(crate) mod baseline;
+pub(crate) mod cache;
 pub mod catalog;
 pub mod cli;
-pub mod codes;
+pub(crate) mod codes;
 pub mod config;
-pub mod coverage;
-pub mod dates;
+pub(crate) mod coverage;
+pub(crate) mod dates;
 pub mod diagnostic;
-pub mod discover;
+pub(crate) mod discover;
 pub mod engine;
-pub mod init;
-pub mod lsp;
+pub(crate) mod init;
+pub(crate) mod lsp;
 pub mod markdown;
 pub mod model;
-pub mod parse;
+pub(crate) mod parse;
 pub mod registry;
 pub mod render;
 pub mod rules;
 pub mod source;
-pub mod suggest;
-pub mod supersede;
-pub mod suppress;
-pub mod timings;
-pub mod validate;
+pub(crate) mod suggest;
+pub(crate) mod supersede;
+pub(crate) mod suppress;
+pub(crate) mod timings;
+pub(crate) mod validate;
 pub mod yaml;

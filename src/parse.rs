@@ -22,7 +22,7 @@ use crate::yaml::{self, Comment, Document, Limits, YamlError};
 
 /// What one file yields.
 #[derive(Debug, Default)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub artifacts: Vec<Artifact>,
     pub diagnostics: Vec<Diagnostic>,
     /// YAML comments (for YAML files) — inline suppressions read them.
@@ -32,7 +32,7 @@ pub struct Parsed {
 }
 
 /// Could this text hold an artifact marker? A cheap test that spares a full parse.
-pub fn may_hold_artifact(text: &str) -> bool {
+pub(crate) fn may_hold_artifact(text: &str) -> bool {
     static MARKER: OnceLock<Regex> = OnceLock::new();
     MARKER
         .get_or_init(|| {
@@ -41,7 +41,7 @@ pub fn may_hold_artifact(text: &str) -> bool {
         .is_match(text)
 }
 
-pub fn parse(file: &SourceFile, format: Format, limits: &Limits) -> Parsed {
+pub(crate) fn parse(file: &SourceFile, format: Format, limits: &Limits) -> Parsed {
     let mut out = Parsed::default();
     if !may_hold_artifact(&file.text) {
         return out;
@@ -71,7 +71,7 @@ pub fn parse(file: &SourceFile, format: Format, limits: &Limits) -> Parsed {
 }
 
 /// A loader error as a diagnostic in file `rel`.
-pub fn yaml_diagnostic(e: &YamlError, rel: &str) -> Diagnostic {
+pub(crate) fn yaml_diagnostic(e: &YamlError, rel: &str) -> Diagnostic {
     let mut d = Diagnostic::error(e.code, e.message.clone())
         .at(rel, e.span)
         .with_label(e.label.clone())
@@ -202,7 +202,7 @@ fn known_kinds_help() -> String {
     format!("known kinds: {}", names.join(", "))
 }
 
-pub fn type_name(v: &Value) -> &'static str {
+pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -20,7 +20,7 @@ use crate::registry::Registry;
 const SCHEMA_FAMILY: &str = "schema";
 
 /// Drop schema findings at a node that a rule also reports.
-pub fn apply(diags: Vec<Diagnostic>, registry: &Registry) -> Vec<Diagnostic> {
+pub(crate) fn apply(diags: Vec<Diagnostic>, registry: &Registry) -> Vec<Diagnostic> {
     let is_schema = |d: &Diagnostic| {
         registry
             .get(&d.code)

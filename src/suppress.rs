@@ -222,7 +222,7 @@ fn rejected(file: &str, span: Span, why: &str) -> Diagnostic {
 
 /// Directives in one file's comments (`(span, text after the comment marker)`). `file_wide`
 /// makes every directive reach the whole file (Markdown bodies).
-pub fn from_comments(
+pub(crate) fn from_comments(
     file: &SourceFile,
     comments: &[(Span, String)],
     file_wide: bool,
@@ -296,7 +296,9 @@ fn target_line(file: &SourceFile, span: Span) -> usize {
 }
 
 /// Directives from `[[suppress]]` entries, each located at its entry in `annexa.toml`.
-pub fn from_config(entries: &[toml::Spanned<Suppression>]) -> (Vec<Directive>, Vec<Diagnostic>) {
+pub(crate) fn from_config(
+    entries: &[toml::Spanned<Suppression>],
+) -> (Vec<Directive>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for e in entries {
@@ -343,7 +345,7 @@ pub fn from_config(entries: &[toml::Spanned<Suppression>]) -> (Vec<Directive>, V
 
 /// Remove suppressed findings; report expired and unused suppressions.
 /// Codes whose [`Policy`](crate::registry::Policy) forbids suppression are never suppressed.
-pub fn apply(
+pub(crate) fn apply(
     diags: Vec<Diagnostic>,
     directives: &[Directive],
     today: Date,

@@ -8,7 +8,7 @@ use crate::registry::{Registry, RuleMeta};
 use crate::suggest::did_you_mean;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The diagnostic code, e.g. `SCH002` (case-insensitive).
     code: String,
     /// Repository whose own rules (`[rules] paths` of its `annexa.toml`) are explained too
@@ -26,7 +26,7 @@ fn registry_for(root: Option<PathBuf>) -> std::borrow::Cow<'static, Registry> {
     }
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let registry = registry_for(super::repository_root(args.root.as_deref()));
     let code = args.code.trim().to_ascii_uppercase();
     match registry.get(&code) {
@@ -45,7 +45,7 @@ pub fn run(args: Args) -> u8 {
 }
 
 /// The text `explain` prints: a heading, the facts, then the Markdown docs.
-pub fn render(meta: &RuleMeta) -> String {
+pub(super) fn render(meta: &RuleMeta) -> String {
     let mut s = format!("# {}: {}\n\n", meta.code, meta.title);
     s.push_str(&format!("{}\n\n", meta.summary.trim()));
     s.push_str(&format!("- family: {}\n", meta.family));

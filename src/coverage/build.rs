@@ -12,12 +12,12 @@ use crate::model::{Artifact, Compliance, Kind};
 use std::sync::Arc;
 
 /// The ISO/IEC 27001 edition an ISO/IEC 42001 programme is compared with.
-pub const BASE_FRAMEWORK: &str = "iso27001:2022";
+pub(crate) const BASE_FRAMEWORK: &str = "iso27001:2022";
 /// The framework whose additions are listed.
-pub const ADDED_FRAMEWORK: &str = "iso42001:2023";
+pub(crate) const ADDED_FRAMEWORK: &str = "iso42001:2023";
 
 /// What the model is computed from.
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub artifacts: &'a [Arc<Artifact>],
     pub catalogs: &'a Catalogs,
     pub today: Date,
@@ -46,7 +46,7 @@ struct Mappings {
     freshness: HashMap<String, Freshness>,
 }
 
-pub fn build(input: &Input<'_>) -> Coverage {
+pub(crate) fn build(input: &Input<'_>) -> Coverage {
     let artifacts = input.artifacts;
     // What is in scope and what the SoA decides come from the model the rules use, so that
     // `coverage` and `check` agree on every layout.
@@ -280,7 +280,7 @@ fn evidence_record(a: &Artifact, input: &Input<'_>) -> Option<Evidence> {
 }
 
 /// Stale when the expiry is before today; expiring when it is within `warn_within`.
-pub fn freshness(expires: Date, today: Date, warn_within: Duration) -> Freshness {
+pub(crate) fn freshness(expires: Date, today: Date, warn_within: Duration) -> Freshness {
     if expires < today {
         Freshness::Stale
     } else if warn_within.after(today).is_none_or(|h| expires < h) {

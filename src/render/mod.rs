@@ -198,7 +198,7 @@ pub(crate) struct Resolved<'a> {
 
 impl Resolved<'_> {
     /// The text the span covers.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         // start and end are clamped onto char boundaries with start <= end.
         self.file.text.get(self.start..self.end).unwrap_or("")
     }
