@@ -14,7 +14,7 @@ use crate::source::{SourceFile, Span};
 use crate::yaml::Limits;
 
 /// The configuration file's name, at the repository root.
-pub const FILE_NAME: &str = "annexa.toml";
+pub(crate) const FILE_NAME: &str = "annexa.toml";
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -113,7 +113,7 @@ pub enum SeverityName {
 
 impl SeverityName {
     /// `None` for `off`.
-    pub fn severity(self) -> Option<Severity> {
+    pub(crate) fn severity(self) -> Option<Severity> {
         match self {
             SeverityName::Error => Some(Severity::Error),
             SeverityName::Warning => Some(Severity::Warning),
@@ -146,7 +146,7 @@ pub struct CacheConfig {
 }
 
 /// The default cache folder, relative to the repository root.
-pub const DEFAULT_CACHE_DIR: &str = ".annexa-cache";
+pub(crate) const DEFAULT_CACHE_DIR: &str = ".annexa-cache";
 
 impl Default for CacheConfig {
     fn default() -> Self {
@@ -175,7 +175,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    pub fn threshold(self) -> Severity {
+    pub(crate) fn threshold(self) -> Severity {
         match self {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,
@@ -211,7 +211,7 @@ impl Default for LimitsConfig {
 }
 
 impl LimitsConfig {
-    pub fn yaml(&self) -> Limits {
+    pub(crate) fn yaml(&self) -> Limits {
         Limits {
             max_depth: self.max_depth,
             max_alias_nodes: self.max_alias_nodes,
@@ -221,7 +221,7 @@ impl LimitsConfig {
 
 /// A configuration that was read, with where it came from.
 #[derive(Debug, Clone, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub config: Config,
     /// The file, when there is one (for diagnostics and for SARIF's repository-level results).
     pub source: Option<SourceFile>,
@@ -229,7 +229,7 @@ pub struct Loaded {
 
 /// Read `annexa.toml` in `root`, if present. A syntax error, unknown key or bad value is
 /// returned as a `CFG001` diagnostic located in the file.
-pub fn load(root: &Path) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>> {
+pub(crate) fn load(root: &Path) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>> {
     let path: PathBuf = root.join(FILE_NAME);
     if !path.is_file() {
         return Ok(Loaded::default());
@@ -338,7 +338,7 @@ fn find_value(text: &str, value: &str) -> Span {
 
 /// The span of a code or other name written in `annexa.toml`: as a quoted string value
 /// (`disable = ["EVD001"]`), else as a key at the start of a line (`EVD001 = "warning"`).
-pub fn value_span(text: &str, name: &str) -> Span {
+pub(crate) fn value_span(text: &str, name: &str) -> Span {
     let quoted = find_value(text, name);
     if quoted != Span::at(0) || text.starts_with(['"', '\'']) {
         return quoted;
@@ -347,7 +347,7 @@ pub fn value_span(text: &str, name: &str) -> Span {
 }
 
 /// The span of `key` in the loaded `annexa.toml`, if it is among the sources.
-pub fn key_span(sources: &crate::source::SourceMap, key: &str) -> Span {
+pub(crate) fn key_span(sources: &crate::source::SourceMap, key: &str) -> Span {
     sources
         .get(FILE_NAME)
         .map(|f| find_key(&f.text, key))

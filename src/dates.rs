@@ -13,13 +13,13 @@ use jiff::{Span, ToSpan};
 
 /// A calendar duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Duration {
+pub(crate) struct Duration {
     pub amount: u32,
     pub unit: Unit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Unit {
+pub(crate) enum Unit {
     Days,
     Weeks,
     Months,
@@ -38,12 +38,13 @@ impl Duration {
     }
 
     /// `date` + this duration, or `None` past the end of the calendar.
-    pub fn after(self, date: Date) -> Option<Date> {
+    pub(crate) fn after(self, date: Date) -> Option<Date> {
         date.checked_add(self.span()).ok()
     }
 
     /// `date` − this duration, or `None` before the start of the calendar.
-    pub fn before(self, date: Date) -> Option<Date> {
+    #[cfg(test)]
+    pub(crate) fn before(self, date: Date) -> Option<Date> {
         date.checked_sub(self.span()).ok()
     }
 }

@@ -126,7 +126,7 @@ fn uses_disk_cache(options: &Options, config: &Config) -> bool {
 /// State kept between runs by a long-lived caller (the language server): the result cache,
 /// and what was read from the disk.
 #[derive(Default)]
-pub struct Session {
+pub(crate) struct Session {
     pub cache: Cache,
     disk: Option<Arc<DiskState>>,
     /// Read the disk again on the next run: set it when files may have changed on disk. A
@@ -146,7 +146,7 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     /// A session keeping per-file results in memory.
-    pub fn in_memory() -> Session {
+    pub(crate) fn in_memory() -> Session {
         Session {
             cache: Cache::memory(),
             disk: None,
@@ -202,7 +202,10 @@ fn scan(options: &Options, in_memory: bool) -> Result<DiskState, Box<ConfigError
 /// Check the repository, reusing what `session` kept: the files read (unless
 /// `session.rescan`) and the results of files whose content has not changed. Leaves this
 /// run's state in `session`.
-pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, Box<ConfigError>> {
+pub(crate) fn run_session(
+    options: &Options,
+    session: &mut Session,
+) -> Result<Outcome, Box<ConfigError>> {
     let mut timings = crate::timings::Timings::from_env();
     let mut disk = match &session.disk {
         Some(d) if !session.rescan => Arc::clone(d),
@@ -615,7 +618,7 @@ fn contain(rel: &str, work: impl FnOnce() -> FileResult) -> FileResult {
 }
 
 /// The text of a panic payload.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -677,7 +680,7 @@ fn process(c: &Candidate, config: &Config, read: Read, cache: &Cache) -> FileRes
 }
 
 /// Does any finding reach `threshold`?
-pub fn fails(diags: &[Diagnostic], threshold: Severity) -> bool {
+pub(crate) fn fails(diags: &[Diagnostic], threshold: Severity) -> bool {
     diags.iter().any(|d| d.severity >= threshold)
 }
 

@@ -96,7 +96,10 @@ impl Registry {
 
     /// The codes a `[rules]`, `[[overrides]]` or `[[suppress]]` entry names: the code itself,
     /// or every code it is a prefix of.
-    pub fn matching<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a RuleMeta> + 'a {
+    pub(crate) fn matching<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = &'a RuleMeta> + 'a {
         self.rules
             .range(prefix.to_string()..)
             .take_while(move |(code, _)| code.starts_with(prefix))
@@ -117,7 +120,7 @@ impl Registry {
     }
 
     /// Parse a codes file (`codes: [...]`) with annexa's own YAML front-end.
-    pub fn load_codes(&mut self, name: &str, src: &str) -> Result<(), String> {
+    pub(crate) fn load_codes(&mut self, name: &str, src: &str) -> Result<(), String> {
         let loaded = crate::yaml::load(src, &crate::yaml::Limits::default());
         if let Some(e) = loaded.errors.first() {
             return Err(format!("{name}: {}", e.message));
@@ -135,7 +138,7 @@ impl Registry {
 
 /// The registry of the engine's own codes (parse, schema, discovery, config, internal), from
 /// the embedded `rules/engine.yaml`.
-pub fn engine_codes() -> Registry {
+pub(crate) fn engine_codes() -> Registry {
     let mut r = Registry::default();
     for (name, src) in ENGINE_CODE_FILES {
         // The embedded files are tested in `tests`; a failure here is a build defect.

@@ -34,7 +34,7 @@ impl Span {
     }
 
     /// An empty span at `offset`.
-    pub const fn at(offset: usize) -> Self {
+    pub(crate) const fn at(offset: usize) -> Self {
         Span {
             start: offset,
             end: offset,
@@ -109,7 +109,7 @@ impl SourceFile {
     }
 
     /// Clamp an offset into the text and onto a character boundary.
-    pub fn clamp(&self, offset: usize) -> usize {
+    pub(crate) fn clamp(&self, offset: usize) -> usize {
         let mut o = offset.min(self.text.len());
         while o > 0 && !self.text.is_char_boundary(o) {
             o -= 1;

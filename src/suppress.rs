@@ -28,7 +28,7 @@ use crate::source::{SourceFile, Span};
 
 /// Where a suppression applies within its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Reach {
+pub(crate) enum Reach {
     /// One line (1-based).
     Line(usize),
     File,
@@ -36,7 +36,7 @@ pub enum Reach {
 
 /// A suppression, inline or from the configuration.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Directive {
+pub(crate) struct Directive {
     /// File holding the directive (`annexa.toml` for configured ones).
     pub origin: String,
     pub span: Span,
@@ -52,7 +52,7 @@ pub struct Directive {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(into = "TargetRepr", try_from = "TargetRepr")]
-pub enum Target {
+pub(crate) enum Target {
     File(String),
     Glob(GlobMatcher),
     Any,

@@ -4,13 +4,13 @@
 //! Built-in rule files are embedded from `rules/`; user rule files (directories named in
 //! `annexa.toml`) are loaded the same way and run exactly like built-in ones.
 
-pub mod compile;
-pub mod eval;
-pub mod files;
-pub mod format;
-pub mod path;
-pub mod requirements;
-pub mod template;
+pub(crate) mod compile;
+pub(crate) mod eval;
+pub(crate) mod files;
+pub(crate) mod format;
+pub(crate) mod path;
+pub(crate) mod requirements;
+pub(crate) mod template;
 pub mod testing;
 
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub use compile::Rule;
-pub use eval::Env;
+pub(crate) use eval::Env;
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
@@ -32,7 +32,7 @@ use eval::{Failure, Subject};
 use format::RuleFile;
 
 /// Built-in rule files, embedded in the binary.
-pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
+pub(crate) const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     (
         "rules/references.yaml",
         include_str!("../../rules/references.yaml"),
@@ -105,7 +105,7 @@ fn rules_schema() -> &'static Result<Compiled, String> {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Parameters in force: declared by rule files, overridden by `annexa.toml [params]`.
-    pub params: compile::Params,
+    pub(crate) params: compile::Params,
     /// Names set by the configuration (rule files do not change them).
     fixed: std::collections::BTreeSet<String>,
     /// Names declared by the rule files loaded.
@@ -114,7 +114,7 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// An empty set whose parameters are overridden by the configuration's.
-    pub fn with_params(overrides: &compile::Params) -> Self {
+    pub(crate) fn with_params(overrides: &compile::Params) -> Self {
         RuleSet {
             rules: Vec::new(),
             params: overrides.clone(),
@@ -124,7 +124,7 @@ impl RuleSet {
     }
 
     /// The built-in rules, compiled with the configuration's parameters.
-    pub fn builtin_with(overrides: &compile::Params) -> Result<RuleSet, String> {
+    pub(crate) fn builtin_with(overrides: &compile::Params) -> Result<RuleSet, String> {
         if overrides.is_empty() {
             return builtin().clone();
         }
@@ -248,7 +248,7 @@ impl RuleSet {
     }
 
     /// Parameters set by the configuration that no rule file declares (usually typos).
-    pub fn undeclared_params(&self) -> Vec<&str> {
+    pub(crate) fn undeclared_params(&self) -> Vec<&str> {
         self.fixed
             .iter()
             .filter(|k| !self.declared.contains(*k))
@@ -257,7 +257,7 @@ impl RuleSet {
     }
 
     /// Every rule's registry entry.
-    pub fn metas(&self) -> impl Iterator<Item = RuleMeta> + '_ {
+    pub(crate) fn metas(&self) -> impl Iterator<Item = RuleMeta> + '_ {
         self.rules.iter().map(meta)
     }
 
@@ -268,7 +268,7 @@ impl RuleSet {
 }
 
 /// The registry entry of a rule.
-pub fn meta(rule: &Rule) -> RuleMeta {
+pub(crate) fn meta(rule: &Rule) -> RuleMeta {
     let d = &rule.def;
     RuleMeta {
         code: d.code.clone(),
@@ -308,7 +308,7 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// Run one rule and turn its failures into diagnostics.
-pub fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
+pub(crate) fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (subject, failures) in eval::evaluate(rule, env) {
         for f in failures {
@@ -389,7 +389,7 @@ fn repository_diagnostic(rule: &Rule, f: Failure, env: &Env<'_>) -> Diagnostic {
 /// A pointer whose list indices are replaced by the item's own key where it has one
 /// (`/entries/3/justification` → `/entries/iso27001:2022/A.5.3/justification`), so that
 /// fingerprints survive items being inserted or reordered.
-pub fn stable_pointer(root: &Value, pointer: &str) -> String {
+pub(crate) fn stable_pointer(root: &Value, pointer: &str) -> String {
     let mut out = String::new();
     let mut node = Some(root);
     for token in pointer.split('/').skip(1) {
