@@ -43,14 +43,14 @@ impl Table {
     }
 }
 
-pub(crate) struct Adjuster<'r> {
+pub struct Adjuster<'r> {
     base: Table,
     overrides: Vec<(Vec<GlobMatcher>, Table)>,
     registry: &'r Registry,
 }
 
 impl<'r> Adjuster<'r> {
-    pub(crate) fn new(config: &Config, registry: &'r Registry) -> Self {
+    pub fn new(config: &Config, registry: &'r Registry) -> Self {
         let mut base = Table::default();
         base.add_disabled(&config.rules.disable);
         base.add(&config.rules.severity);
@@ -104,7 +104,7 @@ impl<'r> Adjuster<'r> {
     }
 
     /// Is a rule disabled everywhere (so it need not run at all)?
-    pub(crate) fn disabled_everywhere(&self, code: &str) -> bool {
+    pub fn disabled_everywhere(&self, code: &str) -> bool {
         self.registry.policy(code).disable
             && self.base.lookup(code) == Some(SeverityName::Off)
             && self.overrides.iter().all(|(_, t)| t.lookup(code).is_none())
@@ -141,11 +141,7 @@ impl Action {
 /// `severity`, `[[overrides]]`, `[[suppress]]`) against the codes of the run: an empty code,
 /// one that matches no code, or one that would disable, re-grade or suppress a code whose
 /// policy forbids it is a `CFG001` at the place it is written.
-pub(crate) fn check_codes(
-    config: &Config,
-    registry: &Registry,
-    sources: &SourceMap,
-) -> Vec<Diagnostic> {
+pub fn check_codes(config: &Config, registry: &Registry, sources: &SourceMap) -> Vec<Diagnostic> {
     let mut named: Vec<(&str, Action, &str)> = Vec::new();
     for c in &config.rules.disable {
         named.push((c, Action::Disable, "[rules] disable"));

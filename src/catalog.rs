@@ -72,7 +72,7 @@ impl Catalogs {
     }
 
     /// The requirement named by a reference `framework/id`.
-    pub(crate) fn requirement(&self, reference: &str) -> Option<(&Catalog, &Requirement)> {
+    pub fn requirement(&self, reference: &str) -> Option<(&Catalog, &Requirement)> {
         let (framework, id) = split_reference(reference)?;
         let catalog = self.get(framework)?;
         catalog

@@ -14,7 +14,7 @@ use crate::source::{SourceFile, Span};
 use crate::yaml::Limits;
 
 /// The configuration file's name, at the repository root.
-pub(crate) const FILE_NAME: &str = "annexa.toml";
+pub const FILE_NAME: &str = "annexa.toml";
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -221,7 +221,7 @@ impl LimitsConfig {
 
 /// A configuration that was read, with where it came from.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Loaded {
+pub struct Loaded {
     pub config: Config,
     /// The file, when there is one (for diagnostics and for SARIF's repository-level results).
     pub source: Option<SourceFile>,
@@ -229,7 +229,7 @@ pub(crate) struct Loaded {
 
 /// Read `annexa.toml` in `root`, if present. A syntax error, unknown key or bad value is
 /// returned as a `CFG001` diagnostic located in the file.
-pub(crate) fn load(root: &Path) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>> {
+pub fn load(root: &Path) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>> {
     let path: PathBuf = root.join(FILE_NAME);
     if !path.is_file() {
         return Ok(Loaded::default());

@@ -11,15 +11,30 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use jiff::{Span, ToSpan};
 
+/// `valid_for: until-superseded`: one-off evidence (a signed contract, an approval) that stays
+/// current until a newer record replaces it, and never expires by age.
+pub(crate) const UNTIL_SUPERSEDED: &str = "until-superseded";
+
+/// How long something stays current, from a `valid_for`-like field and a default: `None` when
+/// it does not expire by age (no usable value and no default, or [`UNTIL_SUPERSEDED`]). The
+/// rules (`fresh`) and `annexa coverage` both read validity through this.
+pub(crate) fn validity(field: Option<&str>, default: Option<Duration>) -> Option<Duration> {
+    match field {
+        Some(UNTIL_SUPERSEDED) => None,
+        Some(text) => text.parse().ok().or(default),
+        None => default,
+    }
+}
+
 /// A calendar duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct Duration {
+pub struct Duration {
     pub amount: u32,
     pub unit: Unit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Unit {
+pub enum Unit {
     Days,
     Weeks,
     Months,

@@ -343,18 +343,7 @@ pub(crate) fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, B
     };
     let meta = std::fs::metadata(&candidate.path).map_err(unreadable)?;
     if meta.len() > max_size {
-        return Err(Box::new(
-            Diagnostic::error(
-                codes::FILE003,
-                format!(
-                    "`{rel}` is {} bytes, more than the limit of {max_size}; not read",
-                    meta.len()
-                ),
-            )
-            .at(rel.clone(), Span::at(0))
-            .with_help("raise `limits.max_file_size` in annexa.toml, or exclude the file")
-            .with_entity(None, Some(rel.clone())),
-        ));
+        return Err(too_large(rel, meta.len(), max_size));
     }
     // Read no more than the limit even if the file grew since `metadata`.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
@@ -379,6 +368,44 @@ pub(crate) fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, B
     Ok(SourceFile::new(rel.clone(), candidate.path.clone(), text))
 }
 
+/// An editor's buffer (the language server's overlay of a file), screened as [`read`]
+/// screens the file: larger than the limit is `FILE003`, a NUL byte `FILE002`. So the
+/// language server reports for a buffer what `annexa check` reports for the same text on
+/// disk.
+pub(crate) fn screen(rel: &str, text: &str, max_size: u64) -> Result<(), Box<Diagnostic>> {
+    if text.len() as u64 > max_size {
+        return Err(too_large(rel, text.len() as u64, max_size));
+    }
+    match memchr::memchr(0, text.as_bytes()) {
+        Some(nul) => Err(not_text(rel, nul, "a NUL byte (binary data)")),
+        None => Ok(()),
+    }
+}
+
+fn too_large(rel: &str, len: u64, max_size: u64) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            codes::FILE003,
+            format!("`{rel}` is {len} bytes, more than the limit of {max_size}; not read"),
+        )
+        .at(rel.to_string(), Span::at(0))
+        .with_help("raise `limits.max_file_size` in annexa.toml, or exclude the file")
+        .with_entity(None, Some(rel.to_string())),
+    )
+}
+
+fn not_text(rel: &str, offset: usize, what: &str) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            codes::FILE002,
+            format!("`{rel}` is not a UTF-8 text file: {what} at byte {offset}"),
+        )
+        .at(rel.to_string(), Span::at(0))
+        .with_help("re-save the file as UTF-8, or exclude it if it is not an artifact")
+        .with_entity(None, Some(rel.to_string())),
+    )
+}
+
 fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -390,17 +417,7 @@ fn io_message(e: &std::io::Error) -> String {
 /// UTF-8 text without NUL bytes, or a `FILE002` diagnostic. The diagnostic has no span into
 /// the file (its text cannot be shown), but names the byte offset.
 fn decode(bytes: Vec<u8>, rel: &str) -> Result<String, Box<Diagnostic>> {
-    let bad = |offset: usize, what: &str| {
-        Box::new(
-            Diagnostic::error(
-                codes::FILE002,
-                format!("`{rel}` is not a UTF-8 text file: {what} at byte {offset}"),
-            )
-            .at(rel.to_string(), Span::at(0))
-            .with_help("re-save the file as UTF-8, or exclude it if it is not an artifact")
-            .with_entity(None, Some(rel.to_string())),
-        )
-    };
+    let bad = |offset: usize, what: &str| not_text(rel, offset, what);
     if let Some(nul) = memchr::memchr(0, &bytes) {
         return Err(bad(nul, "a NUL byte (binary data)"));
     }
@@ -493,6 +510,23 @@ mod tests {
         let d = read(&c, 1024).unwrap_err();
         assert_eq!(d.code, codes::FILE001);
         assert!(d.message.contains("file not found"), "{}", d.message);
+    }
+
+    #[test]
+    fn buffers_are_screened_like_files() {
+        assert!(screen("a.yaml", "a: 1\n", 100).is_ok());
+        let d = screen("a.yaml", "a: 1\0\n", 100).unwrap_err();
+        assert_eq!(d.code, codes::FILE002);
+        assert_eq!(
+            d.message,
+            decode(b"a: 1\0\n".to_vec(), "a.yaml").unwrap_err().message
+        );
+        let d = screen("a.yaml", "a: 1\n", 3).unwrap_err();
+        assert_eq!(d.code, codes::FILE003);
+        assert_eq!(
+            d.message,
+            "`a.yaml` is 5 bytes, more than the limit of 3; not read"
+        );
     }
 
     #[test]

@@ -259,11 +259,11 @@ pub(crate) fn run_session(
         .zip(known)
         .map(|(c, known)| {
             let read = match (options.overlay.get(&c.rel), known) {
-                (Some(text), _) => {
+                (Some(text), _) => discover::screen(&c.rel, text, limits.max_file_size).map(|()| {
                     let source = SourceFile::new(c.rel.clone(), c.path.clone(), text.clone());
                     let key = hashing.then(|| Key::of(c.format, text));
-                    Ok((source, key))
-                }
+                    (source, key)
+                }),
                 (None, Some(Ok((source, key)))) => {
                     let key =
                         hashing.then(|| key.unwrap_or_else(|| Key::of(c.format, &source.text)));

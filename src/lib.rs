@@ -14,15 +14,15 @@
 //! `engine` → outputs (`render`, `coverage`, `init`) → front ends (`lsp`, `cli`).
 //! `docs/architecture.md` ("Layers") says what each layer may use; `tests/layers.rs` checks it.
 
-pub(crate) mod adjust;
+pub mod adjust;
 pub(crate) mod baseline;
 pub(crate) mod cache;
 pub mod catalog;
 pub mod cli;
 pub(crate) mod codes;
 pub mod config;
-pub(crate) mod coverage;
-pub(crate) mod dates;
+pub mod coverage;
+pub mod dates;
 pub mod diagnostic;
 pub(crate) mod discover;
 pub mod engine;

@@ -19,6 +19,11 @@ pub struct Heading {
     /// The heading text, trimmed, without `#` markers.
     pub text: String,
     pub span: Span,
+    /// Nothing but blank lines, HTML comments and placeholders (`TODO`, `TBD`, `…`) stands
+    /// between this heading and the next heading of the same or a higher level (a
+    /// sub-heading with content counts as content).
+    #[serde(default)]
+    pub empty: bool,
 }
 
 /// An HTML comment `<!-- … -->` (used for inline suppressions).
@@ -109,7 +114,49 @@ pub fn parse(src: &str, limits: &Limits) -> MarkdownDoc {
         });
     }
     doc.comments = html_comments(text, base, &skip);
+    mark_empty_sections(&mut doc.headings, src);
     doc
+}
+
+/// Set [`Heading::empty`]: a section is empty when the text from the end of its heading to the
+/// next heading (of any level) holds nothing but blank lines, HTML comments and placeholders,
+/// and no sub-heading below it (before the next heading of its level or higher) has content.
+fn mark_empty_sections(headings: &mut [Heading], src: &str) {
+    let own: Vec<bool> = (0..headings.len())
+        .map(|i| {
+            let from = headings[i].span.end.min(src.len());
+            let to = headings
+                .get(i + 1)
+                .map_or(src.len(), |h| h.span.start.min(src.len()));
+            src.get(from..to).is_none_or(is_blank_body)
+        })
+        .collect();
+    for i in 0..headings.len() {
+        let level = headings[i].level;
+        let mut empty = own[i];
+        for j in i + 1..headings.len() {
+            if headings[j].level <= level {
+                break;
+            }
+            empty &= own[j];
+        }
+        headings[i].empty = empty;
+    }
+}
+
+/// Body text that says nothing: blank, HTML comments, or placeholders.
+fn is_blank_body(body: &str) -> bool {
+    let mut rest = body.to_string();
+    while let Some(start) = rest.find("<!--") {
+        let end = rest[start..]
+            .find("-->")
+            .map_or(rest.len(), |e| start + e + 3);
+        rest.replace_range(start..end, " ");
+    }
+    rest.split_whitespace().all(|w| {
+        let core: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+        core.is_empty() || matches!(core.to_lowercase().as_str(), "todo" | "tbd" | "tbc" | "na")
+    })
 }
 
 /// Whether the file opens a front matter (`---` alone on the first line) that is never
@@ -174,6 +221,7 @@ fn heading(node: Node<'_>, text: &str, base: usize) -> Option<Heading> {
         level,
         text: text_joined,
         span: Span::new(base + node.start_byte(), base + end),
+        empty: false,
     })
 }
 
@@ -226,6 +274,14 @@ fn parse_tree(text: &str) -> Option<Tree> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_keys_work_in_front_matter() {
+        let md = "---\nannexa: v1\n<<: {owner: Head of IT}\nkind: control\n---\n# Body\n";
+        let m = parse(md, &Limits::default());
+        assert!(m.yaml.errors.is_empty(), "{:?}", m.yaml.errors);
+        assert_eq!(m.yaml.documents[0].value["owner"], "Head of IT");
+    }
 
     const DOC: &str = "---\ntitle: Policy\nowner: ciso\n---\n\n# Access control  #\n\nText <!-- annexa: ignore SCH001 -->\n\nSetext two\n---\n\n```\n<!-- not a comment -->\n# not a heading\n```\n";
 

@@ -31,6 +31,11 @@ pub struct RuleMeta {
     /// Clauses or controls it derives from (`iso27001:2022/6.1.3`), if any.
     #[serde(default)]
     pub references: Vec<String>,
+    /// Why annexa reports it: the requirement, certification practice and/or annexa's own
+    /// default behind the check, or the marker of a tool code. Every built-in code has one
+    /// (`tests/rule_docs.rs`); a user rule may leave it out.
+    #[serde(default)]
+    pub basis: Option<Basis>,
     /// Extra tags (SARIF `properties.tags`).
     #[serde(default)]
     pub tags: Vec<String>,
@@ -38,6 +43,175 @@ pub struct RuleMeta {
     /// disabled, re-graded and suppressed; some engine codes protect the run itself.
     #[serde(default)]
     pub policy: Policy,
+}
+
+/// The basis of a code: why annexa reports it. Three parts keep apart what is easily run
+/// together — what a clause (or an Annex A control the organisation includes) requires, what
+/// certification bodies expect in practice, and what annexa itself chose — and a fourth marks
+/// the codes that concern the tool and the files it reads rather than compliance:
+///
+/// ```yaml
+/// basis:
+///   requirement: [iso27001:2022/9.3, iso42001:2023/9.3]
+///   practice: a management review before each annual surveillance audit
+///   default: 12 months (`audit_interval`)
+/// ---
+/// basis: { tool: true, default: 8 MiB (`limits.max_file_size`) }
+/// ```
+///
+/// A compliance basis has at least one of `requirement`, `practice`, `default`; a tool basis
+/// has `tool: true`, optionally with the `default` annexa applies, and never a requirement or
+/// practice ([`Basis::problems`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Basis {
+    /// The clauses, or Annex A controls (binding when the Statement of Applicability includes
+    /// them), that require what the rule checks: `framework/id`. May be empty.
+    #[serde(default)]
+    pub requirement: Vec<String>,
+    /// What certification bodies expect in practice, beyond the text of the standards.
+    #[serde(default)]
+    pub practice: Option<String>,
+    /// annexa's own choice, with the parameter that changes it if there is one.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// The code concerns annexa and the files it reads (syntax, schema, configuration,
+    /// suppressions), not the management system: a tool finding, not a compliance finding.
+    #[serde(default)]
+    pub tool: bool,
+}
+
+impl Basis {
+    /// What is wrong with this basis, if anything: it must say something, and a tool code
+    /// cites no requirement or practice.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let blank = |s: &Option<String>| s.as_deref().is_some_and(|t| t.trim().is_empty());
+        if blank(&self.practice) {
+            out.push("`basis.practice` is empty".to_string());
+        }
+        if blank(&self.default) {
+            out.push("`basis.default` is empty".to_string());
+        }
+        if self.tool {
+            if !self.requirement.is_empty() || self.practice.is_some() {
+                out.push(
+                    "a `basis` with `tool: true` cites no `requirement` or `practice`: a tool                      code is not a compliance check"
+                        .to_string(),
+                );
+            }
+        } else if self.requirement.is_empty() && self.practice.is_none() && self.default.is_none() {
+            out.push(
+                "`basis` needs at least one of `requirement`, `practice`, `default` (or                  `tool: true`)"
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    /// The short form of the README table: the requirements — a clause id alone when both
+    /// built-in standards are cited for it, else grouped under the standard (`27001 A.5.1;
+    /// 42001 A.2.4`) — then `practice` and `default` when present, joined by ` + `; `tool` for
+    /// a tool code.
+    pub fn short(&self) -> String {
+        if self.tool {
+            return "tool".to_string();
+        }
+        // id → the frameworks citing it, in order of first appearance.
+        let mut ids: Vec<(&str, Vec<&str>)> = Vec::new();
+        for r in &self.requirement {
+            let (fw, id) = r.split_once('/').unwrap_or(("", r.as_str()));
+            match ids.iter_mut().find(|(i, _)| *i == id) {
+                Some((_, fws)) => fws.push(fw),
+                None => ids.push((id, vec![fw])),
+            }
+        }
+        // (group, id): the group is "" for both standards, else the standard's short name.
+        let mut pairs: Vec<(String, &str)> = Vec::new();
+        for (id, fws) in &ids {
+            if fws.contains(&"iso27001:2022") && fws.contains(&"iso42001:2023") {
+                pairs.push((String::new(), id));
+            } else {
+                for fw in fws {
+                    let name = match *fw {
+                        "iso27001:2022" => "27001",
+                        "iso42001:2023" => "42001",
+                        other => other,
+                    };
+                    pairs.push((name.to_string(), id));
+                }
+            }
+        }
+        let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+        for (group, id) in pairs {
+            match groups.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, list)) => list.push(id),
+                None => groups.push((group, vec![id])),
+            }
+        }
+        let reqs: Vec<String> = groups
+            .iter()
+            .map(|(g, list)| {
+                let list = list.join(", ");
+                if g.is_empty() {
+                    list
+                } else {
+                    format!("{g} {list}")
+                }
+            })
+            .collect();
+        let mut parts = Vec::new();
+        if !reqs.is_empty() {
+            parts.push(reqs.join("; "));
+        }
+        if self.practice.is_some() {
+            parts.push("practice".to_string());
+        }
+        if self.default.is_some() {
+            parts.push("default".to_string());
+        }
+        parts.join(" + ")
+    }
+
+    /// The basis as labelled lines, for `annexa explain` and SARIF `help`: the requirement
+    /// (`none` when no clause requires the check), certification practice and default; for a
+    /// tool code, the `tool` line and the default.
+    pub fn lines(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if self.tool {
+            out.push((
+                "tool",
+                "this code concerns annexa and the files it reads, not the management system; \
+                 its findings are not compliance findings"
+                    .to_string(),
+            ));
+        } else if self.requirement.is_empty() {
+            out.push((
+                "requirement",
+                "none: no clause or control requires this check".to_string(),
+            ));
+        } else {
+            out.push(("requirement", self.requirement.join(", ")));
+        }
+        if let Some(p) = &self.practice {
+            out.push(("certification practice", p.trim().to_string()));
+        }
+        if let Some(d) = &self.default {
+            out.push(("default", d.trim().to_string()));
+        }
+        out
+    }
+
+    /// The basis as data (`annexa rules --format json`, SARIF `rules[].properties.basis`):
+    /// every key present, `null` for a part that is absent.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "requirement": self.requirement,
+            "practice": self.practice,
+            "default": self.default,
+            "tool": self.tool,
+        })
+    }
 }
 
 /// What `annexa.toml` and suppression comments may do to a code, and what its findings do to
@@ -152,6 +326,68 @@ pub(crate) fn engine_codes() -> Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn basis(requirement: &[&str], practice: bool, default: bool) -> Basis {
+        Basis {
+            requirement: requirement.iter().map(|r| r.to_string()).collect(),
+            practice: practice.then(|| "auditors expect it".to_string()),
+            default: default.then(|| "12 months (`audit_interval`)".to_string()),
+            tool: false,
+        }
+    }
+
+    #[test]
+    fn the_short_form_groups_requirements_by_standard() {
+        let b = basis(&["iso27001:2022/9.3", "iso42001:2023/9.3"], true, true);
+        assert_eq!(b.short(), "9.3 + practice + default");
+        let b = basis(&["iso27001:2022/A.5.1", "iso42001:2023/A.2.4"], true, false);
+        assert_eq!(b.short(), "27001 A.5.1; 42001 A.2.4 + practice");
+        let b = basis(&["iso42001:2023/6.1.4", "iso42001:2023/8.4"], false, false);
+        assert_eq!(b.short(), "42001 6.1.4, 8.4");
+        let b = basis(
+            &[
+                "iso27001:2022/8.1",
+                "iso27001:2022/8.3",
+                "iso42001:2023/8.1",
+                "iso42001:2023/8.3",
+            ],
+            false,
+            false,
+        );
+        assert_eq!(b.short(), "8.1, 8.3");
+        assert_eq!(basis(&[], false, true).short(), "default");
+        let tool = Basis {
+            tool: true,
+            default: Some("8 MiB".into()),
+            ..Basis::default()
+        };
+        assert_eq!(tool.short(), "tool");
+    }
+
+    #[test]
+    fn a_basis_says_something_and_a_tool_basis_no_requirement() {
+        assert!(
+            basis(&["iso27001:2022/9.3"], false, false)
+                .problems()
+                .is_empty()
+        );
+        assert_eq!(basis(&[], false, false).problems().len(), 1);
+        let tool = Basis {
+            tool: true,
+            ..Basis::default()
+        };
+        assert!(tool.problems().is_empty());
+        let mixed = Basis {
+            tool: true,
+            ..basis(&["iso27001:2022/9.3"], false, false)
+        };
+        assert_eq!(mixed.problems().len(), 1);
+        let blank = Basis {
+            practice: Some(" ".into()),
+            ..Basis::default()
+        };
+        assert_eq!(blank.problems(), ["`basis.practice` is empty"]);
+    }
 
     #[test]
     fn every_constant_is_declared_once_in_engine_yaml() {

@@ -100,10 +100,17 @@ impl SourceFile {
         }
     }
 
+    /// Lines end at `\n`, `\r\n` or a lone `\r`: YAML, Markdown and the Language Server
+    /// Protocol all count a lone `\r` as a line break, so a finding's line must too.
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
+            let bytes = self.text.as_bytes();
             std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .chain(
+                    memchr::memchr2_iter(b'\n', b'\r', bytes)
+                        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                        .map(|i| i + 1),
+                )
                 .collect()
         })
     }
@@ -141,6 +148,14 @@ impl SourceFile {
         } else {
             n
         }
+    }
+
+    /// The text of a 1-based line, without its line break, if the line exists.
+    pub(crate) fn line_text(&self, line: usize) -> Option<&str> {
+        let starts = self.line_starts();
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).copied().unwrap_or(self.text.len());
+        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
     }
 
     /// Byte offset of the start of a 1-based line and column, if it exists.
@@ -207,6 +222,26 @@ mod tests {
         assert_eq!(f.line_col(x), LineCol { line: 2, column: 6 });
         assert_eq!(f.line_count(), 2);
         assert_eq!(f.offset_of(LineCol { line: 2, column: 6 }), Some(x));
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_too() {
+        // LF, CRLF and a lone CR (as YAML, Markdown and the LSP count them).
+        let f = SourceFile::new("a.yaml", "a.yaml", "a: 1\nb: 2\r\nc: 3\rd: 4\r\re: 5");
+        let at = |s: &str| f.line_col(f.text.find(s).unwrap());
+        assert_eq!(at("b"), LineCol { line: 2, column: 1 });
+        assert_eq!(at("c"), LineCol { line: 3, column: 1 });
+        assert_eq!(at("d"), LineCol { line: 4, column: 1 });
+        assert_eq!(at("e"), LineCol { line: 6, column: 1 });
+        assert_eq!(f.line_count(), 6);
+        assert_eq!(f.line_text(2), Some("b: 2"));
+        assert_eq!(f.line_text(4), Some("d: 4"));
+        assert_eq!(f.line_text(5), Some(""));
+        assert_eq!(f.line_text(7), None);
+        assert_eq!(
+            f.offset_of(LineCol { line: 4, column: 1 }),
+            f.text.find('d')
+        );
     }
 
     #[test]

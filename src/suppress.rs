@@ -271,26 +271,27 @@ pub(crate) fn from_comments(
 }
 
 /// A trailing comment reaches its own line; a comment alone on its line reaches the next
-/// line that has content other than a comment.
+/// line that has content other than a comment. Lines are the file's lines (ended by `\n`,
+/// `\r\n` or a lone `\r`), as findings count them.
 fn target_line(file: &SourceFile, span: Span) -> usize {
-    let text = &file.text;
-    let line_start = text[..span.start.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let own = file.line_col(span.start).line;
-    if !text[line_start..span.start.min(text.len())]
-        .trim()
-        .is_empty()
-    {
+    let start = file.clamp(span.start);
+    let own = file.line_col(start).line;
+    let line_start = file
+        .offset_of(crate::source::LineCol {
+            line: own,
+            column: 1,
+        })
+        .unwrap_or(0);
+    if !file.text[line_start..start].trim().is_empty() {
         return own;
     }
-    let mut line = own;
-    for l in text[span.start.min(text.len())..].lines().skip(1) {
-        line += 1;
-        let t = l.trim();
+    let mut line = own + 1;
+    while let Some(t) = file.line_text(line) {
+        let t = t.trim();
         if !t.is_empty() && !t.starts_with('#') {
             return line;
         }
+        line += 1;
     }
     own
 }
@@ -480,6 +481,14 @@ mod tests {
     fn trailing_and_own_line_comments_reach_the_right_line() {
         let text = "a: 1\n# annexa-ignore X1; reason: r; owner: o\n\n# more\nb: 2  # annexa-ignore X2; reason: r; owner: o\n";
         let f = SourceFile::new("f.yaml", "f.yaml", text);
+        let own = text.find("# annexa-ignore X1").unwrap();
+        assert_eq!(target_line(&f, Span::at(own)), 5);
+        let trailing = text.find("# annexa-ignore X2").unwrap();
+        assert_eq!(target_line(&f, Span::at(trailing)), 5);
+
+        // The same with lone carriage returns as line ends.
+        let text = text.replace('\n', "\r");
+        let f = SourceFile::new("f.yaml", "f.yaml", text.as_str());
         let own = text.find("# annexa-ignore X1").unwrap();
         assert_eq!(target_line(&f, Span::at(own)), 5);
         let trailing = text.find("# annexa-ignore X2").unwrap();

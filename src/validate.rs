@@ -468,13 +468,22 @@ fn description<'s>(schema: &'s Value, schema_pointer: &str) -> Option<&'s str> {
 }
 
 /// Help from the schema: the `description` of the property that failed. When the check
-/// came from a shared definition (`$ref`), the property that refers to it is described in
-/// the kind's own schema.
+/// came from a shared definition (`$ref`) or a branch of `oneOf`/`anyOf`/`allOf`, the property
+/// that holds it is described in the kind's own schema.
 fn with_description(d: Diagnostic, schema: &Value, schema_path: &str) -> Diagnostic {
-    let property = match schema_path.find("/$ref") {
+    let mut property = match schema_path.find("/$ref") {
         Some(i) => &schema_path[..i],
         None => parent_of(schema_path),
     };
+    // A branch of `oneOf`/`anyOf`/`allOf` is described by the property that holds them.
+    while let Some((rest, index)) = property.rsplit_once('/')
+        && index.parse::<usize>().is_ok()
+        && let Some(holder) = ["/oneOf", "/anyOf", "/allOf"]
+            .iter()
+            .find_map(|k| rest.strip_suffix(k))
+    {
+        property = holder;
+    }
     match description(schema, property) {
         Some(desc) => d.with_help(desc.to_string()),
         None => d,

@@ -189,6 +189,29 @@ fn explain_known_and_unknown_codes() {
 }
 
 #[test]
+fn explain_prints_the_basis_after_the_facts() {
+    let o = annexa(&["explain", "MR001"]);
+    assert_eq!(code(&o), 0);
+    let text = stdout(&o);
+    let basis = "\nbasis:\n- requirement: iso27001:2022/9.3, iso42001:2023/9.3\n\
+                 - certification practice: ";
+    let at = text.find(basis).unwrap_or_else(|| panic!("{text}"));
+    assert!(at > text.find("- default severity").unwrap(), "{text}");
+    assert!(at < text.find("## What it does").unwrap(), "{text}");
+    assert!(
+        text.contains("\n- default: 12 months (`audit_interval`)\n"),
+        "{text}"
+    );
+    let tool = stdout(&annexa(&["explain", "YAML001"]));
+    assert!(tool.contains("\nbasis:\n- tool: "), "{tool}");
+    let none = stdout(&annexa(&["explain", "REF001"]));
+    assert!(
+        none.contains("\n- requirement: none: no clause or control requires this check\n"),
+        "{none}"
+    );
+}
+
+#[test]
 fn dump_prints_one_line_per_document() {
     let dir = tempfile::tempdir().unwrap();
     let p = |n: &str| -> PathBuf { dir.path().join(n) };
@@ -257,6 +280,17 @@ fn rules_lists_builtin_and_user_rules() {
     assert_eq!(origin("SCH002").as_deref(), Some("engine"));
     assert_eq!(origin("SOA001").as_deref(), Some("rules/coverage.yaml"));
     assert_eq!(origin("ORG001").as_deref(), Some("org-rules/org.yaml"));
+    let basis = |code: &str| rows.iter().find(|r| r["code"] == code).unwrap()["basis"].clone();
+    assert_eq!(basis("SCH002")["tool"], true);
+    assert_eq!(
+        basis("SOA004")["requirement"],
+        serde_json::json!(["iso27001:2022/6.1.3", "iso42001:2023/6.1.3"])
+    );
+    assert_eq!(
+        basis("ORG001"),
+        serde_json::Value::Null,
+        "optional for users' rules"
+    );
     let table = annexa(&["rules", "--root", &fixture("custom-rules")]);
     assert!(
         stdout(&table).lines().next().unwrap().starts_with("code"),
@@ -311,4 +345,158 @@ fn test_rules_reports_counts() {
         &format!("{}/org-rules", fixture("custom-rules")),
     ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+/// A temporary repository (with `annexa.toml`) holding the given files.
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    if !files.iter().any(|(p, _)| *p == "annexa.toml") {
+        std::fs::write(dir.path().join("annexa.toml"), "").unwrap();
+    }
+    dir
+}
+
+fn in_dir(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn explain_knows_the_repository_s_own_codes() {
+    let o = annexa(&["explain", "ORG001", "--root", &fixture("custom-rules")]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("# ORG001: "), "{}", stdout(&o));
+    let o = in_dir(Path::new(&fixture("custom-rules")), &["explain", "org001"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Outside a repository, the built-in codes only.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(code(&in_dir(dir.path(), &["explain", "SCH002"])), 0);
+    assert_eq!(code(&in_dir(dir.path(), &["explain", "ORG001"])), 2);
+}
+
+#[test]
+fn no_repository_is_exit_2_saying_what_to_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = in_dir(dir.path(), &["check"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("annexa.toml"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("annexa init"), "{}", stderr(&o));
+    assert_eq!(code(&in_dir(dir.path(), &["coverage"])), 2);
+    // The lists of codes and catalogs work anywhere.
+    assert_eq!(code(&in_dir(dir.path(), &["rules"])), 0);
+    assert_eq!(code(&in_dir(dir.path(), &["catalog"])), 0);
+}
+
+#[test]
+fn a_closed_output_pipe_ends_the_run_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args([
+            "check",
+            &fixture("broken-packs"),
+            TODAY,
+            "--no-cache",
+            "--format",
+            "sarif",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 141, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("INT001"), "{}", stderr(&o));
+}
+
+#[test]
+fn configuration_that_would_silence_a_protected_code_is_exit_2_at_the_entry() {
+    for (toml, needle) in [
+        (
+            "[rules]\ndisable = [\"CAT\"]\n",
+            "CAT001 cannot be disabled",
+        ),
+        (
+            "[[suppress]]\ncode = \"RULE\"\nreason = \"r\"\nowner = \"o\"\n",
+            "RULE001 cannot be suppressed",
+        ),
+        (
+            "[[suppress]]\ncode = \"\"\nreason = \"r\"\nowner = \"o\"\n",
+            "an empty code would match every code",
+        ),
+        (
+            "[rules.severity]\nEVD01 = \"warning\"\n",
+            "`EVD01` is not a code or code prefix",
+        ),
+    ] {
+        let dir = repo(&[("annexa.toml", toml)]);
+        for format in ["human", "json"] {
+            let o = in_dir(dir.path(), &["check", "--no-cache", "--format", format]);
+            assert_eq!(code(&o), 2, "{toml}: {}", stdout(&o));
+            assert!(stdout(&o).contains(needle), "{toml}: {}", stdout(&o));
+            assert!(stdout(&o).contains("CFG001"), "{toml}: {}", stdout(&o));
+        }
+        // Also when only one file is checked (pre-commit).
+        std::fs::write(dir.path().join("x.yaml"), "a: 1\n").unwrap();
+        let o = in_dir(dir.path(), &["check", "--no-cache", "x.yaml"]);
+        assert_eq!(code(&o), 2, "{toml}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn an_unknown_template_name_is_a_rule_file_error_with_a_suggestion() {
+    let dir = repo(&[
+        ("annexa.toml", "[rules]\npaths = [\"rules\"]\n"),
+        (
+            "rules/org.yaml",
+            "annexa-rules: v1\nrules:\n  - code: ORG001\n    title: t\n    severity: error\n    family: org\n    kinds: [evidence]\n    assert:\n      - present: owner\n    message: \"`{id}` collected {colected_on}\"\n    docs: x\n",
+        ),
+    ]);
+    let o = in_dir(dir.path(), &["check", "--no-cache"]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stdout(&o).contains("RULE001"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("did you mean `{collected_on}`?"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("[rules/org.yaml:10:"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_yaml_artifact_after_a_byte_order_mark_is_checked() {
+    let dir = repo(&[(
+        "controls/c.yaml",
+        "\u{feff}annexa: v1\nkind: control\nid: C-1\ntitle: t\nowner: o\ncolour: red\n",
+    )]);
+    let o = in_dir(dir.path(), &["check", "--no-cache", "--format", "json"]);
+    assert!(
+        stdout(&o).contains("unknown field `colour`"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn an_unused_suppression_names_the_line_of_its_code_s_finding() {
+    let dir = repo(&[(
+        "evidence/e.yaml",
+        "annexa: v1\nkind: evidence\nid: EV-1\ntitle: t\nowner: o\nsupports: []\ncollected_on: 2020-01-01\ncollected_by: o\nvalid_for: 1y  # annexa-ignore EVD001; reason: r; owner: o\nlocation: https://example.com/x\n",
+    )]);
+    let o = in_dir(dir.path(), &["check", "--no-cache", TODAY]);
+    let out = stdout(&o);
+    assert!(out.contains("SUP003"), "{out}");
+    assert!(
+        out.contains("a EVD001 finding is reported at line 7 of this file"),
+        "{out}"
+    );
 }

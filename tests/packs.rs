@@ -167,6 +167,8 @@ fn the_fixtures_make_every_builtin_rule_fire() {
         "broken-no-soa",
         "broken-no-scope",
         "example-org",
+        "auditor-probes",
+        "first-hour",
     ] {
         for d in &run(name).diagnostics {
             fired.insert(d.code.clone());

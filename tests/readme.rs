@@ -1,5 +1,5 @@
 //! The README's table of diagnostic codes must list exactly the registry's codes, each with
-//! its severity and one-line summary. Run with `ANNEXA_UPDATE_README=1` to rewrite the table.
+//! its severity, family, basis (short form) and one-line summary. Run with `ANNEXA_UPDATE_README=1` to rewrite the table.
 
 use std::path::Path;
 
@@ -7,15 +7,18 @@ const START: &str = "<!-- codes:start -->";
 const END: &str = "<!-- codes:end -->";
 
 fn expected_table() -> String {
-    let mut s =
-        String::from("\n| code | severity | family | what it reports |\n|---|---|---|---|\n");
+    let mut s = String::from(
+        "\n| code | severity | family | basis | what it reports |\n|---|---|---|---|---|\n",
+    );
     for m in annexa::rules::builtin_registry().iter() {
         let summary = m.summary.replace('|', "\\|").replace('\n', " ");
+        let basis = m.basis.as_ref().map(|b| b.short()).unwrap_or_default();
         s.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             m.code,
             m.severity,
             m.family,
+            basis,
             summary.trim()
         ));
     }

@@ -3,7 +3,7 @@
 //! output.
 
 use annexa::diagnostic::{self, Diagnostic, Severity};
-use annexa::registry::{Registry, RuleMeta};
+use annexa::registry::{Basis, Registry, RuleMeta};
 use annexa::render::{self, Format, HumanOptions, RenderContext};
 use annexa::source::{SourceFile, SourceMap, Span};
 use serde_json::Value;
@@ -91,6 +91,18 @@ fn meta(
              and will raise it as a finding.\n\n## How to fix\nSee the help text of each finding."
         ),
         references: refs.iter().map(|r| r.to_string()).collect(),
+        // A basis citing what the entry references, or annexa's default when it cites nothing.
+        basis: Some(if refs.is_empty() {
+            Basis {
+                default: Some("annexa's model: ids resolve".into()),
+                ..Basis::default()
+            }
+        } else {
+            Basis {
+                requirement: refs.iter().map(|r| r.to_string()).collect(),
+                ..Basis::default()
+            }
+        }),
         tags: vec!["compliance".into()],
         policy: Default::default(),
     }
@@ -380,6 +392,29 @@ fn sarif_rules_and_results_agree() {
             "iso42001:2023/6.1.3",
             "compliance"
         ])
+    );
+    // The basis, as data and in the help.
+    assert_eq!(
+        rules[4]["properties"]["basis"],
+        serde_json::json!({
+            "requirement": ["iso27001:2022/6.1.3", "iso42001:2023/6.1.3"],
+            "practice": null,
+            "default": null,
+            "tool": false,
+        })
+    );
+    let help = rules[4]["help"]["text"].as_str().unwrap();
+    assert!(
+        help.contains("Basis:\n- requirement: iso27001:2022/6.1.3, iso42001:2023/6.1.3"),
+        "{help}"
+    );
+    let markdown = rules[2]["help"]["markdown"].as_str().unwrap();
+    assert!(
+        markdown.contains(
+            "## Basis\n\n- **requirement**: none: no clause or control requires this check\n\
+             - **default**: annexa's model: ids resolve"
+        ),
+        "{markdown}"
     );
 }
 

@@ -10,6 +10,12 @@
 //!
 //! Another `##` section may stand between two of them, never before the first or after the
 //! last. Headings inside fenced code blocks do not count.
+//!
+//! Every built-in code also declares its `basis` (shown by `annexa explain`, in SARIF and in
+//! the README): a rule says what requires it — clauses or controls that exist in the built-in
+//! catalogs, each also among its `references` — what certification practice expects, or what
+//! annexa chose; an engine code (and a rule about the tool rather than compliance, such as
+//! `SCO001`) is marked `tool: true`.
 
 /// The sections every entry must have, in order.
 const REQUIRED: [&str; 4] = [
@@ -123,7 +129,112 @@ fn every_builtin_code_has_the_four_sections() {
     );
 }
 
-// The checker itself: it must catch each kind of defect, or the test above proves nothing.
+/// What is wrong with one code's basis, if anything. `engine`: the code is one of annexa's
+/// engine codes (`rules/engine.yaml`), which concern the tool, not compliance.
+fn basis_problems(meta: &annexa::registry::RuleMeta, engine: bool) -> Vec<String> {
+    let Some(basis) = &meta.basis else {
+        return vec!["no `basis`".to_string()];
+    };
+    let mut out = basis.problems();
+    if engine && !basis.tool {
+        out.push("an engine code's basis is `tool: true`".to_string());
+    }
+    let catalogs = annexa::catalog::builtin()
+        .as_ref()
+        .expect("built-in catalogs");
+    for r in &basis.requirement {
+        if catalogs.requirement(r).is_none() {
+            out.push(format!(
+                "`basis.requirement` cites `{r}`, which no catalog holds"
+            ));
+        }
+        if !meta.references.contains(r) {
+            out.push(format!(
+                "`basis.requirement` cites `{r}`, which `references` does not list"
+            ));
+        }
+    }
+    for r in &meta.references {
+        if catalogs.requirement(r).is_none() {
+            out.push(format!("`references` cites `{r}`, which no catalog holds"));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_builtin_code_declares_its_basis() {
+    let registry = annexa::rules::builtin_registry();
+    let rules = annexa::rules::builtin().as_ref().expect("built-in rules");
+    let mut failures = Vec::new();
+    let (mut tool, mut compliance) = (0, 0);
+    for meta in registry.iter() {
+        let engine = !rules.rules.iter().any(|r| r.def.code == meta.code);
+        if engine {
+            tool += 1
+        } else {
+            compliance += 1
+        }
+        for p in basis_problems(meta, engine) {
+            failures.push(format!("{}: {p}", meta.code));
+        }
+    }
+    assert!(
+        tool > 20 && compliance > 60,
+        "{tool} engine codes, {compliance} rules"
+    );
+    assert!(
+        failures.is_empty(),
+        "every built-in code needs a `basis` (rules/*.yaml; docs/rules.md \"The fields of a rule\"):\n  {}",
+        failures.join("\n  ")
+    );
+}
+
+// The checkers themselves: they must catch each kind of defect, or the tests above prove
+// nothing.
+
+#[test]
+fn a_missing_empty_or_misplaced_basis_fails() {
+    use annexa::registry::Basis;
+    let registry = annexa::rules::builtin_registry();
+    let mut meta = registry.get("MR001").expect("MR001").clone();
+    assert_eq!(basis_problems(&meta, false), Vec::<String>::new());
+    meta.basis = None;
+    assert_eq!(basis_problems(&meta, false), ["no `basis`"]);
+    meta.basis = Some(Basis::default());
+    assert_eq!(basis_problems(&meta, false).len(), 1);
+    meta.basis = Some(Basis {
+        tool: true,
+        ..Basis::default()
+    });
+    assert_eq!(basis_problems(&meta, true), Vec::<String>::new());
+    meta.basis = Some(Basis {
+        tool: true,
+        practice: Some("auditors ask".into()),
+        ..Basis::default()
+    });
+    assert_eq!(basis_problems(&meta, true).len(), 1);
+    meta.basis = Some(Basis {
+        requirement: vec!["iso27001:2022/9.9".into(), "iso27001:2022/A.5.1".into()],
+        ..Basis::default()
+    });
+    assert_eq!(
+        basis_problems(&meta, false),
+        [
+            "`basis.requirement` cites `iso27001:2022/9.9`, which no catalog holds",
+            "`basis.requirement` cites `iso27001:2022/9.9`, which `references` does not list",
+            "`basis.requirement` cites `iso27001:2022/A.5.1`, which `references` does not list",
+        ]
+    );
+    meta.basis = Some(Basis {
+        default: Some("12 months".into()),
+        ..Basis::default()
+    });
+    assert_eq!(
+        basis_problems(&meta, true),
+        ["an engine code's basis is `tool: true`"]
+    );
+}
 
 const GOOD: &str = "## What it does\nChecks.\n\n## Why it matters\nBecause.\n\n\
                     ## How to fix\nFix it.\n\n## Reported at\nThe `id` value.\n";

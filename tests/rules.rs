@@ -214,6 +214,16 @@ fn invalid_rule_files_are_reported_at_their_place() {
             "unknown parameter",
         ),
         ("    assert: []\n", 8, "at least 1"),
+        (
+            "    basis: {}\n    assert:\n      - present: owner\n",
+            8,
+            "none of the allowed forms",
+        ),
+        (
+            "    basis: { tool: true, practice: p }\n    assert:\n      - present: owner\n",
+            8,
+            "not allowed",
+        ),
     ];
     for (body, expected_line, needle) in cases {
         let (_dir, o) = repo_with_rule(&rule(body), artifact);

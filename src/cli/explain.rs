@@ -44,7 +44,7 @@ pub(super) fn run(args: Args) -> u8 {
     }
 }
 
-/// The text `explain` prints: a heading, the facts, then the Markdown docs.
+/// The text `explain` prints: a heading, the facts, the basis, then the Markdown docs.
 pub(super) fn render(meta: &RuleMeta) -> String {
     let mut s = format!("# {}: {}\n\n", meta.code, meta.title);
     s.push_str(&format!("{}\n\n", meta.summary.trim()));
@@ -58,6 +58,12 @@ pub(super) fn render(meta: &RuleMeta) -> String {
                 Some((_, req)) => s.push_str(&format!("  - {r} ({})\n", req.title)),
                 None => s.push_str(&format!("  - {r}\n")),
             }
+        }
+    }
+    if let Some(basis) = &meta.basis {
+        s.push_str("\nbasis:\n");
+        for (label, text) in basis.lines() {
+            s.push_str(&format!("- {label}: {text}\n"));
         }
     }
     s.push('\n');

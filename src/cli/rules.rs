@@ -47,7 +47,14 @@ pub(super) fn run(args: Args) -> u8 {
                         "severity": m.severity,
                         "summary": m.summary,
                         "references": m.references,
+                        "basis": m.basis.as_ref().map(|b| b.to_json()),
                         "origin": origin(&m.code),
+                        "policy": {
+                            "disable": m.policy.disable,
+                            "severity": m.policy.severity,
+                            "suppress": m.policy.suppress,
+                            "stops_run": m.policy.stops_run,
+                        },
                     })
                 })
                 .collect();

@@ -17,7 +17,7 @@ pub(crate) const BASE_FRAMEWORK: &str = "iso27001:2022";
 pub(crate) const ADDED_FRAMEWORK: &str = "iso42001:2023";
 
 /// What the model is computed from.
-pub(crate) struct Input<'a> {
+pub struct Input<'a> {
     pub artifacts: &'a [Arc<Artifact>],
     pub catalogs: &'a Catalogs,
     pub today: Date,
@@ -46,7 +46,7 @@ struct Mappings {
     freshness: HashMap<String, Freshness>,
 }
 
-pub(crate) fn build(input: &Input<'_>) -> Coverage {
+pub fn build(input: &Input<'_>) -> Coverage {
     let artifacts = input.artifacts;
     // What is in scope and what the SoA decides come from the model the rules use, so that
     // `coverage` and `check` agree on every layout.
@@ -263,19 +263,24 @@ fn controls(input: &Input<'_>, soa: &HashMap<String, Entry>) -> Vec<Control> {
 fn evidence_record(a: &Artifact, input: &Input<'_>) -> Option<Evidence> {
     let id = a.id.clone()?;
     let collected = dates::parse_date(a.value.get("collected_on")?.as_str()?)?;
-    let validity = a
-        .value
-        .get("valid_for")
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse::<Duration>().ok())
-        .unwrap_or(input.evidence_validity);
-    let expires = validity.after(collected)?;
+    let valid_for = a.value.get("valid_for").and_then(Value::as_str);
+    let (expires_on, freshness) = match dates::validity(valid_for, Some(input.evidence_validity)) {
+        Some(validity) => {
+            let expires = validity.after(collected)?;
+            (
+                expires.to_string(),
+                freshness(expires, input.today, input.warn_within),
+            )
+        }
+        // One-off evidence: current until a newer record replaces it.
+        None => (dates::UNTIL_SUPERSEDED.to_string(), Freshness::Fresh),
+    };
     Some(Evidence {
         id,
         title: str_field(&a.value, "title"),
         collected_on: collected.to_string(),
-        expires_on: expires.to_string(),
-        freshness: freshness(expires, input.today, input.warn_within),
+        expires_on,
+        freshness,
     })
 }
 

@@ -15,4 +15,4 @@ pub(crate) mod model;
 pub(crate) mod table;
 mod text;
 
-pub(crate) use build::{Input, build};
+pub use build::{Input, build};

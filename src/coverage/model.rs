@@ -10,7 +10,7 @@ pub(crate) const VERSION: u32 = 1;
 
 /// The cross-framework picture of one repository, as of one day.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Coverage {
+pub struct Coverage {
     pub version: u32,
     /// The day freshness is judged on (`YYYY-MM-DD`).
     pub today: String,
@@ -31,7 +31,7 @@ pub(crate) struct Coverage {
 
 /// The durations freshness is judged with.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Settings {
+pub struct Settings {
     /// Validity of evidence without `valid_for` (`evidence_validity`).
     pub evidence_validity: String,
     /// How early evidence counts as expiring (`warn_within`).
@@ -40,7 +40,7 @@ pub(crate) struct Settings {
 
 /// One framework in scope.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Framework {
+pub struct Framework {
     pub id: String,
     /// The catalog's title (the id when there is no catalog).
     pub title: String,
@@ -54,14 +54,14 @@ pub(crate) struct Framework {
 
 /// Requirements of one type, grouped.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Section {
+pub struct Section {
     pub kind: SectionKind,
     pub groups: Vec<Group>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(crate) enum SectionKind {
+pub enum SectionKind {
     /// Annex A controls (type `control`): each needs a Statement of Applicability entry.
     Controls,
     /// Management-system clauses (type `clause`), grouped by top-level clause.
@@ -71,7 +71,7 @@ pub(crate) enum SectionKind {
 }
 
 impl SectionKind {
-    pub(crate) fn title(self) -> &'static str {
+    pub fn title(self) -> &'static str {
         match self {
             SectionKind::Controls => "Annex A controls",
             SectionKind::Clauses => "Clauses",
@@ -82,7 +82,7 @@ impl SectionKind {
 
 /// A heading of the catalog: an Annex A theme or domain, a top-level clause.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Group {
+pub struct Group {
     pub id: Option<String>,
     pub title: String,
     /// The enclosing group (`A.6` for `A.6.1`).
@@ -91,14 +91,14 @@ pub(crate) struct Group {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct GroupRef {
+pub struct GroupRef {
     pub id: String,
     pub title: String,
 }
 
 /// One requirement of a framework and what serves it.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Requirement {
+pub struct Requirement {
     pub id: String,
     /// `framework/id`.
     pub reference: String,
@@ -128,7 +128,7 @@ pub(crate) struct Requirement {
 
 /// A Statement of Applicability decision.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Soa {
+pub struct Soa {
     pub applicability: Applicability,
     /// The implementation status of an applicable control.
     pub status: Option<Status>,
@@ -138,7 +138,7 @@ pub(crate) struct Soa {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(crate) enum Applicability {
+pub enum Applicability {
     Applicable,
     Excluded,
     /// The Statement of Applicability has no entry for it.
@@ -146,7 +146,7 @@ pub(crate) enum Applicability {
 }
 
 impl Applicability {
-    pub(crate) fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Applicability::Applicable => "applicable",
             Applicability::Excluded => "excluded",
@@ -157,7 +157,7 @@ impl Applicability {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(crate) enum Status {
+pub enum Status {
     Implemented,
     Partial,
     Planned,
@@ -175,7 +175,7 @@ impl Status {
         })
     }
 
-    pub(crate) fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Status::Implemented => "implemented",
             Status::Partial => "partial",
@@ -188,7 +188,7 @@ impl Status {
 /// How current evidence is. Ordered from worst to best.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(crate) enum Freshness {
+pub enum Freshness {
     /// No evidence at all.
     None,
     /// Past its validity.
@@ -199,7 +199,7 @@ pub(crate) enum Freshness {
 }
 
 impl Freshness {
-    pub(crate) fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Freshness::None => "none",
             Freshness::Stale => "stale",
@@ -211,7 +211,7 @@ impl Freshness {
 
 /// Counts for one framework.
 #[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct Totals {
+pub struct Totals {
     pub controls: ControlTotals,
     pub clauses: Covered,
     pub requirements: Covered,
@@ -220,7 +220,7 @@ pub(crate) struct Totals {
 /// Annex A controls. `applicable + excluded + missing = total`; the status counts and the
 /// evidence counts (`fresh + expiring + stale + no_evidence`) each add up to `applicable`.
 #[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct ControlTotals {
+pub struct ControlTotals {
     pub total: usize,
     pub applicable: usize,
     pub excluded: usize,
@@ -241,14 +241,14 @@ pub(crate) struct ControlTotals {
 
 /// Requirements other than Annex A controls: how many (headings not counted), how many served.
 #[derive(Debug, Clone, Default, Serialize)]
-pub(crate) struct Covered {
+pub struct Covered {
     pub total: usize,
     pub covered: usize,
 }
 
 /// One of the organisation's controls.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Control {
+pub struct Control {
     pub id: String,
     pub title: Option<String>,
     pub owner: Option<String>,
@@ -267,18 +267,19 @@ pub(crate) struct Control {
 
 /// An evidence record under a control.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Evidence {
+pub struct Evidence {
     pub id: String,
     pub title: Option<String>,
     pub collected_on: String,
-    /// `collected_on` + `valid_for` (or the default validity).
+    /// `collected_on` + `valid_for` (or the default validity), or `until-superseded` for
+    /// one-off evidence.
     pub expires_on: String,
     pub freshness: Freshness,
 }
 
 /// A control serving more than one framework.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct SharedControl {
+pub struct SharedControl {
     pub id: String,
     pub title: Option<String>,
     pub frameworks: Vec<FrameworkRefs>,
@@ -287,7 +288,7 @@ pub(crate) struct SharedControl {
 
 /// The requirements of one framework a control serves.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct FrameworkRefs {
+pub struct FrameworkRefs {
     pub framework: String,
     pub requirements: Vec<String>,
 }
@@ -295,7 +296,7 @@ pub(crate) struct FrameworkRefs {
 /// What one framework adds to another: the requirements of `added` that nothing serving
 /// `base` already covers.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Additions {
+pub struct Additions {
     pub base: String,
     pub base_title: String,
     pub added: String,
@@ -313,7 +314,7 @@ pub(crate) struct Additions {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Addition {
+pub struct Addition {
     pub reference: String,
     pub id: String,
     pub title: String,

@@ -42,7 +42,7 @@ impl Kind {
     ];
 
     /// The name written in `kind:`.
-    pub(crate) const fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Kind::Scope => "scope",
             Kind::StatementOfApplicability => "statement-of-applicability",

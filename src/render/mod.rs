@@ -217,9 +217,10 @@ pub(crate) fn resolve<'a>(ctx: &RenderContext<'a>, loc: &Location) -> Option<Res
     let text = file.text.as_bytes();
     if end > start && text[end - 1] == b'\n' {
         end -= 1;
-        if end > start && text[end - 1] == b'\r' {
-            end -= 1;
-        }
+    }
+    // `\r\n`, or a lone `\r` (a line break too: `SourceFile::line_col`).
+    if end > start && text[end - 1] == b'\r' {
+        end -= 1;
     }
     Some(Resolved {
         file,

@@ -92,14 +92,32 @@ fn rule(code: &str, ctx: &RenderContext<'_>) -> Value {
         "fullDescription": { "text": full },
         "help": { "text": help_text(meta, &refs), "markdown": help_markdown(meta, &refs) },
         "defaultConfiguration": { "level": level(meta.severity) },
-        "properties": { "tags": tags(meta) },
+        "properties": properties(meta),
     })
 }
 
-/// The docs are Markdown, which reads well enough as plain text; the references follow as a
-/// list, and a pointer to the same text in the terminal.
+/// The tags, and the basis as data when the code declares one.
+fn properties(meta: &RuleMeta) -> Value {
+    let mut props = Map::new();
+    props.insert("tags".into(), json!(tags(meta)));
+    if let Some(basis) = &meta.basis {
+        props.insert("basis".into(), basis.to_json());
+    }
+    Value::Object(props)
+}
+
+/// The docs are Markdown, which reads well enough as plain text; the basis and the references
+/// follow as lists, and a pointer to the same text in the terminal.
 fn help_text(meta: &RuleMeta, refs: &[String]) -> String {
     let mut parts = vec![meta.docs.trim().to_string()];
+    if let Some(basis) = &meta.basis {
+        let list: Vec<String> = basis
+            .lines()
+            .iter()
+            .map(|(label, text)| format!("- {label}: {text}"))
+            .collect();
+        parts.push(format!("Basis:\n{}", list.join("\n")));
+    }
     if !refs.is_empty() {
         let list: Vec<String> = refs
             .iter()
@@ -117,6 +135,14 @@ fn help_text(meta: &RuleMeta, refs: &[String]) -> String {
 
 fn help_markdown(meta: &RuleMeta, refs: &[String]) -> String {
     let mut parts = vec![meta.docs.trim().to_string()];
+    if let Some(basis) = &meta.basis {
+        let list: Vec<String> = basis
+            .lines()
+            .iter()
+            .map(|(label, text)| format!("- **{label}**: {text}"))
+            .collect();
+        parts.push(format!("## Basis\n\n{}", list.join("\n")));
+    }
     if !refs.is_empty() {
         let list: Vec<String> = refs
             .iter()

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::format::{
     Assertion, CompareOp, Condition, DurationSpec, FieldOrProduct, FileCheck, Level, NumberSpec,
-    ReferencedBy, RuleDef, UniqueScope,
+    ReferencedBy, RequiredSections, RuleDef, SectionSpec, UniqueScope,
 };
 use super::path::FieldPath;
 use crate::dates::Duration;
@@ -41,6 +41,8 @@ pub struct Rule {
     pub(crate) kinds: Vec<Kind>,
     pub(crate) for_each: Option<FieldPath>,
     pub(crate) when: Vec<Cond>,
+    /// Conditions under which findings are warnings.
+    pub(crate) warn_when: Vec<Cond>,
     pub(crate) checks: Vec<Check>,
     /// The parameters in force when it was compiled, for message templates (`{warn_within}`).
     pub(crate) params: Vec<(String, String)>,
@@ -60,6 +62,8 @@ pub(crate) enum Cond {
         one_of: Option<Vec<Value>>,
         present: Option<bool>,
         contains: Option<Value>,
+        /// (position of the bound in the order, the order).
+        before: Option<(usize, Vec<String>)>,
     },
 }
 
@@ -125,6 +129,15 @@ pub(crate) enum Check {
         field: FieldPath,
         scope: UniqueScope,
     },
+    Includes {
+        field: FieldPath,
+        values: Vec<Value>,
+    },
+    Meaningful {
+        field: FieldPath,
+        min_length: usize,
+        not_title_of: Option<FieldPath>,
+    },
     Recent {
         kinds: Vec<Kind>,
         condition: Vec<Cond>,
@@ -146,7 +159,8 @@ pub(crate) enum Check {
         condition: Vec<Cond>,
         min: usize,
     },
-    Sections(Vec<String>),
+    /// Each required section: the ways to write it, normalised (the first is its name).
+    Sections(Vec<Vec<String>>),
     Requirement {
         field: FieldPath,
         requirement_type: Option<String>,
@@ -177,6 +191,13 @@ pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rul
             ),
         );
     }
+    if let Some(problem) = def
+        .basis
+        .as_ref()
+        .and_then(|b| b.problems().into_iter().next())
+    {
+        return err("/basis", problem);
+    }
     let kinds = kinds(&def.kinds, "/kinds")?;
     let for_each = def
         .for_each
@@ -184,6 +205,15 @@ pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rul
         .map(|p| path(p, "/for_each"))
         .transpose()?;
     let when = cx.conditions(&def.when, "/when")?;
+    let warn_when = cx.conditions(&def.warn_when, "/warn_when")?;
+    for (i, control) in def.enforces.iter().enumerate() {
+        if crate::catalog::split_reference(control).is_none() {
+            return err(
+                format!("/enforces/{i}"),
+                format!("`{control}` is not a framework-qualified control (`iso42001:2023/A.7.5`)"),
+            );
+        }
+    }
     if def.assertions.is_empty() {
         return err("/assert", "a rule needs at least one assertion");
     }
@@ -233,6 +263,7 @@ pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rul
         kinds,
         for_each,
         when,
+        warn_when,
         checks,
         def,
     })
@@ -398,22 +429,73 @@ impl Ctx<'_> {
                     f.one_of.is_some(),
                     f.present.is_some(),
                     f.contains.is_some(),
+                    f.before.is_some(),
                 ];
                 if tests.iter().filter(|t| **t).count() != 1 {
                     return err(
                         pointer,
-                        "a field condition needs exactly one of `equals`, `in`, `present`, `contains`",
+                        "a field condition needs exactly one of `equals`, `in`, `present`, `contains`, `before`",
                     );
                 }
+                if f.order.is_some() != f.before.is_some() {
+                    return err(pointer, "`before` and `order` go together");
+                }
+                let before = match (&f.before, &f.order) {
+                    (Some(b), Some(o)) => Some(self.order(b, o, pointer)?),
+                    _ => None,
+                };
                 Cond::Field {
                     path: path(&f.field, &format!("{pointer}/field"))?,
                     equals: f.equals.clone(),
                     one_of: f.one_of.clone(),
                     present: f.present,
                     contains: f.contains.clone(),
+                    before,
                 }
             }
         })
+    }
+
+    /// `before: X, order: [...]`: the position of X in the order, both possibly `$param`.
+    fn order(&self, before: &str, order: &Value, pointer: &str) -> Result<(usize, Vec<String>)> {
+        let order = match order {
+            Value::String(name) if name.starts_with('$') => match self.params.get(&name[1..]) {
+                Some(v) => v.clone(),
+                None => {
+                    return err(
+                        format!("{pointer}/order"),
+                        format!("unknown parameter `{name}`"),
+                    );
+                }
+            },
+            other => other.clone(),
+        };
+        let list: Vec<String> = match order.as_array() {
+            Some(items) if items.iter().all(Value::is_string) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => return err(format!("{pointer}/order"), "`order` is a list of values"),
+        };
+        let bound = match before.strip_prefix('$') {
+            Some(name) => match self.params.get(name).and_then(Value::as_str) {
+                Some(v) => v.to_string(),
+                None => {
+                    return err(
+                        format!("{pointer}/before"),
+                        format!("unknown or non-text parameter `{before}`"),
+                    );
+                }
+            },
+            None => before.to_string(),
+        };
+        match list.iter().position(|v| *v == bound) {
+            Some(i) => Ok((i, list)),
+            None => err(
+                format!("{pointer}/before"),
+                format!("`{bound}` is not one of the `order`: {}", list.join(", ")),
+            ),
+        }
     }
 
     fn operand(&self, o: &FieldOrProduct, pointer: &str) -> Result<Operand> {
@@ -562,6 +644,27 @@ impl Ctx<'_> {
                 condition: self.conditions(c, &at("exists/where"))?,
                 min: min.unwrap_or(1),
             },
+            Assertion::Includes { field, values } => {
+                if values.is_empty() {
+                    return err(at("includes/values"), "list at least one value");
+                }
+                Check::Includes {
+                    field: path(field, &at("includes/field"))?,
+                    values: values.clone(),
+                }
+            }
+            Assertion::Meaningful {
+                field,
+                min_length,
+                not_title_of,
+            } => Check::Meaningful {
+                field: path(field, &at("meaningful/field"))?,
+                min_length: min_length.unwrap_or(super::text::DEFAULT_MIN_LENGTH),
+                not_title_of: not_title_of
+                    .as_deref()
+                    .map(|p| path(p, &at("meaningful/not_title_of")))
+                    .transpose()?,
+            },
             Assertion::Recent {
                 kinds: ks,
                 condition: c,
@@ -582,10 +685,38 @@ impl Ctx<'_> {
                 }
             }
             Assertion::Sections { required } => {
-                if required.is_empty() {
+                let list = match required {
+                    RequiredSections::List(items) => items.clone(),
+                    RequiredSections::Param(name) => {
+                        let value = name
+                            .strip_prefix('$')
+                            .and_then(|n| self.params.get(n))
+                            .cloned();
+                        match value.map(serde_json::from_value::<Vec<SectionSpec>>) {
+                            Some(Ok(items)) => items,
+                            _ => {
+                                return err(
+                                    at("sections/required"),
+                                    format!(
+                                        "`{name}` is not a parameter holding a list of sections"
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                };
+                let groups: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|spec| match spec {
+                        SectionSpec::Name(n) => vec![n.clone()],
+                        SectionSpec::Alternatives(names) => names.clone(),
+                    })
+                    .filter(|g| !g.is_empty())
+                    .collect();
+                if groups.is_empty() {
                     return err(at("sections/required"), "list at least one section");
                 }
-                Check::Sections(required.clone())
+                Check::Sections(groups)
             }
             Assertion::Requirement {
                 field,

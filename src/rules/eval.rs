@@ -165,6 +165,9 @@ pub(crate) struct Failure {
     /// The finding is about another artifact than the subject (the stale record of
     /// `recent`): it is reported there, at `pointer` inside it.
     pub elsewhere: Option<Arc<Artifact>>,
+    /// The finding is at this span of the subject's file rather than at a node of its value
+    /// (a Markdown heading of `sections`).
+    pub span: Option<Span>,
 }
 
 impl Failure {
@@ -178,6 +181,7 @@ impl Failure {
             related: Vec::new(),
             entity: None,
             elsewhere: None,
+            span: None,
         }
     }
 
@@ -201,6 +205,15 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
     let mut out = Vec::new();
     if rule.level == Level::Repository {
         return repository_level(rule, env);
+    }
+    // A rule that enforces Annex A controls does not run when the SoA excludes them all.
+    let enforces = &rule.def.enforces;
+    if !enforces.is_empty()
+        && enforces
+            .iter()
+            .all(|c| env.model.soa_entry(c).and_then(|e| e.applicable()) == Some(false))
+    {
+        return out;
     }
     let mut artifacts: Vec<&'a Artifact> = if rule.kinds.is_empty() {
         env.index.all().iter().map(|a| &**a).collect()
@@ -429,6 +442,16 @@ fn recent(
     vec![f]
 }
 
+/// The last key of a JSON pointer, unescaped (`/a/b~1c` → `b/c`).
+fn last_key(pointer: &str) -> String {
+    pointer
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .replace("~1", "/")
+        .replace("~0", "~")
+}
+
 /// A key as a JSON pointer token.
 fn escape_key(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
@@ -491,6 +514,7 @@ pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_
             one_of,
             present,
             contains,
+            before,
         } => {
             let hits = path.select(value, "");
             let values: Vec<&Value> = hits.iter().filter_map(|h| h.value).collect();
@@ -506,6 +530,13 @@ pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_
                 return values
                     .iter()
                     .any(|v| options.iter().any(|o| loosely_equal(v, &resolve(o, outer))));
+            }
+            if let Some((bound, order)) = before {
+                return values.iter().any(|v| {
+                    v.as_str()
+                        .and_then(|v| order.iter().position(|o| o == v))
+                        .is_some_and(|i| i < *bound)
+                });
             }
             if let Some(item) = contains {
                 let item = resolve(item, outer);
@@ -816,6 +847,54 @@ fn run_check<'a>(
                 Some(Failure::at(h.pointer, Some(v), label).var("known", known.join(", ")))
             })
             .collect(),
+        Check::Includes { field, values } => {
+            let hits = field.select(s.value, &s.pointer);
+            let present: Vec<&Value> = hits
+                .iter()
+                .filter_map(|h| h.value)
+                .flat_map(|v| match v {
+                    Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                    other => vec![other],
+                })
+                .collect();
+            let missing: Vec<String> = values
+                .iter()
+                .filter(|w| !present.iter().any(|v| loosely_equal(v, w)))
+                .map(|w| display(Some(w)))
+                .collect();
+            if missing.is_empty() {
+                return Vec::new();
+            }
+            let (pointer, value) = hits
+                .first()
+                .map_or((s.pointer.clone(), None), |h| (h.pointer.clone(), h.value));
+            let label = format!("lacks {}", missing.join(", "));
+            vec![Failure::at(pointer, value, label).var("missing", missing.join(", "))]
+        }
+        Check::Meaningful {
+            field,
+            min_length,
+            not_title_of,
+        } => {
+            let title = not_title_of
+                .as_ref()
+                .and_then(|p| p.get(s.value))
+                .and_then(Value::as_str)
+                .and_then(|r| env.catalogs.requirement(r))
+                .map(|(_, req)| req.title.clone());
+            field
+                .select(s.value, &s.pointer)
+                .into_iter()
+                .filter_map(|h| {
+                    let problem = super::text::problem(h.value, *min_length, title.as_deref())?;
+                    let label = match h.value {
+                        Some(_) => problem.clone(),
+                        None => format!("no `{}`", last_key(&h.pointer)),
+                    };
+                    Some(Failure::at(h.pointer, h.value, label).var("reason", problem))
+                })
+                .collect()
+        }
         Check::Recent {
             kinds,
             condition,
@@ -826,36 +905,57 @@ fn run_check<'a>(
             if s.artifact.format != crate::discover::Format::Markdown {
                 return Vec::new();
             }
-            let have: BTreeSet<String> = s
+            let headings: Vec<(String, &crate::markdown::Heading)> = s
                 .artifact
                 .headings
                 .iter()
-                .map(|h| normalise(&h.text))
+                .map(|h| (format!(" {} ", words(&h.text)), h))
                 .collect();
-            let missing: Vec<&str> = required
-                .iter()
-                .filter(|r| !have.contains(&normalise(r)))
-                .map(String::as_str)
-                .collect();
-            if missing.is_empty() {
-                return Vec::new();
+            let mut missing = Vec::new();
+            let mut out = Vec::new();
+            for names in required {
+                // A heading names a section when it contains one of its names as whole words:
+                // "Impacts on individuals and groups of individuals" names both Individuals and
+                // Groups.
+                let found = headings.iter().find(|(text, _)| {
+                    names
+                        .iter()
+                        .any(|n| text.contains(&format!(" {} ", words(n))))
+                });
+                match found {
+                    None => missing.push(names[0].as_str()),
+                    Some((_, h)) if h.empty => {
+                        let mut f = Failure::at(
+                            s.pointer.clone(),
+                            Some(s.value),
+                            format!("`{}` has nothing under it", h.text),
+                        )
+                        .var("missing", format!("{} (empty)", names[0]));
+                        f.missing = false;
+                        f.span = Some(h.span);
+                        f.entity = Some(format!("section:{}", names[0]));
+                        out.push(f);
+                    }
+                    Some(_) => {}
+                }
             }
-            let mut f = Failure::at(s.pointer.clone(), Some(s.value), "missing sections");
-            f.missing = false;
-            vec![f.var("missing", missing.join(", "))]
+            if !missing.is_empty() {
+                let mut f = Failure::at(s.pointer.clone(), Some(s.value), "missing sections");
+                f.missing = false;
+                out.insert(0, f.var("missing", missing.join(", ")));
+            }
+            out
         }
     }
 }
 
-/// Lower-case, single spaces, no surrounding space or trailing colon.
-fn normalise(heading: &str) -> String {
-    heading
-        .trim()
-        .trim_end_matches(':')
-        .split_whitespace()
+/// Lower-case words of a heading or section name, single-spaced, punctuation dropped.
+fn words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
-        .to_lowercase()
 }
 
 /// Every date at `path` (values that are not valid dates are the schema's business).
@@ -879,11 +979,9 @@ fn fresh(
 ) -> Vec<Failure> {
     let age = match max_age {
         Age::Literal(d) => Some(*d),
-        Age::Field { path, default } => path
-            .get(s.value)
-            .and_then(Value::as_str)
-            .and_then(|t| t.parse().ok())
-            .or(*default),
+        Age::Field { path, default } => {
+            dates::validity(path.get(s.value).and_then(Value::as_str), *default)
+        }
     };
     let Some(age) = age else { return Vec::new() };
     let Some(horizon) = margin.map_or(Some(env.today), |m| m.after(env.today)) else {
@@ -1102,15 +1200,15 @@ fn reference(
                 pointer: place.holder.clone(),
                 value: a.value.pointer(&place.holder).unwrap_or(&a.value),
             };
-            if !condition.iter().all(|c| holds(c, &t, s.value, env)) {
-                let mut f = Failure::at(
-                    pointer(),
-                    Some(item),
-                    format!("`{wanted}` does not qualify"),
-                );
+            if let Some(failed) = condition.iter().find(|c| !holds(c, &t, s.value, env)) {
+                let label = match why_not(failed, &t, s.value) {
+                    Some(why) => format!("`{wanted}` does not qualify: {why}"),
+                    None => format!("`{wanted}` does not qualify"),
+                };
+                let mut f = Failure::at(pointer(), Some(item), label);
                 f.related.push(RelatedPlace {
                     file: t.artifact.file.clone(),
-                    span: t.artifact.value_span(&t.pointer),
+                    span: t.artifact.value_span(&place.at),
                     message: format!("`{wanted}` is defined here"),
                 });
                 f.entity = Some(format!("ref:{wanted}"));
@@ -1119,6 +1217,72 @@ fn reference(
         }
     }
     out
+}
+
+/// Why a field condition does not hold for `t`, in words (`its `system` is `AIS-1`, not
+/// `AIS-2``); `None` for other conditions.
+fn why_not(c: &Cond, t: &Subject<'_>, outer: &Value) -> Option<String> {
+    if let Cond::Not(inner) = c
+        && let Cond::Field { path, .. } = &**inner
+    {
+        let values: Vec<String> = path
+            .select(t.value, "")
+            .iter()
+            .filter_map(|h| h.value)
+            .map(|v| display(Some(v)))
+            .collect();
+        return (!values.is_empty())
+            .then(|| format!("its `{}` is `{}`", path.text(), values.join(", ")));
+    }
+    let Cond::Field {
+        path,
+        equals,
+        one_of,
+        present,
+        contains,
+        ..
+    } = c
+    else {
+        return None;
+    };
+    let name = path.text();
+    let values: Vec<String> = path
+        .select(t.value, "")
+        .iter()
+        .filter_map(|h| h.value)
+        .map(|v| display(Some(v)))
+        .collect();
+    let actual = if values.is_empty() {
+        "missing".to_string()
+    } else {
+        format!("`{}`", values.join(", "))
+    };
+    if let Some(want) = present {
+        return Some(if *want {
+            format!("it has no `{name}`")
+        } else {
+            format!("it has `{name}`")
+        });
+    }
+    if let Some(e) = equals {
+        let e = display(Some(&resolve(e, outer)));
+        return Some(format!("its `{name}` is {actual}, not `{e}`"));
+    }
+    if let Some(options) = one_of {
+        let options: Vec<String> = options
+            .iter()
+            .map(|o| format!("`{}`", display(Some(&resolve(o, outer)))))
+            .collect();
+        return Some(format!(
+            "its `{name}` is {actual}, not {}",
+            options.join(" or ")
+        ));
+    }
+    if let Some(item) = contains {
+        let item = display(Some(&resolve(item, outer)));
+        return Some(format!("its `{name}` does not list `{item}`"));
+    }
+    None
 }
 
 /// `coverage`: every requirement of `requirement_type` of every framework in scope must be

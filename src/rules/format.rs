@@ -57,6 +57,14 @@ pub struct RuleDef {
     /// Conditions that must all hold for the rule to apply.
     #[serde(default)]
     pub(crate) when: Vec<Condition>,
+    /// Conditions under which a finding is only a warning (the rule's `severity` otherwise):
+    /// e.g. an AI system that has not reached the life-cycle stage from which a duty applies.
+    #[serde(default)]
+    pub(crate) warn_when: Vec<Condition>,
+    /// The Annex A controls the rule enforces (`iso42001:2023/A.7.5`). When the Statement of
+    /// Applicability excludes every one of them, the rule does not run.
+    #[serde(default)]
+    pub(crate) enforces: Vec<String>,
     #[serde(rename = "assert")]
     pub(crate) assertions: Vec<Assertion>,
     /// Message template: `{field.path}` is replaced by the field's value, `{value}` by the
@@ -75,6 +83,10 @@ pub struct RuleDef {
     /// Clauses or controls the rule derives from (`iso42001:2023/A.5.2`).
     #[serde(default)]
     pub references: Vec<String>,
+    /// Why the rule reports: the requirement, certification practice and/or the default
+    /// behind it (required of built-in rules by a test, optional for users' rules).
+    #[serde(default)]
+    pub basis: Option<crate::registry::Basis>,
     #[serde(default)]
     pub tags: Vec<String>,
     /// Passing and failing examples, verified by `annexa test-rules`.
@@ -177,6 +189,13 @@ pub(crate) struct FieldCondition {
     /// The field (a list, or a list path with `[]`) contains this value.
     #[serde(default)]
     pub contains: Option<Value>,
+    /// The field's value comes before this one in `order` (a literal or `$param`): a
+    /// life-cycle stage not yet reached.
+    #[serde(default)]
+    pub before: Option<String>,
+    /// The ordered values `before` compares by (a list, or `$param` naming one).
+    #[serde(default)]
+    pub order: Option<Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -317,7 +336,19 @@ pub(crate) enum Assertion {
         min: Option<usize>,
     },
     /// A Markdown artifact has these sections (headings; case and spacing ignored).
-    Sections { required: Vec<String> },
+    Sections { required: RequiredSections },
+    /// The list at `field` includes every one of `values` (`{missing}` names those it lacks).
+    Includes { field: String, values: Vec<Value> },
+    /// The text says something: present, not a placeholder (`N/A`, `TBD`, `-`, `none`…), at
+    /// least `min_length` characters, and not only the title of the requirement named at
+    /// `not_title_of` (a justification that repeats the control's title says nothing).
+    Meaningful {
+        field: String,
+        #[serde(default)]
+        min_length: Option<usize>,
+        #[serde(default)]
+        not_title_of: Option<String>,
+    },
     /// The newest artifact of `kinds` satisfying `where`, by its `date` (records dated after
     /// today do not count), is at most `max_age` old. Reported at that record's date when it
     /// is too old, at the subject when there is none.
@@ -328,6 +359,22 @@ pub(crate) enum Assertion {
         date: String,
         max_age: String,
     },
+}
+
+/// `sections: { required: … }`: a list, or `$param` naming one. Each item is a section name,
+/// or a list of ways to write it (the first is the name shown): `[Society, societal]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RequiredSections {
+    List(Vec<SectionSpec>),
+    Param(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum SectionSpec {
+    Name(String),
+    Alternatives(Vec<String>),
 }
 
 fn default_requirement_type() -> String {

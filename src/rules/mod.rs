@@ -12,6 +12,7 @@ pub(crate) mod path;
 pub(crate) mod requirements;
 pub(crate) mod template;
 pub mod testing;
+pub(crate) mod text;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -48,6 +49,10 @@ pub(crate) const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     ("rules/ai.yaml", include_str!("../../rules/ai.yaml")),
     ("rules/risk.yaml", include_str!("../../rules/risk.yaml")),
     ("rules/scope.yaml", include_str!("../../rules/scope.yaml")),
+    (
+        "rules/records.yaml",
+        include_str!("../../rules/records.yaml"),
+    ),
 ];
 
 /// The built-in rules, compiled once.
@@ -105,7 +110,7 @@ fn rules_schema() -> &'static Result<Compiled, String> {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Parameters in force: declared by rule files, overridden by `annexa.toml [params]`.
-    pub(crate) params: compile::Params,
+    pub params: compile::Params,
     /// Names set by the configuration (rule files do not change them).
     fixed: std::collections::BTreeSet<String>,
     /// Names declared by the rule files loaded.
@@ -278,6 +283,7 @@ pub(crate) fn meta(rule: &Rule) -> RuleMeta {
         summary: d.summary.clone().unwrap_or_else(|| d.title.clone()),
         docs: d.docs.clone(),
         references: d.references.clone(),
+        basis: d.basis.clone(),
         tags: d.tags.clone(),
         policy: registry::Policy::default(),
     }
@@ -311,8 +317,26 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
 pub(crate) fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (subject, failures) in eval::evaluate(rule, env) {
+        // `warn_when`: the finding is a warning for this subject (e.g. a duty that applies
+        // from a later life-cycle stage).
+        let warn = !rule.warn_when.is_empty()
+            && rule
+                .warn_when
+                .iter()
+                .all(|c| eval::holds(c, &subject, subject.value, env));
+        // Two assertions of one rule failing at the same node (a missing `climate_change`
+        // fails both `present: climate_change.relevant` and `meaningful: climate_change.rationale`)
+        // are one defect: the first assertion's finding is kept.
+        let mut seen = std::collections::HashSet::new();
         for f in failures {
-            out.push(to_diagnostic(rule, &subject, f, env));
+            if !seen.insert((f.pointer.clone(), f.entity.clone())) {
+                continue;
+            }
+            let mut d = to_diagnostic(rule, &subject, f, env);
+            if warn {
+                d.severity = crate::diagnostic::Severity::Warning.min(d.severity);
+            }
+            out.push(d);
         }
     }
     out
@@ -342,10 +366,10 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
     };
     // Where the finding lands: the subject, or the artifact the failure is about.
     let at: &Artifact = f.elsewhere.as_deref().unwrap_or(a);
-    let span = if f.missing {
-        at.missing_anchor(&f.pointer)
-    } else {
-        at.anchor(&f.pointer)
+    let span = match f.span {
+        Some(span) => span,
+        None if f.missing => at.missing_anchor(&f.pointer),
+        None => at.anchor(&f.pointer),
     };
     let entity = f
         .entity

@@ -28,6 +28,23 @@ pub(crate) struct Hit<'v> {
 }
 
 impl FieldPath {
+    /// The path as written in a rule (`treatment.controls[]`).
+    pub(crate) fn text(&self) -> String {
+        let mut out = String::new();
+        for s in &self.segments {
+            match s {
+                Segment::Key(k, _) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Segment::Each => out.push_str("[]"),
+            }
+        }
+        out
+    }
+
     /// The keys the path names, in order (`a.b[].c` → `a`, `b`, `c`).
     pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
         self.segments.iter().filter_map(|s| match s {

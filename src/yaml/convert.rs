@@ -48,6 +48,9 @@ struct Anchored {
 }
 
 /// An open collection.
+/// The key of a YAML merge (`<<: *defaults`).
+const MERGE_KEY: &str = "<<";
+
 struct Frame<'t> {
     coll: Coll,
     entries: Vec<Node<'t>>,
@@ -343,7 +346,12 @@ impl<'t> DocWalker<'t> {
     fn finish(&mut self, frame: Frame<'t>) -> Option<Value> {
         let value = match frame.coll {
             Coll::Seq(items) => Value::Array(items),
-            Coll::Map(map) => Value::Object(map),
+            Coll::Map(mut map) => {
+                if let Some(merged) = map.shift_remove(MERGE_KEY) {
+                    self.merge(&mut map, merged, &frame.pointer);
+                }
+                Value::Object(map)
+            }
         };
         if let Some(name) = frame.anchor {
             self.anchors.insert(
@@ -355,6 +363,52 @@ impl<'t> DocWalker<'t> {
             );
         }
         self.deliver(frame.dest, value, frame.nodes)
+    }
+
+    /// Apply a merge key (`<<: *defaults`, `<<: [*a, *b]`) to a finished mapping, as the YAML
+    /// merge-key type defines it: the mapping's own keys win, and of several merged mappings
+    /// the earlier wins. The merged keys take the span of the `<<` entry, so a finding about a
+    /// merged value points at the line that brought it in. Anything but a mapping or a list of
+    /// mappings is an error.
+    fn merge(&mut self, map: &mut Map<String, Value>, merged: Value, pointer: &str) {
+        let at = child_pointer(pointer, &escape_token(MERGE_KEY));
+        let spans = self.spans.get(&at);
+        let sources: Vec<Map<String, Value>> = match merged {
+            Value::Object(m) => vec![m],
+            Value::Array(items) if items.iter().all(Value::is_object) => items
+                .into_iter()
+                .filter_map(|v| match v {
+                    Value::Object(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+            _ => {
+                let span = spans.map_or(Span::at(self.base), |s| s.value);
+                self.error(
+                    codes::YAML005,
+                    span,
+                    "the merge key `<<` takes a mapping or a list of mappings".to_owned(),
+                    "not a mapping",
+                    Some(
+                        "write `<<: *anchor` (or `<<: [*a, *b]`) where each anchor names a mapping"
+                            .to_owned(),
+                    ),
+                );
+                return;
+            }
+        };
+        for source in sources {
+            for (key, value) in source {
+                if map.contains_key(&key) {
+                    continue;
+                }
+                if let Some(s) = spans {
+                    self.spans
+                        .insert(child_pointer(pointer, &escape_token(&key)), s);
+                }
+                map.insert(key, value);
+            }
+        }
     }
 
     /// Put a finished value where it belongs; returns it if it is the root.

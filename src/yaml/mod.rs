@@ -287,8 +287,61 @@ pub(crate) fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
             related: None,
         });
     }
+    explain_cross_document_aliases(&mut out, src);
     out.errors.sort_by_key(|e| (e.span.start, e.span.end));
     out
+}
+
+/// An undefined alias whose anchor is defined in an earlier document of the same stream: say
+/// that anchors do not cross `---`, and where that anchor is (a related place), instead of
+/// asking to define it "before the alias". Either way the document is not checked; the help
+/// says so.
+fn explain_cross_document_aliases(out: &mut Loaded, src: &str) {
+    for e in out.errors.iter_mut() {
+        if e.code != codes::YAML003 || !e.message.starts_with("undefined alias `*") {
+            continue;
+        }
+        let Some(name) = src
+            .get(e.span.start..e.span.end)
+            .and_then(|a| a.strip_prefix('*'))
+        else {
+            continue;
+        };
+        let Some(doc) = e.document else { continue };
+        let anchor = format!("&{name}");
+        let earlier = out.documents[..doc.min(out.documents.len())]
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, d)| {
+                let text = src.get(d.span.start..d.span.end)?;
+                let at = text.match_indices(&anchor).find(|(p, _)| {
+                    let after = text[p + anchor.len()..].chars().next();
+                    after.is_none_or(|c| c.is_whitespace() || ",]}".contains(c))
+                })?;
+                Some((
+                    i,
+                    Span::new(d.span.start + at.0, d.span.start + at.0 + anchor.len()),
+                ))
+            });
+        match earlier {
+            Some((i, span)) => {
+                e.help = Some(format!(
+                    "anchors do not cross `---`: `&{name}` is defined in document {} of this file, and an alias can only refer to an anchor of its own document; repeat the value here (or put both in one document). This document is not checked until then",
+                    i + 1
+                ));
+                e.related = Some((
+                    span,
+                    format!("`&{name}` is defined here, in an earlier document"),
+                ));
+            }
+            None => {
+                if let Some(h) = &mut e.help {
+                    h.push_str("; this document is not checked until then");
+                }
+            }
+        }
+    }
 }
 
 /// Mark the document an error belongs to as not ok and return its index: the document that

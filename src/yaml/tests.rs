@@ -247,3 +247,72 @@ fn huge_file_is_refused_quickly() {
     assert_eq!(l.errors[0].code, codes::YAML004);
     assert!(!l.documents[0].ok);
 }
+
+/// The examples of the YAML merge-key type (yaml.org/type/merge): every map is the same.
+#[test]
+fn merge_keys_follow_the_merge_type_examples() {
+    let src = "- &CENTER { x: 1, y: 2 }\n- &LEFT { x: 0, y: 2 }\n- &BIG { r: 10 }\n- &SMALL { r: 1 }\n\
+               - x: 1\n  y: 2\n  r: 10\n  label: center/big\n\
+               - << : *CENTER\n  r: 10\n  label: center/big\n\
+               - << : [ *CENTER, *BIG ]\n  label: center/big\n\
+               - << : [ *BIG, *LEFT, *SMALL ]\n  x: 1\n  label: center/big\n";
+    let d = one(src);
+    let items = d.value.as_array().unwrap();
+    let want = json!({"x": 1, "y": 2, "r": 10, "label": "center/big"});
+    for (i, item) in items[4..].iter().enumerate() {
+        assert_eq!(item, &want, "map {i}");
+    }
+    // A merged key points at the `<<` line that brought it in.
+    let merged = d.spans.get("/5/x").expect("span of a merged key");
+    assert_eq!(text(src, merged.key.unwrap()), "<<");
+    // An explicit key keeps its own span.
+    assert_eq!(text(src, d.spans.get("/7/x").unwrap().value), "1");
+}
+
+#[test]
+fn a_merge_of_anything_but_mappings_is_an_error_at_the_value() {
+    let src = "a: &d {x: 1}\nb:\n  <<: 3\n";
+    let l = load(src, &Limits::default());
+    assert_eq!(l.errors.len(), 1);
+    assert_eq!(l.errors[0].code, codes::YAML005);
+    assert_eq!(text(src, l.errors[0].span), "3");
+}
+
+// In Markdown front matter: `markdown::tests::merge_keys_work_in_front_matter`.
+#[test]
+fn merge_keys_work_and_artifacts_see_the_merged_fields() {
+    let src = "defaults: &owner\n  owner: Head of IT\n  review: {interval: 12mo}\ncontrol:\n  <<: *owner\n  id: C-1\n";
+    let d = one(src);
+    assert_eq!(
+        d.value["control"],
+        json!({"id": "C-1", "owner": "Head of IT", "review": {"interval": "12mo"}})
+    );
+}
+
+#[test]
+fn an_alias_to_an_earlier_document_s_anchor_says_anchors_do_not_cross_documents() {
+    let src = "a: &o Head of IT\n---\nb: *o\n---\nc: *nowhere\n";
+    let l = load(src, &Limits::default());
+    assert_eq!(l.errors.len(), 2, "{:?}", l.errors);
+    let cross = &l.errors[0];
+    assert_eq!(cross.code, codes::YAML003);
+    assert!(
+        cross
+            .help
+            .as_deref()
+            .unwrap()
+            .starts_with("anchors do not cross `---`")
+    );
+    let (at, _) = cross.related.as_ref().unwrap();
+    assert_eq!(text(src, *at), "&o");
+    let plain = &l.errors[1];
+    assert!(plain.related.is_none());
+    assert!(
+        plain
+            .help
+            .as_deref()
+            .unwrap()
+            .ends_with("this document is not checked until then")
+    );
+    assert!(l.documents[0].ok && !l.documents[1].ok && !l.documents[2].ok);
+}

@@ -1,0 +1,92 @@
+//! Fixtures whose EXPECTED.md ends with a `findings` block: the exact (code, file:line) list
+//! annexa must report. The block is the test's only source, so the document and the test
+//! cannot drift apart.
+//!
+//! - `independent-*`: repositories written from the README and `docs/` alone, by someone who
+//!   had not read the code, rules or other fixtures, with their expected findings decided
+//!   before annexa was run; their EXPECTED.md record the first run and how each disagreement
+//!   was resolved (in the tool or in the docs).
+//! - `auditor-probes`: the probes of a lead-auditor review of the built-in rules, each a change
+//!   to a copy of the example organisation.
+//! - `first-hour`: the seven things an auditor flags in the first hour, each a change to a copy
+//!   of the example organisation.
+
+mod common;
+
+use common::{found, outputs, run};
+
+/// The `findings` block of a fixture's EXPECTED.md: `CODE file:line` per line, or
+/// `CODE (repository)` for a finding without a file.
+fn expected(name: &str) -> Vec<(String, String, usize)> {
+    let text = std::fs::read_to_string(common::fixture(name).join("EXPECTED.md")).unwrap();
+    let block = text
+        .split("```findings\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_else(|| panic!("{name}/EXPECTED.md has no ```findings block"));
+    let mut out: Vec<(String, String, usize)> = block
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (code, place) = l.trim().split_once(' ').expect("CODE file:line");
+            if place == "(repository)" {
+                return (code.to_string(), String::new(), 0);
+            }
+            let (file, line) = place.rsplit_once(':').expect("file:line");
+            (code.to_string(), file.to_string(), line.parse().unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn assert_matches(name: &str) {
+    let o = run(name);
+    let mut got = found(&o);
+    got.sort();
+    let want = expected(name);
+    let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
+    let unexpected: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
+    assert!(
+        missing.is_empty() && unexpected.is_empty(),
+        "{name}: missing {missing:#?}\nunexpected {unexpected:#?}"
+    );
+    assert_eq!(got, want, "{name}: each finding as often as expected");
+    let (human, _, _) = outputs(&o);
+    insta::assert_snapshot!(format!("{name}.human"), human);
+}
+
+#[test]
+fn a_clean_repository_in_every_alternative_layout_has_no_findings() {
+    assert!(expected("independent-clean").is_empty());
+    assert_matches("independent-clean");
+}
+
+#[test]
+fn seeded_defects_are_each_reported_once_at_their_line() {
+    assert_matches("independent-defects");
+}
+
+#[test]
+fn auditor_probes_behave_as_the_review_asks() {
+    assert_matches("auditor-probes");
+    // A new AI system at the requirements stage: the duties of later stages are warnings.
+    let o = run("auditor-probes");
+    for d in o
+        .diagnostics
+        .iter()
+        .filter(|d| d.file() == Some("ai-systems/fraud-signals.yaml"))
+    {
+        assert_eq!(
+            d.severity,
+            annexa::diagnostic::Severity::Warning,
+            "{}",
+            d.code
+        );
+    }
+}
+
+#[test]
+fn what_an_auditor_checks_first_is_reported() {
+    assert_matches("first-hour");
+}
