@@ -77,7 +77,7 @@ impl<'r> Adjuster<'r> {
     }
 
     /// Re-grade or drop one finding.
-    pub fn apply(&self, mut d: Diagnostic) -> Option<Diagnostic> {
+    pub(crate) fn apply(&self, mut d: Diagnostic) -> Option<Diagnostic> {
         let policy = self.registry.policy(&d.code);
         if !policy.disable && !policy.severity {
             return Some(d);
@@ -209,11 +209,11 @@ fn code_problem(
     }
     let matching: Vec<_> = registry.matching(code).collect();
     if matching.is_empty() {
-        let help = match crate::parse::did_you_mean(code, registry.iter().map(|m| m.code.as_str()))
-        {
-            Some(s) => format!("did you mean `{s}`? `annexa rules` lists every code"),
-            None => "`annexa rules` lists every code, built-in and the repository's own".into(),
-        };
+        let help =
+            match crate::suggest::did_you_mean(code, registry.iter().map(|m| m.code.as_str())) {
+                Some(s) => format!("did you mean `{s}`? `annexa rules` lists every code"),
+                None => "`annexa rules` lists every code, built-in and the repository's own".into(),
+            };
         return Some((
             format!("`{code}` is not a code or code prefix of any rule"),
             "unknown code".into(),
@@ -286,7 +286,7 @@ paths = ["legacy/**"]
 disable = ["EVD001"]
 "#,
         );
-        let a = Adjuster::new(&c, crate::registry::builtin());
+        let a = Adjuster::new(&c, crate::rules::builtin_registry());
         let d = |code: &str, file: &str| Diagnostic::warning(code, "m").at(file, Span::at(0));
         assert!(a.apply(d("AI001", "x.yaml")).is_none());
         assert_eq!(
@@ -316,7 +316,7 @@ mod code_checks {
             config::FILE_NAME,
             std::sync::Arc::<str>::from(text),
         ));
-        check_codes(&config, crate::registry::builtin(), &sources)
+        check_codes(&config, crate::rules::builtin_registry(), &sources)
             .into_iter()
             .map(|d| {
                 let span = d.location.unwrap().span;

@@ -17,17 +17,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
 
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     #[serde(rename = "annexa-baseline")]
     pub version: u32,
     pub findings: Vec<Entry>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub fingerprint: String,
     pub code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,7 +40,7 @@ pub struct Entry {
 }
 
 impl Baseline {
-    pub fn from_findings(diags: &[Diagnostic]) -> Self {
+    pub(crate) fn from_findings(diags: &[Diagnostic]) -> Self {
         let mut findings: Vec<Entry> = diags
             .iter()
             .map(|d| Entry {
@@ -60,13 +60,13 @@ impl Baseline {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
     }
 
-    pub fn parse(text: &str) -> Result<Baseline, String> {
+    pub(crate) fn parse(text: &str) -> Result<Baseline, String> {
         let b: Baseline =
             serde_json::from_str(text).map_err(|e| format!("not an annexa baseline: {e}"))?;
         if b.version != VERSION {
@@ -78,14 +78,14 @@ impl Baseline {
         Ok(b)
     }
 
-    pub fn read(path: &Path) -> Result<Baseline, String> {
+    pub(crate) fn read(path: &Path) -> Result<Baseline, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         Baseline::parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))
     }
 
     /// Keep only findings that the baseline does not absorb.
-    pub fn filter(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    pub(crate) fn filter(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut budget: HashMap<&str, usize> = HashMap::new();
         for e in &self.findings {
             *budget.entry(e.fingerprint.as_str()).or_default() += 1;
@@ -108,14 +108,18 @@ impl Baseline {
 
 /// Write `path` atomically (a temporary file in the same directory, then a rename), so a
 /// reader never sees half a file and a failed write leaves the old file intact.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<(), String> {
+pub(crate) fn write_atomic(path: &Path, contents: &str) -> Result<(), String> {
     write_bytes_atomic(path, contents.as_bytes(), true)
 }
 
 /// Write `contents` to `path` through a temporary file in the same folder and a rename, so a
 /// reader sees the old file or the new one, never a part. `durable`: flush to the disk before
 /// the rename (outputs the user asked for; a cache can do without).
-pub fn write_bytes_atomic(path: &Path, contents: &[u8], durable: bool) -> Result<(), String> {
+pub(crate) fn write_bytes_atomic(
+    path: &Path,
+    contents: &[u8],
+    durable: bool,
+) -> Result<(), String> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

@@ -30,15 +30,13 @@ use crate::discover::Format;
 use crate::model::Artifact;
 use crate::suppress::Directive;
 
-/// The default folder, relative to the repository root.
-pub const DEFAULT_DIR: &str = ".annexa-cache";
 /// The cache file inside the folder; the suffix names the format.
 const FILE_NAME: &str = "files-v1.bin";
 const MAGIC: &[u8; 16] = b"annexa-cache-v1\n";
 
 /// What processing one file produced, apart from its text.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub artifacts: Vec<Arc<Artifact>>,
     pub diagnostics: Vec<Diagnostic>,
     pub directives: Vec<Directive>,
@@ -46,10 +44,10 @@ pub struct Parsed {
 
 /// The hash of a file's content and format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Key([u8; 32]);
+pub(crate) struct Key([u8; 32]);
 
 impl Key {
-    pub fn of(format: Format, text: &str) -> Key {
+    pub(crate) fn of(format: Format, text: &str) -> Key {
         let mut h = blake3::Hasher::new();
         h.update(&[format as u8]);
         h.update(text.as_bytes());
@@ -67,7 +65,7 @@ enum Stored {
 }
 
 /// A file's result as this run made or reused it, for [`Cache::finish`].
-pub struct Fresh {
+pub(crate) struct Fresh {
     pub rel: String,
     pub key: Key,
     pub parsed: Arc<Parsed>,
@@ -88,7 +86,7 @@ enum Home {
 
 /// Entries of the previous run, and where to keep this run's.
 #[derive(Debug, Clone)]
-pub struct Cache {
+pub(crate) struct Cache {
     home: Home,
     salt: [u8; 32],
     bytes: Arc<[u8]>,
@@ -120,7 +118,7 @@ struct EntryRef<'a> {
 
 impl Cache {
     /// No caching: every file is processed.
-    pub fn none() -> Cache {
+    pub(crate) fn none() -> Cache {
         Cache {
             home: Home::None,
             salt: [0; 32],
@@ -132,7 +130,7 @@ impl Cache {
     }
 
     /// An in-memory cache, kept by its owner between runs.
-    pub fn memory() -> Cache {
+    pub(crate) fn memory() -> Cache {
         Cache {
             home: Home::Memory,
             ..Cache::none()
@@ -141,7 +139,7 @@ impl Cache {
 
     /// The cache in folder `dir` (created when first written), for a run with `limits`.
     /// Whatever cannot be read, or was made by another build or configuration, is ignored.
-    pub fn open(dir: &Path, limits: &LimitsConfig) -> Cache {
+    pub(crate) fn open(dir: &Path, limits: &LimitsConfig) -> Cache {
         let Some(salt) = salt(limits) else {
             // Without a way to tell builds apart, caching is not safe.
             return Cache::none();
@@ -188,21 +186,17 @@ impl Cache {
     }
 
     /// Number of entries kept from the previous run.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.previous.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.previous.is_empty()
-    }
-
     /// Is anything kept between runs?
-    pub fn is_active(&self) -> bool {
+    pub(crate) fn is_active(&self) -> bool {
         !matches!(self.home, Home::None)
     }
 
     /// The previous result for `rel`, when its content had the same key.
-    pub fn get(&self, rel: &str, key: &Key) -> Option<Arc<Parsed>> {
+    pub(crate) fn get(&self, rel: &str, key: &Key) -> Option<Arc<Parsed>> {
         match self.previous.get(rel)? {
             Stored::Decoded(k, p) if k == key => Some(Arc::clone(p)),
             Stored::Encoded(k, range) if k == key => {
@@ -216,7 +210,7 @@ impl Cache {
 
     /// Keep this run's results (every file of the run: the others are dropped) for the next
     /// run. On disk, the file is rewritten only when something changed.
-    pub fn finish(&mut self, fresh: Vec<Fresh>) {
+    pub(crate) fn finish(&mut self, fresh: Vec<Fresh>) {
         self.hits = fresh.iter().filter(|f| f.reused).count();
         self.misses = fresh.len() - self.hits;
         match &self.home {
@@ -270,23 +264,6 @@ impl Cache {
         out.extend_from_slice(&body);
         prepare(dir).map_err(|e| e.to_string())?;
         crate::baseline::write_bytes_atomic(&dir.join(FILE_NAME), &out, false)
-    }
-}
-
-/// A JSON value kept as its JSON text (the compact cache encoding cannot carry a
-/// self-describing value).
-pub mod json_text {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use serde_json::Value;
-
-    pub fn serialize<S: Serializer>(v: &Value, s: S) -> Result<S::Ok, S::Error> {
-        let text = serde_json::to_string(v).map_err(serde::ser::Error::custom)?;
-        s.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        let text = <&str>::deserialize(d)?;
-        serde_json::from_str(text).map_err(serde::de::Error::custom)
     }
 }
 

@@ -55,7 +55,7 @@ pub struct Catalogs {
 }
 
 impl Catalogs {
-    pub fn insert(&mut self, catalog: Catalog) -> Result<(), String> {
+    pub(crate) fn insert(&mut self, catalog: Catalog) -> Result<(), String> {
         if self.by_framework.contains_key(&catalog.framework) {
             return Err(format!("catalog `{}` is defined twice", catalog.framework));
         }
@@ -67,7 +67,7 @@ impl Catalogs {
         self.by_framework.get(framework)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Catalog> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Catalog> {
         self.by_framework.values()
     }
 
@@ -83,7 +83,7 @@ impl Catalogs {
     }
 
     /// Parse a catalog file's text.
-    pub fn parse(name: &str, src: &str) -> Result<Catalog, String> {
+    pub(crate) fn parse(name: &str, src: &str) -> Result<Catalog, String> {
         let loaded = crate::yaml::load(src, &crate::yaml::Limits::default());
         if let Some(e) = loaded.errors.first() {
             return Err(format!("{name}: {}", e.message));
@@ -98,7 +98,7 @@ impl Catalogs {
 }
 
 /// The embedded catalogs.
-pub const BUILTIN_CATALOGS: &[(&str, &str)] = &[
+pub(crate) const BUILTIN_CATALOGS: &[(&str, &str)] = &[
     (
         "rules/catalogs/iso27001-2022.yaml",
         include_str!("../rules/catalogs/iso27001-2022.yaml"),
@@ -122,7 +122,7 @@ pub fn builtin() -> &'static Result<Catalogs, String> {
 }
 
 /// `iso27001:2022/A.5.15` → (`iso27001:2022`, `A.5.15`).
-pub fn split_reference(reference: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_reference(reference: &str) -> Option<(&str, &str)> {
     let (framework, id) = reference.split_once('/')?;
     (!framework.is_empty() && !id.is_empty()).then_some((framework, id))
 }

@@ -113,7 +113,7 @@ pub enum SeverityName {
 
 impl SeverityName {
     /// `None` for `off`.
-    pub fn severity(self) -> Option<Severity> {
+    pub(crate) fn severity(self) -> Option<Severity> {
         match self {
             SeverityName::Error => Some(Severity::Error),
             SeverityName::Warning => Some(Severity::Warning),
@@ -145,11 +145,14 @@ pub struct CacheConfig {
     pub dir: String,
 }
 
+/// The default cache folder, relative to the repository root.
+pub(crate) const DEFAULT_CACHE_DIR: &str = ".annexa-cache";
+
 impl Default for CacheConfig {
     fn default() -> Self {
         CacheConfig {
             enabled: true,
-            dir: crate::cache::DEFAULT_DIR.to_string(),
+            dir: DEFAULT_CACHE_DIR.to_string(),
         }
     }
 }
@@ -172,7 +175,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    pub fn threshold(self) -> Severity {
+    pub(crate) fn threshold(self) -> Severity {
         match self {
             FailOn::Error => Severity::Error,
             FailOn::Warning => Severity::Warning,
@@ -208,7 +211,7 @@ impl Default for LimitsConfig {
 }
 
 impl LimitsConfig {
-    pub fn yaml(&self) -> Limits {
+    pub(crate) fn yaml(&self) -> Limits {
         Limits {
             max_depth: self.max_depth,
             max_alias_nodes: self.max_alias_nodes,
@@ -335,7 +338,7 @@ fn find_value(text: &str, value: &str) -> Span {
 
 /// The span of a code or other name written in `annexa.toml`: as a quoted string value
 /// (`disable = ["EVD001"]`), else as a key at the start of a line (`EVD001 = "warning"`).
-pub fn value_span(text: &str, name: &str) -> Span {
+pub(crate) fn value_span(text: &str, name: &str) -> Span {
     let quoted = find_value(text, name);
     if quoted != Span::at(0) || text.starts_with(['"', '\'']) {
         return quoted;
@@ -344,7 +347,7 @@ pub fn value_span(text: &str, name: &str) -> Span {
 }
 
 /// The span of `key` in the loaded `annexa.toml`, if it is among the sources.
-pub fn key_span(sources: &crate::source::SourceMap, key: &str) -> Span {
+pub(crate) fn key_span(sources: &crate::source::SourceMap, key: &str) -> Span {
     sources
         .get(FILE_NAME)
         .map(|f| find_key(&f.text, key))

@@ -13,12 +13,12 @@ use jiff::{Span, ToSpan};
 
 /// `valid_for: until-superseded`: one-off evidence (a signed contract, an approval) that stays
 /// current until a newer record replaces it, and never expires by age.
-pub const UNTIL_SUPERSEDED: &str = "until-superseded";
+pub(crate) const UNTIL_SUPERSEDED: &str = "until-superseded";
 
 /// How long something stays current, from a `valid_for`-like field and a default: `None` when
 /// it does not expire by age (no usable value and no default, or [`UNTIL_SUPERSEDED`]). The
 /// rules (`fresh`) and `annexa coverage` both read validity through this.
-pub fn validity(field: Option<&str>, default: Option<Duration>) -> Option<Duration> {
+pub(crate) fn validity(field: Option<&str>, default: Option<Duration>) -> Option<Duration> {
     match field {
         Some(UNTIL_SUPERSEDED) => None,
         Some(text) => text.parse().ok().or(default),
@@ -53,12 +53,13 @@ impl Duration {
     }
 
     /// `date` + this duration, or `None` past the end of the calendar.
-    pub fn after(self, date: Date) -> Option<Date> {
+    pub(crate) fn after(self, date: Date) -> Option<Date> {
         date.checked_add(self.span()).ok()
     }
 
     /// `date` − this duration, or `None` before the start of the calendar.
-    pub fn before(self, date: Date) -> Option<Date> {
+    #[cfg(test)]
+    pub(crate) fn before(self, date: Date) -> Option<Date> {
         date.checked_sub(self.span()).ok()
     }
 }
@@ -103,7 +104,7 @@ impl fmt::Display for Duration {
 }
 
 /// Parse a `YYYY-MM-DD` date.
-pub fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     if s.len() != 10 {
         return None;
     }
@@ -111,7 +112,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
-pub fn days_between(from: Date, to: Date) -> i64 {
+pub(crate) fn days_between(from: Date, to: Date) -> i64 {
     // `Date::until` measures in days by default, so the span holds only days.
     from.until(to).map_or(0, |span| i64::from(span.get_days()))
 }

@@ -190,7 +190,7 @@ impl Diagnostic {
 
 /// FNV-1a, 64 bit: small, fast and identical on every platform and run (unlike the std
 /// hasher, which is randomly seeded).
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         h ^= u64::from(b);
@@ -201,7 +201,7 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// The deterministic order of output: by file (repository-level findings first), position,
 /// severity (most severe first), code, then message.
-pub fn compare(a: &Diagnostic, b: &Diagnostic) -> Ordering {
+pub(crate) fn compare(a: &Diagnostic, b: &Diagnostic) -> Ordering {
     let key = |d: &Diagnostic| {
         d.location
             .as_ref()

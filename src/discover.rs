@@ -34,7 +34,7 @@ impl Format {
 
 /// Find the repository root for `start` (a file or directory): the nearest ancestor holding
 /// `annexa.toml`, else the nearest holding `.git`, else `start` itself (or its directory).
-pub fn find_root(start: &Path) -> PathBuf {
+pub(crate) fn find_root(start: &Path) -> PathBuf {
     let dir = start_dir(start);
     marked_root(&dir).unwrap_or(dir)
 }
@@ -66,7 +66,7 @@ fn marked_root(dir: &Path) -> Option<PathBuf> {
 /// The repository `start` is in, or why there is none: unlike [`find_root`], a folder with
 /// neither `annexa.toml` nor `.git` above it is not taken as a repository (a check of a
 /// random folder would report its files against an empty scope).
-pub fn locate_root(start: &Path) -> Result<PathBuf, String> {
+pub(crate) fn locate_root(start: &Path) -> Result<PathBuf, String> {
     let dir = start_dir(start);
     marked_root(&dir).ok_or_else(|| {
         format!(
@@ -77,7 +77,7 @@ pub fn locate_root(start: &Path) -> Result<PathBuf, String> {
 }
 
 /// The nearest ancestor of `start` (or `start` itself) holding `annexa.toml`.
-pub fn find_config_root(start: &Path) -> Option<PathBuf> {
+pub(crate) fn find_config_root(start: &Path) -> Option<PathBuf> {
     let start = absolute(start);
     let dir = if start.is_dir() {
         start.clone()
@@ -93,7 +93,7 @@ pub fn find_config_root(start: &Path) -> Option<PathBuf> {
 /// directory with `annexa.toml`) they belong to; paths outside every annexa repository do
 /// not count (pre-commit passes every staged file). Several different repositories is an
 /// error; none falls back to [`locate_root`] of the first path.
-pub fn root_for(paths: &[PathBuf]) -> Result<PathBuf, String> {
+pub(crate) fn root_for(paths: &[PathBuf]) -> Result<PathBuf, String> {
     let Some(first) = paths.first() else {
         return locate_root(Path::new("."));
     };
@@ -117,7 +117,10 @@ pub fn root_for(paths: &[PathBuf]) -> Result<PathBuf, String> {
 
 /// Where `root` sits inside its version-control checkout: `compliance/` when the nearest
 /// `.git` is in the parent of `compliance`, empty when `root` is the checkout (or there is none).
-pub fn checkout_prefix(root: &Path) -> String {
+// Not called at present: nothing passes it to `RenderContext::with_path_prefix`, so SARIF and
+// GitHub paths are not prefixed as `docs/output.md` says.
+#[allow(dead_code)]
+pub(crate) fn checkout_prefix(root: &Path) -> String {
     let root = absolute(root);
     match root.ancestors().find(|a| a.join(".git").exists()) {
         Some(top) if top != root => relative(top, &root)
@@ -128,7 +131,7 @@ pub fn checkout_prefix(root: &Path) -> String {
 }
 
 /// An absolute, lexically normalised path (no `.` or `..`), without touching the disk.
-pub fn absolute(p: &Path) -> PathBuf {
+pub(crate) fn absolute(p: &Path) -> PathBuf {
     let joined = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -148,7 +151,7 @@ pub fn absolute(p: &Path) -> PathBuf {
 }
 
 /// The repository-relative, `/`-separated form of `path`, if it lies under `root`.
-pub fn relative(root: &Path, path: &Path) -> Option<String> {
+pub(crate) fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = absolute(path);
     let rel = rel.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel
@@ -158,9 +161,20 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Is `file` one of `only`, or inside one of its directories?
+pub(crate) fn selected(file: &str, only: &[String]) -> bool {
+    only.iter().any(|o| {
+        o.is_empty()
+            || file == o
+            || file
+                .strip_prefix(o.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
 /// A candidate file found by the walk.
 #[derive(Debug, Clone)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     pub path: PathBuf,
     pub rel: String,
     pub format: Format,
@@ -168,7 +182,7 @@ pub struct Candidate {
 
 /// The result of a walk: candidates sorted by relative path, and walk problems.
 #[derive(Debug, Default)]
-pub struct Walk {
+pub(crate) struct Walk {
     pub candidates: Vec<Candidate>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -186,7 +200,7 @@ fn globset(globs: &[String]) -> GlobSet {
 
 /// Walk `root` in parallel and collect every YAML and Markdown file that the configuration
 /// includes.
-pub fn walk(root: &Path, config: &Config) -> Walk {
+pub(crate) fn walk(root: &Path, config: &Config) -> Walk {
     let include = globset(&config.files.include);
     let exclude = globset(&config.files.exclude);
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -304,7 +318,7 @@ fn error_path(e: &ignore::Error) -> (Option<PathBuf>, String) {
 }
 
 /// The YAML files directly in `dir` (rule and catalog directories), sorted.
-pub fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -315,7 +329,7 @@ pub fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Read a candidate as UTF-8 text within the size limit.
-pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diagnostic>> {
+pub(crate) fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diagnostic>> {
     let rel = &candidate.rel;
     let unreadable = |e: std::io::Error| {
         Box::new(
@@ -358,7 +372,7 @@ pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, Box<Diag
 /// screens the file: larger than the limit is `FILE003`, a NUL byte `FILE002`. So the
 /// language server reports for a buffer what `annexa check` reports for the same text on
 /// disk.
-pub fn screen(rel: &str, text: &str, max_size: u64) -> Result<(), Box<Diagnostic>> {
+pub(crate) fn screen(rel: &str, text: &str, max_size: u64) -> Result<(), Box<Diagnostic>> {
     if text.len() as u64 > max_size {
         return Err(too_large(rel, text.len() as u64, max_size));
     }

@@ -16,10 +16,10 @@ use crate::catalog::{self, Catalogs};
 use crate::codes;
 use crate::config::{self, Config};
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::discover::{self, Candidate};
+use crate::discover::{self, Candidate, selected};
 use crate::model::{Artifact, Index};
 use crate::parse;
-use crate::registry::{self, Registry};
+use crate::registry::Registry;
 use crate::rules::{self, Env, RuleSet};
 use crate::source::{SourceFile, SourceMap, Span};
 use crate::suppress;
@@ -126,7 +126,7 @@ fn uses_disk_cache(options: &Options, config: &Config) -> bool {
 /// State kept between runs by a long-lived caller (the language server): the result cache,
 /// and what was read from the disk.
 #[derive(Default)]
-pub struct Session {
+pub(crate) struct Session {
     pub cache: Cache,
     disk: Option<Arc<DiskState>>,
     /// Read the disk again on the next run: set it when files may have changed on disk. A
@@ -146,7 +146,7 @@ impl std::fmt::Debug for Session {
 
 impl Session {
     /// A session keeping per-file results in memory.
-    pub fn in_memory() -> Session {
+    pub(crate) fn in_memory() -> Session {
         Session {
             cache: Cache::memory(),
             disk: None,
@@ -202,7 +202,10 @@ fn scan(options: &Options, in_memory: bool) -> Result<DiskState, Box<ConfigError
 /// Check the repository, reusing what `session` kept: the files read (unless
 /// `session.rescan`) and the results of files whose content has not changed. Leaves this
 /// run's state in `session`.
-pub fn run_session(options: &Options, session: &mut Session) -> Result<Outcome, Box<ConfigError>> {
+pub(crate) fn run_session(
+    options: &Options,
+    session: &mut Session,
+) -> Result<Outcome, Box<ConfigError>> {
     let mut timings = crate::timings::Timings::from_env();
     let mut disk = match &session.disk {
         Some(d) if !session.rescan => Arc::clone(d),
@@ -464,13 +467,13 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         .at(config::FILE_NAME, config::key_span(sources, name))
         .with_label("no rule file declares this parameter")
         .with_entity(None, Some(format!("params.{name}")));
-        d = match crate::parse::did_you_mean(name, known.iter().copied()) {
+        d = match crate::suggest::did_you_mean(name, known.iter().copied()) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help(format!("known parameters: {}", known.join(", "))),
         };
         diagnostics.push(d);
     }
-    let mut registry = registry::builtin().clone();
+    let mut registry = rules::builtin_registry().clone();
     for meta in rules.metas() {
         // Built-in codes are already present; a user code colliding with one was
         // rejected when its rule file was loaded.
@@ -525,17 +528,6 @@ fn yaml_files_in(
         }
     }
     out
-}
-
-/// Is `file` one of `only`, or inside one of its directories?
-pub fn selected(file: &str, only: &[String]) -> bool {
-    only.iter().any(|o| {
-        o.is_empty()
-            || file == o
-            || file
-                .strip_prefix(o.as_str())
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
 }
 
 /// Does the run report findings in `file` (every file when `only` is not set)?
@@ -626,7 +618,7 @@ fn contain(rel: &str, work: impl FnOnce() -> FileResult) -> FileResult {
 }
 
 /// The text of a panic payload.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -688,7 +680,7 @@ fn process(c: &Candidate, config: &Config, read: Read, cache: &Cache) -> FileRes
 }
 
 /// Does any finding reach `threshold`?
-pub fn fails(diags: &[Diagnostic], threshold: Severity) -> bool {
+pub(crate) fn fails(diags: &[Diagnostic], threshold: Severity) -> bool {
     diags.iter().any(|d| d.severity >= threshold)
 }
 

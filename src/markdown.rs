@@ -275,6 +275,14 @@ fn parse_tree(text: &str) -> Option<Tree> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn merge_keys_work_in_front_matter() {
+        let md = "---\nannexa: v1\n<<: {owner: Head of IT}\nkind: control\n---\n# Body\n";
+        let m = parse(md, &Limits::default());
+        assert!(m.yaml.errors.is_empty(), "{:?}", m.yaml.errors);
+        assert_eq!(m.yaml.documents[0].value["owner"], "Head of IT");
+    }
+
     const DOC: &str = "---\ntitle: Policy\nowner: ciso\n---\n\n# Access control  #\n\nText <!-- annexa: ignore SCH001 -->\n\nSetext two\n---\n\n```\n<!-- not a comment -->\n# not a heading\n```\n";
 
     #[test]

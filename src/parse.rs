@@ -17,11 +17,12 @@ use crate::markdown;
 use crate::model::kind::FORMAT_VERSION;
 use crate::model::{Artifact, Kind};
 use crate::source::SourceFile;
+use crate::suggest::did_you_mean;
 use crate::yaml::{self, Comment, Document, Limits, YamlError};
 
 /// What one file yields.
 #[derive(Debug, Default)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub artifacts: Vec<Artifact>,
     pub diagnostics: Vec<Diagnostic>,
     /// YAML comments (for YAML files) — inline suppressions read them.
@@ -31,7 +32,7 @@ pub struct Parsed {
 }
 
 /// Could this text hold an artifact marker? A cheap test that spares a full parse.
-pub fn may_hold_artifact(text: &str) -> bool {
+pub(crate) fn may_hold_artifact(text: &str) -> bool {
     static MARKER: OnceLock<Regex> = OnceLock::new();
     MARKER
         .get_or_init(|| {
@@ -40,7 +41,7 @@ pub fn may_hold_artifact(text: &str) -> bool {
         .is_match(text)
 }
 
-pub fn parse(file: &SourceFile, format: Format, limits: &Limits) -> Parsed {
+pub(crate) fn parse(file: &SourceFile, format: Format, limits: &Limits) -> Parsed {
     let mut out = Parsed::default();
     if !may_hold_artifact(&file.text) {
         return out;
@@ -70,7 +71,7 @@ pub fn parse(file: &SourceFile, format: Format, limits: &Limits) -> Parsed {
 }
 
 /// A loader error as a diagnostic in file `rel`.
-pub fn yaml_diagnostic(e: &YamlError, rel: &str) -> Diagnostic {
+pub(crate) fn yaml_diagnostic(e: &YamlError, rel: &str) -> Diagnostic {
     let mut d = Diagnostic::error(e.code, e.message.clone())
         .at(rel, e.span)
         .with_label(e.label.clone())
@@ -201,85 +202,7 @@ fn known_kinds_help() -> String {
     format!("known kinds: {}", names.join(", "))
 }
 
-/// The closest candidate to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    let counts = ascii_counts(&word);
-    candidates
-        .into_iter()
-        .filter(|c| could_be_near(&word, counts.as_ref(), c))
-        .map(|c| (score(&word, c), c))
-        .filter(|(score, _)| *score >= 0.7)
-        // Ties go to the alphabetically first candidate, so the suggestion never depends on
-        // the order candidates come in (hash maps iterate in random order).
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
-}
-
-/// How near `candidate` is to `word` (already lower-case), from 0 to 1.
-fn score(word: &str, candidate: &str) -> f64 {
-    let lower = candidate.to_lowercase();
-    // Damerau-Levenshtein measures real edits (`SCH020` → `SCH002`, `suplier` →
-    // `supplier`); Jaro-Winkler, which rewards shared prefixes, only counts when very
-    // high — ids share prefixes (`AIS-…`) without being near misses.
-    let edits = strsim::normalized_damerau_levenshtein(word, &lower);
-    let prefix = strsim::jaro_winkler(word, &lower);
-    if prefix >= 0.93 {
-        prefix.max(edits)
-    } else {
-        edits
-    }
-}
-
-/// Character counts of an ASCII string (`None` for any other).
-fn ascii_counts(s: &str) -> Option<[u16; 128]> {
-    let mut counts = [0u16; 128];
-    for b in s.bytes() {
-        if !b.is_ascii() {
-            return None;
-        }
-        let n = &mut counts[b as usize];
-        *n = n.saturating_add(1);
-    }
-    Some(counts)
-}
-
-/// A cheap, exact pre-test for [`did_you_mean`]: can `candidate` reach either threshold?
-/// Both measures are bounded by the characters the two strings share (`common`, as
-/// multisets): every edit covers at most one character of the longer string that has no
-/// equal partner, so the edit distance is at least `longer − common`; and Jaro matches only
-/// equal characters, so Jaro ≤ (common/a + common/b + 1)/3 and Jaro-Winkler ≤ 0.4 + 0.6·Jaro.
-/// Skipping candidates that cannot reach either bound changes no suggestion; it spares the
-/// full measures on every id of a large repository.
-fn could_be_near(word: &str, counts: Option<&[u16; 128]>, candidate: &str) -> bool {
-    let (Some(counts), true) = (counts, candidate.is_ascii()) else {
-        return true;
-    };
-    let mut mine = [0u16; 128];
-    for b in candidate.bytes() {
-        let b = b.to_ascii_lowercase() as usize;
-        mine[b] = mine[b].saturating_add(1);
-    }
-    let common: f64 = counts
-        .iter()
-        .zip(&mine)
-        .map(|(a, b)| f64::from(*a.min(b)))
-        .sum();
-    let (a, b) = (word.len() as f64, candidate.len() as f64);
-    let longer = a.max(b);
-    if longer == 0.0 || a == 0.0 || b == 0.0 {
-        return true;
-    }
-    let edits_at_best = common / longer;
-    let jaro_at_best = (common / a + common / b + 1.0) / 3.0;
-    let winkler_at_best = 0.4 + 0.6 * jaro_at_best;
-    edits_at_best >= 0.7 - 1e-9 || winkler_at_best >= 0.93 - 1e-9
-}
-
-pub fn type_name(v: &Value) -> &'static str {
+pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -305,20 +228,6 @@ mod tests {
             "apiVersion: apps/v1\nkind: Deployment\n"
         ));
         assert!(!may_hold_artifact("notannexa: 1\n"));
-    }
-
-    proptest::proptest! {
-        /// The pre-test never drops a candidate that could have been suggested.
-        #[test]
-        fn the_pretest_keeps_every_near_candidate(
-            word in "[a-d0-2-]{0,9}",
-            candidate in "[a-dA-D0-2-]{0,9}",
-        ) {
-            let counts = ascii_counts(&word);
-            if !could_be_near(&word, counts.as_ref(), &candidate) {
-                proptest::prop_assert!(score(&word, &candidate) < 0.7);
-            }
-        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl Span {
     }
 
     /// An empty span at `offset`.
-    pub const fn at(offset: usize) -> Self {
+    pub(crate) const fn at(offset: usize) -> Self {
         Span {
             start: offset,
             end: offset,
@@ -116,7 +116,7 @@ impl SourceFile {
     }
 
     /// Clamp an offset into the text and onto a character boundary.
-    pub fn clamp(&self, offset: usize) -> usize {
+    pub(crate) fn clamp(&self, offset: usize) -> usize {
         let mut o = offset.min(self.text.len());
         while o > 0 && !self.text.is_char_boundary(o) {
             o -= 1;
@@ -151,7 +151,7 @@ impl SourceFile {
     }
 
     /// The text of a 1-based line, without its line break, if the line exists.
-    pub fn line_text(&self, line: usize) -> Option<&str> {
+    pub(crate) fn line_text(&self, line: usize) -> Option<&str> {
         let starts = self.line_starts();
         let start = *starts.get(line.checked_sub(1)?)?;
         let end = starts.get(line).copied().unwrap_or(self.text.len());

@@ -20,7 +20,7 @@ use crate::registry::Registry;
 const SCHEMA_FAMILY: &str = "schema";
 
 /// Drop schema findings at a node that a rule also reports.
-pub fn apply(diags: Vec<Diagnostic>, registry: &Registry) -> Vec<Diagnostic> {
+pub(crate) fn apply(diags: Vec<Diagnostic>, registry: &Registry) -> Vec<Diagnostic> {
     let is_schema = |d: &Diagnostic| {
         registry
             .get(&d.code)
@@ -67,7 +67,7 @@ mod tests {
                 at(codes::YAML001, 30),
                 at("SOA004", 30),
             ],
-            crate::registry::builtin(),
+            &crate::registry::engine_codes(),
         );
         let codes: Vec<(&str, usize)> = kept
             .iter()

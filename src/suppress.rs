@@ -28,7 +28,7 @@ use crate::source::{SourceFile, Span};
 
 /// Where a suppression applies within its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Reach {
+pub(crate) enum Reach {
     /// One line (1-based).
     Line(usize),
     File,
@@ -36,7 +36,7 @@ pub enum Reach {
 
 /// A suppression, inline or from the configuration.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Directive {
+pub(crate) struct Directive {
     /// File holding the directive (`annexa.toml` for configured ones).
     pub origin: String,
     pub span: Span,
@@ -52,7 +52,7 @@ pub struct Directive {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(into = "TargetRepr", try_from = "TargetRepr")]
-pub enum Target {
+pub(crate) enum Target {
     File(String),
     Glob(GlobMatcher),
     Any,
@@ -222,7 +222,7 @@ fn rejected(file: &str, span: Span, why: &str) -> Diagnostic {
 
 /// Directives in one file's comments (`(span, text after the comment marker)`). `file_wide`
 /// makes every directive reach the whole file (Markdown bodies).
-pub fn from_comments(
+pub(crate) fn from_comments(
     file: &SourceFile,
     comments: &[(Span, String)],
     file_wide: bool,
@@ -297,7 +297,9 @@ fn target_line(file: &SourceFile, span: Span) -> usize {
 }
 
 /// Directives from `[[suppress]]` entries, each located at its entry in `annexa.toml`.
-pub fn from_config(entries: &[toml::Spanned<Suppression>]) -> (Vec<Directive>, Vec<Diagnostic>) {
+pub(crate) fn from_config(
+    entries: &[toml::Spanned<Suppression>],
+) -> (Vec<Directive>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for e in entries {
@@ -344,7 +346,7 @@ pub fn from_config(entries: &[toml::Spanned<Suppression>]) -> (Vec<Directive>, V
 
 /// Remove suppressed findings; report expired and unused suppressions.
 /// Codes whose [`Policy`](crate::registry::Policy) forbids suppression are never suppressed.
-pub fn apply(
+pub(crate) fn apply(
     diags: Vec<Diagnostic>,
     directives: &[Directive],
     today: Date,

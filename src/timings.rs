@@ -4,14 +4,14 @@
 
 use std::time::Instant;
 
-pub struct Timings {
+pub(crate) struct Timings {
     on: bool,
     start: Instant,
     last: Instant,
 }
 
 impl Timings {
-    pub fn from_env() -> Timings {
+    pub(crate) fn from_env() -> Timings {
         let now = Instant::now();
         Timings {
             on: std::env::var_os("ANNEXA_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0"),
@@ -21,7 +21,7 @@ impl Timings {
     }
 
     /// Record the end of a phase.
-    pub fn phase(&mut self, name: &str) {
+    pub(crate) fn phase(&mut self, name: &str) {
         if self.on {
             let now = Instant::now();
             eprintln!(
@@ -34,7 +34,7 @@ impl Timings {
     }
 
     /// Say something about the run (cache hits, counts).
-    pub fn note(&self, what: std::fmt::Arguments<'_>) {
+    pub(crate) fn note(&self, what: std::fmt::Arguments<'_>) {
         if self.on {
             eprintln!("annexa timings: {what}");
         }

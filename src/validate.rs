@@ -16,10 +16,11 @@ use serde_json::Value;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView, Kind};
-use crate::parse::{did_you_mean, type_name};
+use crate::parse::type_name;
+use crate::suggest::did_you_mean;
 
 /// The `$id` prefix of every annexa schema.
-pub const SCHEMA_BASE: &str = "https://annexa.dev/schemas/v1/";
+pub(crate) const SCHEMA_BASE: &str = "https://annexa.dev/schemas/v1/";
 
 /// Schemas that other schemas reference but that validate no kind themselves.
 const SHARED_SCHEMAS: &[(&str, &str)] = &[(
@@ -28,14 +29,14 @@ const SHARED_SCHEMAS: &[(&str, &str)] = &[(
 )];
 
 /// A compiled schema with its source (for descriptions and property names in messages).
-pub struct Compiled {
+pub(crate) struct Compiled {
     schema: Value,
     validator: Validator,
 }
 
 /// What is being validated: a located document, a name for messages and the entity for
 /// fingerprints.
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub view: DocView<'a>,
     /// `control `CTL-1``: how messages name the document.
     pub name: String,
@@ -59,7 +60,7 @@ fn compile_all() -> Result<HashMap<Kind, Compiled>, String> {
 }
 
 /// Compile one embedded schema; `$ref`s resolve among annexa's own schemas only.
-pub fn compile(name: &str, src: &str) -> Result<Compiled, String> {
+pub(crate) fn compile(name: &str, src: &str) -> Result<Compiled, String> {
     let mut registry = Registry::new();
     for (shared, text) in SHARED_SCHEMAS {
         let value: Value =
@@ -86,7 +87,7 @@ pub fn compile(name: &str, src: &str) -> Result<Compiled, String> {
 
 /// Every property name declared anywhere in the schemas of `kinds` (every kind when empty)
 /// and in the shared schemas: what a field path in a rule's message template may name.
-pub fn property_names(kinds: &[Kind]) -> std::collections::BTreeSet<String> {
+pub(crate) fn property_names(kinds: &[Kind]) -> std::collections::BTreeSet<String> {
     fn walk(v: &Value, out: &mut std::collections::BTreeSet<String>) {
         match v {
             Value::Object(map) => {
@@ -118,12 +119,13 @@ pub fn property_names(kinds: &[Kind]) -> std::collections::BTreeSet<String> {
 }
 
 /// Compile every schema now (so a defect shows up before any file is read).
-pub fn check_schemas() -> Result<(), String> {
+#[cfg(test)]
+pub(crate) fn check_schemas() -> Result<(), String> {
     compiled().as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
 /// Validate one artifact; one diagnostic per problem, at the offending node.
-pub fn validate(artifact: &Artifact) -> Vec<Diagnostic> {
+pub(crate) fn validate(artifact: &Artifact) -> Vec<Diagnostic> {
     let compiled = match compiled() {
         Ok(c) => c,
         Err(e) => {
@@ -149,7 +151,7 @@ pub fn validate(artifact: &Artifact) -> Vec<Diagnostic> {
 }
 
 /// Validate any located document against a compiled schema.
-pub fn validate_with(c: &Compiled, target: &Target<'_>) -> Vec<Diagnostic> {
+pub(crate) fn validate_with(c: &Compiled, target: &Target<'_>) -> Vec<Diagnostic> {
     c.validator
         .iter_errors(target.view.value)
         .flat_map(|e| map_error(&e, target, &c.schema))
@@ -157,7 +159,7 @@ pub fn validate_with(c: &Compiled, target: &Target<'_>) -> Vec<Diagnostic> {
 }
 
 /// `/entries/3/justification` → `entries[3].justification`; the root → `the artifact`.
-pub fn field_name(pointer: &str) -> String {
+pub(crate) fn field_name(pointer: &str) -> String {
     if pointer.is_empty() {
         return "the artifact".into();
     }

@@ -91,7 +91,8 @@ fn every_annexa_toml_example_is_accepted() {
                 config::FILE_NAME,
                 text.as_str(),
             ));
-            let problems = adjust::check_codes(&parsed, annexa::registry::builtin(), &sources);
+            let problems =
+                adjust::check_codes(&parsed, annexa::rules::builtin_registry(), &sources);
             assert!(
                 problems.is_empty(),
                 "{file}:{line}: {:?}",

@@ -111,7 +111,7 @@ fn problems(docs: &str) -> Vec<String> {
 
 #[test]
 fn every_builtin_code_has_the_four_sections() {
-    let registry = annexa::registry::builtin();
+    let registry = annexa::rules::builtin_registry();
     let mut failures = Vec::new();
     let mut checked = 0;
     for meta in registry.iter() {
@@ -164,7 +164,7 @@ fn basis_problems(meta: &annexa::registry::RuleMeta, engine: bool) -> Vec<String
 
 #[test]
 fn every_builtin_code_declares_its_basis() {
-    let registry = annexa::registry::builtin();
+    let registry = annexa::rules::builtin_registry();
     let rules = annexa::rules::builtin().as_ref().expect("built-in rules");
     let mut failures = Vec::new();
     let (mut tool, mut compliance) = (0, 0);
@@ -196,7 +196,7 @@ fn every_builtin_code_declares_its_basis() {
 #[test]
 fn a_missing_empty_or_misplaced_basis_fails() {
     use annexa::registry::Basis;
-    let registry = annexa::registry::builtin();
+    let registry = annexa::rules::builtin_registry();
     let mut meta = registry.get("MR001").expect("MR001").clone();
     assert_eq!(basis_problems(&meta, false), Vec::<String>::new());
     meta.basis = None;

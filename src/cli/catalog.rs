@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::engine;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// A framework id (e.g. `iso42001:2023`): list its requirements.
     framework: Option<String>,
     /// Output format.
@@ -19,7 +19,7 @@ pub struct Args {
     root: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let root = super::repository_root(args.root.as_deref()).unwrap_or_else(|| PathBuf::from("."));
     let (ext, _) = match engine::extensions(&root) {
         Ok(x) => x,

@@ -13,12 +13,12 @@ use crate::config::FailOn;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover;
 use crate::engine::{self, Options};
-use crate::registry;
 use crate::render::{self, HumanOptions, RenderContext};
+use crate::rules;
 use crate::source::SourceMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum OutputFormat {
+pub(super) enum OutputFormat {
     /// Diagnostics with source snippets, for people.
     #[default]
     Human,
@@ -31,7 +31,7 @@ pub enum OutputFormat {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Files or directories to report on (default: the whole repository). The repository
     /// root is found from the first path (or the current directory) by walking up to
     /// `annexa.toml`, else `.git`.
@@ -73,7 +73,7 @@ enum FailOnArg {
     Note,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     if let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
         return super::usage_error(format!("`{}` does not exist", missing.display()));
     }
@@ -189,7 +189,7 @@ fn write_baseline(path: &std::path::Path, diags: &[Diagnostic]) -> u8 {
 }
 
 /// Render a report in any format.
-pub fn render(
+pub(super) fn render(
     format: OutputFormat,
     diags: &[Diagnostic],
     ctx: &RenderContext<'_>,
@@ -205,7 +205,7 @@ pub fn render(
 }
 
 /// Human output options: colour as asked, the terminal's width when known (else 100).
-pub fn human_options(color: bool) -> HumanOptions {
+pub(super) fn human_options(color: bool) -> HumanOptions {
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok())
@@ -215,8 +215,12 @@ pub fn human_options(color: bool) -> HumanOptions {
 }
 
 /// Human output of diagnostics over the given sources, with the built-in registry.
-pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let ctx = RenderContext::new(sources, registry::builtin(), env!("CARGO_PKG_VERSION"));
+pub(super) fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let ctx = RenderContext::new(
+        sources,
+        rules::builtin_registry(),
+        env!("CARGO_PKG_VERSION"),
+    );
     render::human(diags, &ctx, human_options(color))
 }
 

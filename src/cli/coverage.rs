@@ -12,7 +12,7 @@ use crate::discover;
 use crate::engine::{self, Options};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Format {
+pub(super) enum Format {
     /// A plain-text table for the terminal.
     #[default]
     Table,
@@ -25,7 +25,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The repository (or a path inside it; default: the current directory). The root is
     /// found by walking up to `annexa.toml`, else `.git`.
     path: Option<PathBuf>,
@@ -40,7 +40,7 @@ pub struct Args {
     today: Option<jiff::civil::Date>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let start = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     if !start.exists() {
         return super::usage_error(format!("`{}` does not exist", start.display()));

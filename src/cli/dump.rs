@@ -14,7 +14,7 @@ use crate::source::{SourceFile, SourceMap, Span};
 use crate::{markdown, yaml};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// A YAML file, or a Markdown file with front matter.
     file: PathBuf,
     /// Indent the JSON.
@@ -28,7 +28,7 @@ pub struct Args {
     color: super::ColorChoice,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let limits = LimitsConfig::default();
     let bytes = match std::fs::read(&args.file) {
         Ok(b) => b,
@@ -71,7 +71,7 @@ pub fn run(args: Args) -> u8 {
 }
 
 /// The stdout text of `dump`, and the diagnostics for stderr.
-pub fn render(
+pub(super) fn render(
     source: &SourceFile,
     loaded: &yaml::Loaded,
     pretty: bool,

@@ -4,11 +4,11 @@
 
 use std::path::PathBuf;
 
-use crate::parse::did_you_mean;
-use crate::registry::{self, Registry, RuleMeta};
+use crate::registry::{Registry, RuleMeta};
+use crate::suggest::did_you_mean;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The diagnostic code, e.g. `SCH002` (case-insensitive).
     code: String,
     /// Repository whose own rules (`[rules] paths` of its `annexa.toml`) are explained too
@@ -22,11 +22,11 @@ fn registry_for(root: Option<PathBuf>) -> std::borrow::Cow<'static, Registry> {
     let loaded = root.and_then(|r| crate::engine::extensions(&r).ok());
     match loaded {
         Some((ext, _)) => std::borrow::Cow::Owned(ext.registry),
-        None => std::borrow::Cow::Borrowed(registry::builtin()),
+        None => std::borrow::Cow::Borrowed(crate::rules::builtin_registry()),
     }
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let registry = registry_for(super::repository_root(args.root.as_deref()));
     let code = args.code.trim().to_ascii_uppercase();
     match registry.get(&code) {
@@ -45,7 +45,7 @@ pub fn run(args: Args) -> u8 {
 }
 
 /// The text `explain` prints: a heading, the facts, the basis, then the Markdown docs.
-pub fn render(meta: &RuleMeta) -> String {
+pub(super) fn render(meta: &RuleMeta) -> String {
     let mut s = format!("# {}: {}\n\n", meta.code, meta.title);
     s.push_str(&format!("{}\n\n", meta.summary.trim()));
     s.push_str(&format!("- family: {}\n", meta.family));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::init;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The directory to scaffold (created if missing; default: the current directory).
     dir: Option<PathBuf>,
     /// Replace files that already exist (only the files annexa init writes).
@@ -19,7 +19,7 @@ pub struct Args {
     today: Option<jiff::civil::Date>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     if dir.exists() && !dir.is_dir() {
         return super::usage_error(format!("`{}` is not a directory", dir.display()));

@@ -3,7 +3,7 @@
 use crate::lsp;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The date rules treat as today (YYYY-MM-DD); default: the system's date at each check.
     #[arg(long, value_parser = super::parse_date)]
     today: Option<jiff::civil::Date>,
@@ -13,7 +13,7 @@ pub struct Args {
     stdio: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let _ = args.stdio;
     lsp::run_stdio(lsp::Config { today: args.today })
 }

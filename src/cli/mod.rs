@@ -25,7 +25,7 @@ mod test_rules;
     about = "Lint an integrated ISO/IEC 27001:2022 + ISO/IEC 42001:2023 management system kept in git",
     propagate_version = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -55,7 +55,7 @@ enum Command {
 
 /// Formats of listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     #[default]
     Table,
     Json,
@@ -63,7 +63,7 @@ pub enum ListFormat {
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour when writing to a terminal and `NO_COLOR` is not set.
     #[default]
     Auto,
@@ -72,7 +72,7 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    pub fn enabled(self) -> bool {
+    pub(crate) fn enabled(self) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -85,10 +85,10 @@ impl ColorChoice {
 }
 
 /// Exit code for usage and configuration errors.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 
 /// Exit code when standard output was closed by its reader.
-pub const EXIT_BROKEN_PIPE: u8 = 141;
+pub(crate) const EXIT_BROKEN_PIPE: u8 = 141;
 
 /// Was the panic `print!` failing because standard output is a closed pipe? Every command
 /// writes its output with `print!`, which panics on any write error; this is the one place
@@ -137,14 +137,14 @@ fn run(cli: Cli) -> u8 {
 }
 
 /// Parse a `--today` value.
-pub fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     s.parse::<jiff::civil::Date>()
         .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
 }
 
 /// The repository given with `--root`, else the one around the current directory, if any:
 /// `rules`, `catalog` and `explain` show the built-in ones outside a repository.
-pub fn repository_root(root: Option<&std::path::Path>) -> Option<std::path::PathBuf> {
+pub(crate) fn repository_root(root: Option<&std::path::Path>) -> Option<std::path::PathBuf> {
     match root {
         Some(r) => Some(crate::discover::absolute(r)),
         None => crate::discover::locate_root(std::path::Path::new(".")).ok(),
@@ -152,13 +152,13 @@ pub fn repository_root(root: Option<&std::path::Path>) -> Option<std::path::Path
 }
 
 /// Report a usage error on stderr; returns the usage exit code.
-pub fn usage_error(message: impl std::fmt::Display) -> u8 {
+pub(crate) fn usage_error(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
     EXIT_USAGE
 }
 
 /// Print a configuration error (with its snippet) and return the usage exit code.
-pub fn report_config_error(e: &crate::engine::ConfigError) -> u8 {
+pub(crate) fn report_config_error(e: &crate::engine::ConfigError) -> u8 {
     let mut sources = crate::source::SourceMap::new();
     if let Some(s) = &e.source {
         sources.insert(s.clone());
@@ -171,7 +171,7 @@ pub fn report_config_error(e: &crate::engine::ConfigError) -> u8 {
 }
 
 /// A plain text table: columns padded to their widest cell, the last column unpadded.
-pub fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+pub(crate) fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
     let mut widths = header.map(|h| h.chars().count());
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

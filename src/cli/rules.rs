@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::engine;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: super::ListFormat,
@@ -17,7 +17,7 @@ pub struct Args {
     root: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     let root = super::repository_root(args.root.as_deref()).unwrap_or_else(|| PathBuf::from("."));
     let (ext, sources) = match engine::extensions(&root) {
         Ok(x) => x,

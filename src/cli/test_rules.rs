@@ -7,12 +7,12 @@ use crate::discover::{self, Candidate, Format};
 use crate::rules::{self, RuleSet, testing};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// A directory of rule files, or one rule file (default: the built-in rules).
     path: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub(super) fn run(args: Args) -> u8 {
     // User rules are tested with the catalogs of the repository they belong to (built-in
     // ones plus `[catalogs] paths` of its annexa.toml).
     let catalogs = match &args.path {

@@ -12,9 +12,9 @@ use crate::model::{Artifact, Compliance, Kind};
 use std::sync::Arc;
 
 /// The ISO/IEC 27001 edition an ISO/IEC 42001 programme is compared with.
-pub const BASE_FRAMEWORK: &str = "iso27001:2022";
+pub(crate) const BASE_FRAMEWORK: &str = "iso27001:2022";
 /// The framework whose additions are listed.
-pub const ADDED_FRAMEWORK: &str = "iso42001:2023";
+pub(crate) const ADDED_FRAMEWORK: &str = "iso42001:2023";
 
 /// What the model is computed from.
 pub struct Input<'a> {
@@ -285,7 +285,7 @@ fn evidence_record(a: &Artifact, input: &Input<'_>) -> Option<Evidence> {
 }
 
 /// Stale when the expiry is before today; expiring when it is within `warn_within`.
-pub fn freshness(expires: Date, today: Date, warn_within: Duration) -> Freshness {
+pub(crate) fn freshness(expires: Date, today: Date, warn_within: Duration) -> Freshness {
     if expires < today {
         Freshness::Stale
     } else if warn_within.after(today).is_none_or(|h| expires < h) {

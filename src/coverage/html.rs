@@ -70,7 +70,7 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
 }
 "#;
 
-pub fn render(c: &Coverage) -> String {
+pub(crate) fn render(c: &Coverage) -> String {
     let mut out = String::new();
     let title = match &c.organisation {
         Some(o) => format!("Coverage: {o}"),
@@ -406,7 +406,7 @@ fn anchor(id: &str) -> String {
 }
 
 /// Escape text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

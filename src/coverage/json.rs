@@ -2,7 +2,7 @@
 
 use super::model::Coverage;
 
-pub fn render(coverage: &Coverage) -> String {
+pub(crate) fn render(coverage: &Coverage) -> String {
     let mut s = serde_json::to_string_pretty(coverage).unwrap_or_default();
     s.push('\n');
     s

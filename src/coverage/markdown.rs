@@ -3,7 +3,7 @@
 use super::model::*;
 use super::text;
 
-pub fn render(c: &Coverage) -> String {
+pub(crate) fn render(c: &Coverage) -> String {
     let mut out = String::new();
     match &c.organisation {
         Some(o) => out.push_str(&format!("# Coverage: {}\n\n", cell(o))),

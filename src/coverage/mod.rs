@@ -7,13 +7,12 @@
 //!
 //! `build` computes the model ([`model::Coverage`]); each renderer is a pure function of it.
 
-pub mod build;
-pub mod html;
-pub mod json;
-pub mod markdown;
-pub mod model;
-pub mod table;
+pub(crate) mod build;
+pub(crate) mod html;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod model;
+pub(crate) mod table;
 mod text;
 
 pub use build::{Input, build};
-pub use model::Coverage;

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 /// The version of the JSON shape.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// The cross-framework picture of one repository, as of one day.
 #[derive(Debug, Clone, Serialize)]
@@ -165,7 +165,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn from_name(s: &str) -> Option<Status> {
+    pub(crate) fn from_name(s: &str) -> Option<Status> {
         Some(match s {
             "implemented" => Status::Implemented,
             "partial" => Status::Partial,

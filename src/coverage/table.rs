@@ -5,7 +5,7 @@ use super::text;
 
 const TITLE_WIDTH: usize = 52;
 
-pub fn render(c: &Coverage) -> String {
+pub(crate) fn render(c: &Coverage) -> String {
     let mut out = String::new();
     out.push_str(&heading(c));
     out.push('\n');

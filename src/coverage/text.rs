@@ -4,12 +4,12 @@ use super::model::*;
 
 /// The SoA column: `applicable`, `excluded`, `missing`, or empty for requirements that need
 /// no SoA entry.
-pub fn applicability(r: &Requirement) -> &'static str {
+pub(super) fn applicability(r: &Requirement) -> &'static str {
     r.soa.as_ref().map_or("", |s| s.applicability.name())
 }
 
 /// The status column: the implementation status of an applicable control.
-pub fn status(r: &Requirement) -> &'static str {
+pub(super) fn status(r: &Requirement) -> &'static str {
     r.soa
         .as_ref()
         .and_then(|s| s.status)
@@ -18,7 +18,7 @@ pub fn status(r: &Requirement) -> &'static str {
 
 /// What serves a requirement: controls, then documents; a heading covered through its
 /// requirements says so.
-pub fn served_by(r: &Requirement) -> String {
+pub(super) fn served_by(r: &Requirement) -> String {
     let all: Vec<&str> = r
         .controls
         .iter()
@@ -35,7 +35,7 @@ pub fn served_by(r: &Requirement) -> String {
 }
 
 /// The evidence column: empty for requirements without controls.
-pub fn evidence(r: &Requirement) -> &'static str {
+pub(super) fn evidence(r: &Requirement) -> &'static str {
     if r.controls.is_empty() {
         ""
     } else {
@@ -44,7 +44,7 @@ pub fn evidence(r: &Requirement) -> &'static str {
 }
 
 /// `ISO/IEC 27001:2022 (with iso27001:2022/amd1:2024)`.
-pub fn framework_heading(f: &Framework) -> String {
+pub(super) fn framework_heading(f: &Framework) -> String {
     let mut s = f.title.clone();
     if f.title != f.id {
         s.push_str(&format!(" — `{}`", f.id));
@@ -56,7 +56,7 @@ pub fn framework_heading(f: &Framework) -> String {
 }
 
 /// `A.6.1 Management guidance …`, with the parent group when there is one.
-pub fn group_heading(g: &Group) -> String {
+pub(super) fn group_heading(g: &Group) -> String {
     let own = match &g.id {
         Some(id) if g.title.is_empty() => id.clone(),
         Some(id) => format!("{id} {}", g.title),
@@ -69,7 +69,7 @@ pub fn group_heading(g: &Group) -> String {
 }
 
 /// The summary lines of a framework's totals, without decoration.
-pub fn totals_lines(f: &Framework) -> Vec<String> {
+pub(super) fn totals_lines(f: &Framework) -> Vec<String> {
     let t = &f.totals;
     let mut out = Vec::new();
     let c = &t.controls;
@@ -107,12 +107,12 @@ pub fn totals_lines(f: &Framework) -> Vec<String> {
 }
 
 /// `iso27001:2022: A.5.19, A.5.20`.
-pub fn framework_refs(r: &FrameworkRefs) -> String {
+pub(super) fn framework_refs(r: &FrameworkRefs) -> String {
     format!("{}: {}", r.framework, r.requirements.join(", "))
 }
 
 /// The one-paragraph summary of the additions.
-pub fn additions_summary(a: &Additions) -> String {
+pub(super) fn additions_summary(a: &Additions) -> String {
     format!(
         "Of the {} requirements of {}, {} are already covered by controls or documents that also serve {}; \
          {} are covered only by work specific to {}, and {} are not covered yet.",
@@ -127,7 +127,7 @@ pub fn additions_summary(a: &Additions) -> String {
 }
 
 /// Shorten `s` to at most `max` characters, with an ellipsis.
-pub fn truncate(s: &str, max: usize) -> String {
+pub(super) fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }

@@ -14,7 +14,7 @@ use crate::catalog::Catalogs;
 
 /// One file to create: its path relative to the target directory, and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct File {
+pub(crate) struct File {
     pub path: String,
     pub contents: String,
 }
@@ -116,12 +116,16 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Where the Statement of Applicability goes.
-pub const SOA_PATH: &str = "soa.yaml";
+pub(crate) const SOA_PATH: &str = "soa.yaml";
 
 /// Every file of a new repository as of `today`, for annexa `version`, in the order they are
 /// listed to the user. The Statement of Applicability lists every Annex A control of the
 /// ISO/IEC 27001:2022 and ISO/IEC 42001:2023 catalogs.
-pub fn scaffold(today: Date, version: &str, catalogs: &Catalogs) -> Result<Vec<File>, String> {
+pub(crate) fn scaffold(
+    today: Date,
+    version: &str,
+    catalogs: &Catalogs,
+) -> Result<Vec<File>, String> {
     let fill = |s: &str| -> String {
         let later = |months: i32| {
             today

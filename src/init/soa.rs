@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use crate::catalog::Catalogs;
 
 /// The frameworks of a new integrated repository, in SoA order.
-pub const FRAMEWORKS: [&str; 2] = ["iso27001:2022", "iso42001:2023"];
+pub(super) const FRAMEWORKS: [&str; 2] = ["iso27001:2022", "iso42001:2023"];
 
 const JUSTIFICATION: &str =
     "To be decided. State the risks or obligations it addresses, or exclude it and say why.";
 
 /// Requirement reference → the template controls that list it in `satisfies`.
-pub fn implementing_controls<'a>(
+pub(super) fn implementing_controls<'a>(
     controls: impl Iterator<Item = &'a str>,
 ) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -39,7 +39,7 @@ pub fn implementing_controls<'a>(
 }
 
 /// The SoA document (with `@TODAY@` left for the caller to fill).
-pub fn statement_of_applicability(
+pub(super) fn statement_of_applicability(
     catalogs: &Catalogs,
     implemented_by: &BTreeMap<String, Vec<String>>,
 ) -> Result<String, String> {

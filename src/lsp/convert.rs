@@ -12,7 +12,7 @@ use crate::source::Span;
 
 /// The unit in which `Position::character` counts (LSP 3.17 `PositionEncodingKind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     /// Bytes of UTF-8.
     Utf8,
     /// UTF-16 code units: the protocol's default and the only one every client supports.
@@ -25,7 +25,7 @@ pub enum Encoding {
 impl Encoding {
     /// Pick from the encodings a client offers (`general.positionEncodings`): UTF-8 when
     /// offered (annexa's offsets are bytes), else UTF-16, which every client must support.
-    pub fn negotiate<'a>(offered: impl IntoIterator<Item = &'a str>) -> Encoding {
+    pub(crate) fn negotiate<'a>(offered: impl IntoIterator<Item = &'a str>) -> Encoding {
         let offered: Vec<&str> = offered.into_iter().collect();
         if offered.contains(&"utf-8") {
             Encoding::Utf8
@@ -38,7 +38,7 @@ impl Encoding {
         }
     }
 
-    pub fn kind(self) -> lsp_types::PositionEncodingKind {
+    pub(crate) fn kind(self) -> lsp_types::PositionEncodingKind {
         match self {
             Encoding::Utf8 => lsp_types::PositionEncodingKind::UTF8,
             Encoding::Utf16 => lsp_types::PositionEncodingKind::UTF16,
@@ -58,13 +58,13 @@ impl Encoding {
 /// The line starts of a text, for converting between byte offsets and positions. Lines end
 /// at `\n`, `\r\n` or a lone `\r`, as the protocol specifies.
 #[derive(Debug)]
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
         for (i, &b) in bytes.iter().enumerate() {
@@ -77,7 +77,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The position of a byte offset (clamped into the text and onto a character boundary).
-    pub fn position(&self, offset: usize, enc: Encoding) -> Position {
+    pub(crate) fn position(&self, offset: usize, enc: Encoding) -> Position {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -89,7 +89,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The range of a byte span.
-    pub fn range(&self, span: Span, enc: Encoding) -> Range {
+    pub(crate) fn range(&self, span: Span, enc: Encoding) -> Range {
         let start = self.position(span.start, enc);
         let end = self.position(span.end.max(span.start), enc);
         Range::new(start, end)
@@ -99,7 +99,7 @@ impl<'a> LineIndex<'a> {
     /// character past the end of its line means the end of the line (as the protocol
     /// specifies); one inside a character (half of a UTF-16 surrogate pair, a byte inside a
     /// UTF-8 sequence) means the start of that character.
-    pub fn offset(&self, position: Position, enc: Encoding) -> Option<usize> {
+    pub(crate) fn offset(&self, position: Position, enc: Encoding) -> Option<usize> {
         let line = usize::try_from(position.line).ok()?;
         let start = *self.starts.get(line)?;
         let end = self.line_end(line);
@@ -147,7 +147,7 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b':');
 
 /// The `file:` URI of an absolute path.
-pub fn path_to_uri(path: &Path) -> Option<Uri> {
+pub(crate) fn path_to_uri(path: &Path) -> Option<Uri> {
     let text = path.to_str()?;
     let text = if cfg!(windows) {
         format!("/{}", text.replace('\\', "/"))
@@ -164,7 +164,7 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
 
 /// The path a `file:` URI names; `None` for other schemes, remote hosts and paths that are
 /// not UTF-8.
-pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
+pub(crate) fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     let s = uri.as_str();
     let scheme_end = s.find(':')?;
     if !s[..scheme_end].eq_ignore_ascii_case("file") {
@@ -188,7 +188,7 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     path.is_absolute().then_some(path)
 }
 
-pub fn severity(s: Severity) -> DiagnosticSeverity {
+pub(crate) fn severity(s: Severity) -> DiagnosticSeverity {
     match s {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
@@ -198,7 +198,7 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 
 /// The message shown in the editor: the message, the primary label when it says something
 /// more (`did you mean …?`), and the help on a line of its own.
-pub fn message(d: &Diagnostic) -> String {
+pub(crate) fn message(d: &Diagnostic) -> String {
     let mut m = d.message.clone();
     if let Some(label) = d
         .label
@@ -216,13 +216,13 @@ pub fn message(d: &Diagnostic) -> String {
 }
 
 /// Resolve a related location to a URI and a range; `None` if its file cannot be named.
-pub trait Locate {
+pub(crate) trait Locate {
     fn locate(&self, file: &str, span: Span) -> Option<lsp_types::Location>;
 }
 
 /// The protocol form of a diagnostic whose primary location is in the file indexed by
 /// `lines`.
-pub fn diagnostic(
+pub(crate) fn diagnostic(
     d: &Diagnostic,
     lines: &LineIndex<'_>,
     enc: Encoding,

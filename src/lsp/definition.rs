@@ -15,13 +15,17 @@ use super::lookup::{self, Scalar};
 
 /// A place to go to: a repository-relative file and a span in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+pub(crate) struct Target {
     pub file: String,
     pub span: Span,
 }
 
 /// Where the scalar under the cursor leads.
-pub fn targets(scalar: &Scalar<'_>, artifacts: &[Arc<Artifact>], root: &Path) -> Vec<Target> {
+pub(crate) fn targets(
+    scalar: &Scalar<'_>,
+    artifacts: &[Arc<Artifact>],
+    root: &Path,
+) -> Vec<Target> {
     let defined: Vec<Target> = lookup::artifacts_with_id(artifacts, scalar.value)
         .map(|a| Target {
             file: a.file.clone(),

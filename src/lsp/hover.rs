@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::lookup::{self, Scalar};
 
 /// The Markdown shown for the scalar under the cursor, if it names something.
-pub fn markdown(
+pub(crate) fn markdown(
     scalar: &Scalar<'_>,
     artifacts: &[Arc<Artifact>],
     catalogs: &Catalogs,

@@ -12,17 +12,14 @@ use std::sync::Arc;
 
 /// A string scalar of an artifact.
 #[derive(Debug, Clone, Copy)]
-pub struct Scalar<'a> {
-    pub artifact: &'a Artifact,
-    /// JSON pointer of the node.
-    pub pointer: &'a str,
+pub(crate) struct Scalar<'a> {
     pub value: &'a str,
     pub span: Span,
 }
 
 /// The innermost string scalar of the artifacts of `file` whose span contains `offset`
 /// (a cursor just after the last character still counts).
-pub fn scalar_at<'a>(
+pub(crate) fn scalar_at<'a>(
     artifacts: &'a [Arc<Artifact>],
     file: &str,
     offset: usize,
@@ -40,12 +37,7 @@ pub fn scalar_at<'a>(
                         return None;
                     }
                     match a.value.pointer(pointer) {
-                        Some(Value::String(value)) => Some(Scalar {
-                            artifact: a,
-                            pointer,
-                            value,
-                            span,
-                        }),
+                        Some(Value::String(value)) => Some(Scalar { value, span }),
                         _ => None,
                     }
                 })
@@ -54,7 +46,7 @@ pub fn scalar_at<'a>(
 }
 
 /// The artifacts with this id, in file order (more than one is a duplicate).
-pub fn artifacts_with_id<'a>(
+pub(crate) fn artifacts_with_id<'a>(
     artifacts: &'a [Arc<Artifact>],
     id: &'a str,
 ) -> impl Iterator<Item = &'a Artifact> + 'a {
@@ -65,7 +57,7 @@ pub fn artifacts_with_id<'a>(
 }
 
 /// The requirement a `framework/id` string names, if a catalog knows it.
-pub fn requirement<'a>(
+pub(crate) fn requirement<'a>(
     catalogs: &'a Catalogs,
     reference: &str,
 ) -> Option<(&'a Catalog, &'a Requirement)> {
@@ -76,11 +68,11 @@ pub fn requirement<'a>(
 }
 
 /// The `title` of an artifact, when it has one.
-pub fn title(a: &Artifact) -> Option<&str> {
+pub(crate) fn title(a: &Artifact) -> Option<&str> {
     a.value.get("title").and_then(Value::as_str)
 }
 
 /// Where an artifact is defined: its `id` value, else the document's anchor.
-pub fn definition_span(a: &Artifact) -> Span {
+pub(crate) fn definition_span(a: &Artifact) -> Span {
     a.spans.get("/id").map_or_else(|| a.anchor(""), |s| s.value)
 }

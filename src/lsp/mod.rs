@@ -14,12 +14,12 @@
 //! under the cursor), [`hover`], [`definition`]. `docs/editors.md` shows how to use it from
 //! editors.
 
-pub mod convert;
-pub mod definition;
-pub mod hover;
-pub mod lookup;
-pub mod server;
-pub mod transport;
-pub mod workspace;
+pub(crate) mod convert;
+pub(crate) mod definition;
+pub(crate) mod hover;
+pub(crate) mod lookup;
+pub(crate) mod server;
+pub(crate) mod transport;
+pub(crate) mod workspace;
 
-pub use server::{Config, run_stdio, serve};
+pub(crate) use server::{Config, run_stdio};

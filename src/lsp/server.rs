@@ -31,7 +31,7 @@ use super::{definition, hover};
 
 /// How the server is started.
 #[derive(Debug, Clone, Default)]
-pub struct Config {
+pub(crate) struct Config {
     /// The date rules treat as today; `None`: the system's date at each check. The client
     /// can also set it with the initialization option `today`.
     pub today: Option<jiff::civil::Date>,
@@ -39,14 +39,18 @@ pub struct Config {
 
 /// Serve over standard input and output; returns the process exit code (0 after
 /// `shutdown` then `exit`, 1 otherwise, as the protocol specifies).
-pub fn run_stdio(config: Config) -> u8 {
+pub(crate) fn run_stdio(config: Config) -> u8 {
     let stdout = io::stdout();
     let out = io::BufWriter::new(stdout.lock());
     serve(io::BufReader::new(io::stdin()), out, config)
 }
 
 /// Serve over any pair of streams (the reader runs on its own thread).
-pub fn serve(input: impl BufRead + Send + 'static, output: impl Write, config: Config) -> u8 {
+pub(crate) fn serve(
+    input: impl BufRead + Send + 'static,
+    output: impl Write,
+    config: Config,
+) -> u8 {
     let (tx, rx) = mpsc::channel();
     let reader = std::thread::Builder::new()
         .name("annexa-lsp-reader".into())

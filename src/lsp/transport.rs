@@ -10,13 +10,13 @@ use lsp_server::{ErrorCode, Message};
 use serde_json::Value;
 
 /// The largest body accepted; larger ones are skipped.
-pub const MAX_BODY: usize = 64 << 20;
+pub(crate) const MAX_BODY: usize = 64 << 20;
 /// The longest header line accepted.
 const MAX_HEADER_LINE: u64 = 8 << 10;
 
 /// What one frame of input held.
 #[derive(Debug)]
-pub enum Incoming {
+pub(crate) enum Incoming {
     Message(Message),
     /// Not a usable message: answer with this error (`id` is `null` when none could be
     /// read, as JSON-RPC specifies).
@@ -28,7 +28,7 @@ pub enum Incoming {
 }
 
 /// Read the next frame; `Ok(None)` at the end of the input.
-pub fn read(r: &mut impl BufRead) -> io::Result<Option<Incoming>> {
+pub(crate) fn read(r: &mut impl BufRead) -> io::Result<Option<Incoming>> {
     let mut length: Option<usize> = None;
     let mut header_problem: Option<String> = None;
     let mut any_header = false;
@@ -92,7 +92,7 @@ pub fn read(r: &mut impl BufRead) -> io::Result<Option<Incoming>> {
 }
 
 /// Parse one message body.
-pub fn parse(body: &[u8]) -> Incoming {
+pub(crate) fn parse(body: &[u8]) -> Incoming {
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {
@@ -144,13 +144,13 @@ fn shorten(s: &str) -> String {
 }
 
 /// Write one message.
-pub fn write(w: &mut impl Write, message: &Message) -> io::Result<()> {
+pub(crate) fn write(w: &mut impl Write, message: &Message) -> io::Result<()> {
     message.write(w)?;
     w.flush()
 }
 
 /// Write an error response to a message that could not be read as a request.
-pub fn write_error(
+pub(crate) fn write_error(
     w: &mut impl Write,
     id: Value,
     code: ErrorCode,

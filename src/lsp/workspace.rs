@@ -19,7 +19,7 @@ use super::convert::{self, Encoding, LineIndex, Locate};
 
 /// An open document.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub(crate) struct Document {
     /// The URI exactly as the client sent it (diagnostics are published under it).
     pub uri: Uri,
     /// Its repository-relative path; `None` for a document outside the repository.
@@ -40,7 +40,7 @@ enum Checked {
 }
 
 #[derive(Debug)]
-pub struct Workspace {
+pub(crate) struct Workspace {
     root: Option<PathBuf>,
     canonical_root: Option<PathBuf>,
     today: Option<jiff::civil::Date>,
@@ -55,7 +55,7 @@ pub struct Workspace {
 /// What a check reported beyond diagnostics: a problem to show the user, and how long it
 /// took.
 #[derive(Debug)]
-pub struct Report {
+pub(crate) struct Report {
     pub problem: Option<String>,
     pub files: usize,
     pub elapsed: Duration,
@@ -65,7 +65,7 @@ impl Workspace {
     /// A workspace rooted at the repository around `root` (found with
     /// [`discover::find_root`]); without one, the root is found from the first document
     /// opened.
-    pub fn new(root: Option<&Path>, today: Option<jiff::civil::Date>) -> Self {
+    pub(crate) fn new(root: Option<&Path>, today: Option<jiff::civil::Date>) -> Self {
         let mut w = Workspace {
             root: None,
             canonical_root: None,
@@ -85,27 +85,27 @@ impl Workspace {
         self.root = Some(root);
     }
 
-    pub fn root(&self) -> Option<&Path> {
+    pub(crate) fn root(&self) -> Option<&Path> {
         self.root.as_deref()
     }
 
-    pub fn has_documents(&self) -> bool {
+    pub(crate) fn has_documents(&self) -> bool {
         !self.documents.is_empty()
     }
 
-    pub fn document(&self, uri: &Uri) -> Option<&Document> {
+    pub(crate) fn document(&self, uri: &Uri) -> Option<&Document> {
         self.documents.get(uri.as_str())
     }
 
     /// The last successful check.
-    pub fn outcome(&self) -> Option<&Outcome> {
+    pub(crate) fn outcome(&self) -> Option<&Outcome> {
         match &self.checked {
             Checked::Ok(o) => Some(o),
             _ => None,
         }
     }
 
-    pub fn open(&mut self, uri: Uri, version: i32, text: String) {
+    pub(crate) fn open(&mut self, uri: Uri, version: i32, text: String) {
         if self.root.is_none()
             && let Some(path) = convert::uri_to_path(&uri)
         {
@@ -126,7 +126,7 @@ impl Workspace {
     /// Apply the changes of a `didChange`: whole-text replacements (what the server asks
     /// for) or, should a client send them anyway, ranged edits. Returns `false` for a
     /// document that is not open.
-    pub fn change(
+    pub(crate) fn change(
         &mut self,
         uri: &Uri,
         version: i32,
@@ -158,11 +158,11 @@ impl Workspace {
     /// Files on disk may have changed (a document was opened, saved or closed, or the client
     /// reported changed files): the next check reads the repository again (files whose
     /// content is unchanged are still not parsed again).
-    pub fn disk_changed(&mut self) {
+    pub(crate) fn disk_changed(&mut self) {
         self.session.rescan = true;
     }
 
-    pub fn close(&mut self, uri: &Uri) -> Option<Document> {
+    pub(crate) fn close(&mut self, uri: &Uri) -> Option<Document> {
         self.documents.remove(uri.as_str())
     }
 
@@ -183,7 +183,7 @@ impl Workspace {
     }
 
     /// Check the whole repository, with the open documents in place of their files.
-    pub fn check(&mut self) -> Report {
+    pub(crate) fn check(&mut self) -> Report {
         let started = Instant::now();
         let Some(root) = self.root.clone() else {
             return Report {
@@ -249,7 +249,7 @@ impl Workspace {
 
     /// The diagnostics of every open document inside the repository, as of the last check
     /// (an empty list clears a document's diagnostics).
-    pub fn publications(&self, enc: Encoding) -> Vec<PublishDiagnosticsParams> {
+    pub(crate) fn publications(&self, enc: Encoding) -> Vec<PublishDiagnosticsParams> {
         let diagnostics: &[Diagnostic] = match &self.checked {
             Checked::Ok(o) => &o.diagnostics,
             Checked::ConfigError(e) => std::slice::from_ref(&e.diagnostic),
@@ -291,7 +291,7 @@ impl Workspace {
 
     /// The text of a repository file as the last check read it (an open document's buffer
     /// or the file on disk).
-    pub fn text(&self, rel: &str) -> Option<&str> {
+    pub(crate) fn text(&self, rel: &str) -> Option<&str> {
         match &self.checked {
             Checked::Ok(o) => o.sources.get(rel).map(|s| &*s.text),
             Checked::ConfigError(e) => e.source.as_ref().filter(|s| s.rel == rel).map(|s| &*s.text),
@@ -300,7 +300,7 @@ impl Workspace {
     }
 
     /// The URI of a repository file: the open document's own, else one made from its path.
-    pub fn uri_of(&self, rel: &str) -> Option<Uri> {
+    pub(crate) fn uri_of(&self, rel: &str) -> Option<Uri> {
         if let Some(doc) = self
             .documents
             .values()
@@ -313,7 +313,7 @@ impl Workspace {
 
     /// Names places of the repository as protocol locations (line indexes are built once
     /// per file).
-    pub fn locator(&self, enc: Encoding) -> impl Locate + '_ {
+    pub(crate) fn locator(&self, enc: Encoding) -> impl Locate + '_ {
         Locator {
             workspace: self,
             enc,

@@ -18,7 +18,7 @@ pub struct Artifact {
     /// Index of the document in its file's YAML stream (0 for front matter).
     pub document: usize,
     pub format: Format,
-    #[serde(with = "crate::cache::json_text")]
+    #[serde(with = "json_text")]
     pub value: Value,
     pub spans: SpanMap,
     /// The whole document (or front matter).
@@ -27,10 +27,27 @@ pub struct Artifact {
     pub headings: Vec<Heading>,
 }
 
+/// A JSON value kept as its JSON text (the result cache's compact encoding cannot carry a
+/// self-describing value).
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::Value;
+
+    pub(super) fn serialize<S: Serializer>(v: &Value, s: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(v).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        let text = <&str>::deserialize(d)?;
+        serde_json::from_str(text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A document with its spans: what findings are located in. Artifacts, rule files and
 /// catalogs all are one.
 #[derive(Debug, Clone, Copy)]
-pub struct DocView<'a> {
+pub(crate) struct DocView<'a> {
     pub file: &'a str,
     pub value: &'a Value,
     pub spans: &'a SpanMap,
@@ -40,7 +57,7 @@ pub struct DocView<'a> {
 
 impl DocView<'_> {
     /// The span of the value at `pointer`, or of its nearest ancestor that exists.
-    pub fn value_span(&self, pointer: &str) -> Span {
+    pub(crate) fn value_span(&self, pointer: &str) -> Span {
         self.spans
             .nearest(pointer)
             .map(|(_, s)| s.value)
@@ -48,7 +65,7 @@ impl DocView<'_> {
     }
 
     /// The span of the key at `pointer` when it is a mapping entry, else of its value.
-    pub fn key_span(&self, pointer: &str) -> Span {
+    pub(crate) fn key_span(&self, pointer: &str) -> Span {
         match self.spans.get(pointer) {
             Some(s) => s.key.unwrap_or(s.value),
             None => self.value_span(pointer),
@@ -58,7 +75,7 @@ impl DocView<'_> {
     /// Where to label a finding about the node at `pointer`: the document itself is labelled
     /// at its `id` (else its `kind`); a mapping or list at its key, so the label covers one
     /// line rather than the whole collection; a scalar at its value.
-    pub fn anchor(&self, pointer: &str) -> Span {
+    pub(crate) fn anchor(&self, pointer: &str) -> Span {
         if pointer.is_empty() {
             return self.root_anchor();
         }
@@ -74,7 +91,7 @@ impl DocView<'_> {
 
     /// Where to label a node that is missing: the key of its parent mapping; for an item of
     /// a list, that item's first key; for the document itself, its `id`.
-    pub fn missing_anchor(&self, pointer: &str) -> Span {
+    pub(crate) fn missing_anchor(&self, pointer: &str) -> Span {
         let mut parent = pointer.rsplit_once('/').map_or("", |(p, _)| p);
         loop {
             if parent.is_empty() {
@@ -107,7 +124,7 @@ impl DocView<'_> {
 }
 
 impl Artifact {
-    pub fn view(&self) -> DocView<'_> {
+    pub(crate) fn view(&self) -> DocView<'_> {
         DocView {
             file: &self.file,
             value: &self.value,
@@ -116,7 +133,7 @@ impl Artifact {
         }
     }
 
-    pub fn value_span(&self, pointer: &str) -> Span {
+    pub(crate) fn value_span(&self, pointer: &str) -> Span {
         self.view().value_span(pointer)
     }
 
@@ -124,16 +141,16 @@ impl Artifact {
         self.view().key_span(pointer)
     }
 
-    pub fn anchor(&self, pointer: &str) -> Span {
+    pub(crate) fn anchor(&self, pointer: &str) -> Span {
         self.view().anchor(pointer)
     }
 
-    pub fn missing_anchor(&self, pointer: &str) -> Span {
+    pub(crate) fn missing_anchor(&self, pointer: &str) -> Span {
         self.view().missing_anchor(pointer)
     }
 
     /// A short name for messages: `control `CTL-1``, or `control in `soa.yaml`` without an id.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.id {
             Some(id) => format!("{} `{id}`", self.kind),
             None => format!("{} in `{}`", self.kind, self.file),

@@ -171,7 +171,7 @@ impl<'a> Compliance<'a> {
 
 /// Of `documents` (in file order), the one naming most requirements of `framework`, the
 /// first on a tie; the first document when none names any.
-pub fn home<'a>(
+pub(crate) fn home<'a>(
     documents: &[&'a Artifact],
     framework: &str,
     named: impl Fn(&'a Artifact) -> Vec<&'a str>,
@@ -194,7 +194,7 @@ pub fn home<'a>(
 
 /// The newest of `records` dated on or before `today` by `date_field`: a record dated in the
 /// future has not happened yet and does not count.
-pub fn newest<'a>(
+pub(crate) fn newest<'a>(
     records: impl IntoIterator<Item = &'a Artifact>,
     date_field: &str,
     today: Date,

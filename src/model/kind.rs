@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// The value of the `annexa:` key that marks a YAML document or front matter as an artifact.
-pub const FORMAT_VERSION: &str = "v1";
+pub(crate) const FORMAT_VERSION: &str = "v1";
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
@@ -25,7 +25,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub(crate) const ALL: [Kind; 13] = [
         Kind::Scope,
         Kind::StatementOfApplicability,
         Kind::Control,
@@ -60,12 +60,12 @@ impl Kind {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Kind> {
+    pub(crate) fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }
 
     /// The embedded JSON Schema of this kind.
-    pub const fn schema_source(self) -> &'static str {
+    pub(crate) const fn schema_source(self) -> &'static str {
         match self {
             Kind::Scope => include_str!("../../schemas/scope.schema.json"),
             Kind::StatementOfApplicability => {

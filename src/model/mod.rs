@@ -1,11 +1,12 @@
 //! Artifacts, the repository index, and the compliance model built from them.
 
-pub mod artifact;
-pub mod compliance;
-pub mod index;
-pub mod kind;
+pub(crate) mod artifact;
+pub(crate) mod compliance;
+pub(crate) mod index;
+pub(crate) mod kind;
 
-pub use artifact::{Artifact, DocView};
-pub use compliance::Compliance;
-pub use index::Index;
+pub use artifact::Artifact;
+pub(crate) use artifact::DocView;
+pub(crate) use compliance::Compliance;
+pub(crate) use index::Index;
 pub use kind::Kind;

@@ -10,7 +10,7 @@ use super::{RenderContext, Summary, resolve, title};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Annotations GitHub shows per level and step; the rest are dropped by GitHub.
-pub const ANNOTATION_LIMIT: usize = 10;
+pub(crate) const ANNOTATION_LIMIT: usize = 10;
 
 /// GitHub rejects a job summary over 1 MiB; rows stop short of it, with a visible note.
 const SUMMARY_BUDGET: usize = 1000 * 1024;
@@ -70,14 +70,14 @@ fn annotation(d: &Diagnostic, ctx: &RenderContext<'_>) -> String {
 }
 
 /// Escape the message of a workflow command (what follows the second `::`).
-pub fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// Escape a property value: as data, plus `:` and `,`, which delimit properties.
-pub fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
@@ -138,7 +138,7 @@ fn row(d: &Diagnostic, ctx: &RenderContext<'_>) -> String {
 /// Messages mark names as code with backticks, so balanced `` `…` `` stay code spans (where
 /// only `|` needs escaping); elsewhere Markdown and HTML punctuation is escaped so that a
 /// message renders as the text it is.
-pub fn escape_cell(s: &str) -> String {
+pub(crate) fn escape_cell(s: &str) -> String {
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
     // An odd number of backticks cannot all pair up: then none is treated as code.
     let code_spans = s.matches('`').count().is_multiple_of(2);

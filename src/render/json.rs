@@ -9,7 +9,7 @@ use super::{RenderContext, Summary, resolve, title};
 use crate::diagnostic::{Diagnostic, Location};
 
 /// Version of the JSON shape (`"version"` at the top of the document).
-pub const JSON_VERSION: u32 = 1;
+pub(crate) const JSON_VERSION: u32 = 1;
 
 /// Render `diags` as the versioned JSON document. Keys appear in a fixed order.
 pub fn json(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {

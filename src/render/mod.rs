@@ -12,14 +12,14 @@ use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::registry::Registry;
 use crate::source::{LineCol, SourceFile, SourceMap};
 
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod sarif;
+pub(crate) mod github;
+pub(crate) mod human;
+pub(crate) mod json;
+pub(crate) mod sarif;
 
 pub use github::{github, github_summary};
 pub use human::{HumanOptions, human};
-pub use json::{JSON_VERSION, json};
+pub use json::json;
 pub use sarif::sarif;
 
 /// What every renderer needs besides the diagnostics.
@@ -58,7 +58,7 @@ impl<'a> RenderContext<'a> {
     }
 
     /// A repository-relative path as the checkout sees it.
-    pub fn checkout_path(&self, path: &str) -> String {
+    pub(crate) fn checkout_path(&self, path: &str) -> String {
         format!("{}{path}", self.path_prefix)
     }
 
@@ -112,7 +112,7 @@ pub fn render(
 
 /// Counts by severity, and the files with findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
@@ -123,7 +123,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(diags: &[Diagnostic]) -> Summary {
+    pub(crate) fn of(diags: &[Diagnostic]) -> Summary {
         let mut s = Summary::default();
         let mut files = BTreeSet::new();
         for d in diags {
@@ -143,12 +143,12 @@ impl Summary {
         s
     }
 
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.errors + self.warnings + self.notes
     }
 
     /// `2 errors, 1 warning` (zero counts left out); empty when there are no findings.
-    pub fn counts(&self) -> String {
+    pub(crate) fn counts(&self) -> String {
         [
             (self.errors, "error"),
             (self.warnings, "warning"),
@@ -164,7 +164,7 @@ impl Summary {
     /// The closing line of the human output and the headline of the job summary:
     /// `no findings`, `2 errors, 1 warning in 3 files`, `1 error in the repository`,
     /// `1 error, 1 note in 1 file and the repository`.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         if self.total() == 0 {
             return "no findings".to_string();
         }
@@ -198,7 +198,7 @@ pub(crate) struct Resolved<'a> {
 
 impl Resolved<'_> {
     /// The text the span covers.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         // start and end are clamped onto char boundaries with start <= end.
         self.file.text.get(self.start..self.end).unwrap_or("")
     }

@@ -16,15 +16,15 @@ use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::registry::RuleMeta;
 
 /// The `$schema` of the log: the OASIS schema annexa's output is tested against.
-pub const SARIF_SCHEMA: &str =
+pub(crate) const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// The key of annexa's fingerprint in `partialFingerprints`. The suffix is bumped if the
 /// fingerprint's recipe ever changes, so that old and new alerts are not confused.
-pub const FINGERPRINT_KEY: &str = "annexa/v1";
+pub(crate) const FINGERPRINT_KEY: &str = "annexa/v1";
 
 /// Where repository-level findings go when the context names no configuration file.
-pub const DEFAULT_ROOT_FILE: &str = "annexa.toml";
+pub(crate) const DEFAULT_ROOT_FILE: &str = "annexa.toml";
 
 /// Region snippets longer than this are left out: a label on a whole block would copy the
 /// block into the log for no benefit.

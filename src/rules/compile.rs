@@ -17,7 +17,7 @@ use crate::model::Kind;
 
 /// A compile error: where in the rule definition (JSON pointer) and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompileError {
+pub(crate) struct CompileError {
     pub pointer: String,
     pub message: String,
 }
@@ -35,21 +35,21 @@ fn err<T>(pointer: impl Into<String>, message: impl Into<String>) -> Result<T> {
 pub struct Rule {
     pub def: RuleDef,
     /// Repository-relative path of the rule file (`<built-in>/…` for embedded ones).
-    pub origin: String,
-    pub level: Level,
+    pub(crate) origin: String,
+    pub(crate) level: Level,
     /// Empty: every kind.
-    pub kinds: Vec<Kind>,
-    pub for_each: Option<FieldPath>,
-    pub when: Vec<Cond>,
+    pub(crate) kinds: Vec<Kind>,
+    pub(crate) for_each: Option<FieldPath>,
+    pub(crate) when: Vec<Cond>,
     /// Conditions under which findings are warnings.
-    pub warn_when: Vec<Cond>,
-    pub checks: Vec<Check>,
+    pub(crate) warn_when: Vec<Cond>,
+    pub(crate) checks: Vec<Check>,
     /// The parameters in force when it was compiled, for message templates (`{warn_within}`).
-    pub params: Vec<(String, String)>,
+    pub(crate) params: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
-pub enum Cond {
+pub(crate) enum Cond {
     All(Vec<Cond>),
     Any(Vec<Cond>),
     Not(Box<Cond>),
@@ -69,7 +69,7 @@ pub enum Cond {
 
 /// `referenced_by`: artifacts of `kinds` that name the subject in `field`.
 #[derive(Debug, Clone)]
-pub struct RefBy {
+pub(crate) struct RefBy {
     pub kinds: Vec<Kind>,
     pub field: FieldPath,
     pub condition: Vec<Cond>,
@@ -80,7 +80,7 @@ pub struct RefBy {
 }
 
 #[derive(Debug, Clone)]
-pub enum Operand {
+pub(crate) enum Operand {
     Field(FieldPath),
     /// `local->remote`: the artifact whose id is at `local`, then its field `remote`.
     Deref(FieldPath, FieldPath),
@@ -88,7 +88,7 @@ pub enum Operand {
 }
 
 #[derive(Debug, Clone)]
-pub enum Age {
+pub(crate) enum Age {
     Literal(Duration),
     Field {
         path: FieldPath,
@@ -97,7 +97,7 @@ pub enum Age {
 }
 
 #[derive(Debug, Clone)]
-pub enum Check {
+pub(crate) enum Check {
     Present(FieldPath),
     Pattern(FieldPath, Regex),
     OneOf(FieldPath, Vec<Value>),
@@ -173,14 +173,14 @@ pub enum Check {
 }
 
 /// Named values (`$name`) rules may use, from rule files and `annexa.toml [params]`.
-pub type Params = BTreeMap<String, serde_json::Value>;
+pub(crate) type Params = BTreeMap<String, serde_json::Value>;
 
 /// Compiles with the parameters in force.
 struct Ctx<'p> {
     params: &'p Params,
 }
 
-pub fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
+pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rule> {
     let cx = Ctx { params };
     if !is_code(&def.code) {
         return err(
@@ -297,7 +297,7 @@ fn check_templates(def: &RuleDef, kinds: &[Kind], params: &Params) -> Result<()>
                 .copied()
                 .chain(params.keys().map(String::as_str))
                 .chain(fields.iter().map(String::as_str));
-            let hint = match crate::parse::did_you_mean(name, candidates) {
+            let hint = match crate::suggest::did_you_mean(name, candidates) {
                 Some(s) => format!("; did you mean `{{{s}}}`?"),
                 None => String::new(),
             };
@@ -313,7 +313,7 @@ fn check_templates(def: &RuleDef, kinds: &[Kind], params: &Params) -> Result<()>
 }
 
 /// Does a condition test only the scope (for repository-level rules)?
-pub fn scope_only(c: &Cond) -> bool {
+pub(crate) fn scope_only(c: &Cond) -> bool {
     match c {
         Cond::InScope(_) => true,
         Cond::All(cs) | Cond::Any(cs) => cs.iter().all(scope_only),
@@ -323,7 +323,7 @@ pub fn scope_only(c: &Cond) -> bool {
 }
 
 /// `ABC123`: one or more upper-case letters, then one or more digits.
-pub fn is_code(code: &str) -> bool {
+pub(crate) fn is_code(code: &str) -> bool {
     let letters = code.chars().take_while(char::is_ascii_uppercase).count();
     let digits = code[letters..]
         .chars()
@@ -343,7 +343,7 @@ fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
         .map(|(i, n)| {
             Kind::from_name(n).map_or_else(
                 || {
-                    let hint = crate::parse::did_you_mean(n, Kind::ALL.iter().map(|k| k.name()))
+                    let hint = crate::suggest::did_you_mean(n, Kind::ALL.iter().map(|k| k.name()))
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     err(

@@ -17,8 +17,8 @@ use super::path::{FieldPath, display, is_non_empty};
 use crate::catalog::Catalogs;
 use crate::dates::{self, Duration};
 use crate::model::{Artifact, Compliance, Index, Kind};
-use crate::parse::did_you_mean;
 use crate::source::Span;
+use crate::suggest::did_you_mean;
 
 /// A place naming a key: the artifact (its index), the mapping holding the field (tested by
 /// `where`), and the exact value naming the key (where a label points).
@@ -140,7 +140,7 @@ fn parent(pointer: &str) -> &str {
 
 /// A secondary place that explains a failure.
 #[derive(Debug, Clone)]
-pub struct RelatedPlace {
+pub(crate) struct RelatedPlace {
     pub file: String,
     pub span: Span,
     pub message: String,
@@ -148,7 +148,7 @@ pub struct RelatedPlace {
 
 /// One failed assertion.
 #[derive(Debug, Clone)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// JSON pointer of the node concerned (absolute in the artifact).
     pub pointer: String,
     /// True when the node is missing: the finding is anchored at its parent.
@@ -193,7 +193,7 @@ impl Failure {
 
 /// One context a rule looks at: an artifact, or an item inside it.
 #[derive(Clone)]
-pub struct Subject<'a> {
+pub(crate) struct Subject<'a> {
     pub artifact: &'a Artifact,
     /// Pointer of the item (`""` for the artifact itself).
     pub pointer: String,
@@ -201,7 +201,7 @@ pub struct Subject<'a> {
 }
 
 /// Every subject of a rule, with its failures.
-pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
+pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
     let mut out = Vec::new();
     if rule.level == Level::Repository {
         return repository_level(rule, env);
@@ -244,7 +244,7 @@ pub fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure
         && !repository_unique
         && !reports_elsewhere
     {
-        artifacts.retain(|a| crate::engine::selected(&a.file, focus));
+        artifacts.retain(|a| crate::discover::selected(&a.file, focus));
     }
     // Repository-wide state for `unique`: value → first place seen.
     let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
@@ -493,7 +493,7 @@ fn referencing(r: &RefBy, id: &str, outer: &Value, env: &Env<'_>) -> Vec<Place> 
 
 /// Does a condition hold for `subject`? String values of field conditions are interpolated
 /// against `outer` (the rule's own subject), so `where` can say `{ field: ai_system, equals: "{id}" }`.
-pub fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> bool {
+pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> bool {
     let value = subject.value;
     match c {
         Cond::All(cs) => cs.iter().all(|c| holds(c, subject, outer, env)),

@@ -6,7 +6,7 @@ use std::path::{Component, Path};
 
 use super::format::FileCheck;
 
-pub struct Problem {
+pub(crate) struct Problem {
     pub label: String,
     /// Template name `{reason}`.
     pub reason: String,
@@ -34,7 +34,7 @@ fn is_url(text: &str) -> bool {
 
 /// `None` when the path is fine. `root` is `None` when there is no file system to look at
 /// (rule examples): only the lexical checks run then.
-pub fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<Problem> {
+pub(crate) fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<Problem> {
     if is_url(text) {
         return None;
     }

@@ -12,7 +12,7 @@ use crate::diagnostic::Severity;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RuleFile {
+pub(crate) struct RuleFile {
     /// Format marker: `v1`.
     #[serde(rename = "annexa-rules")]
     pub version: String,
@@ -27,7 +27,7 @@ pub struct RuleFile {
 /// What a rule is evaluated on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Level {
+pub(crate) enum Level {
     /// Each artifact of `kinds` (or each item of `for_each` inside them).
     #[default]
     Artifact,
@@ -46,7 +46,7 @@ pub struct RuleDef {
     pub family: String,
     /// `artifact` (default) or `repository`.
     #[serde(default)]
-    pub level: Level,
+    pub(crate) level: Level,
     /// Kinds the rule applies to (`statement-of-applicability`, `evidence`…); empty for a
     /// repository-level rule (its assertions must then be repository-level: `exists`).
     #[serde(default)]
@@ -56,17 +56,17 @@ pub struct RuleDef {
     pub for_each: Option<String>,
     /// Conditions that must all hold for the rule to apply.
     #[serde(default)]
-    pub when: Vec<Condition>,
+    pub(crate) when: Vec<Condition>,
     /// Conditions under which a finding is only a warning (the rule's `severity` otherwise):
     /// e.g. an AI system that has not reached the life-cycle stage from which a duty applies.
     #[serde(default)]
-    pub warn_when: Vec<Condition>,
+    pub(crate) warn_when: Vec<Condition>,
     /// The Annex A controls the rule enforces (`iso42001:2023/A.7.5`). When the Statement of
     /// Applicability excludes every one of them, the rule does not run.
     #[serde(default)]
-    pub enforces: Vec<String>,
+    pub(crate) enforces: Vec<String>,
     #[serde(rename = "assert")]
-    pub assertions: Vec<Assertion>,
+    pub(crate) assertions: Vec<Assertion>,
     /// Message template: `{field.path}` is replaced by the field's value, `{value}` by the
     /// value the assertion looked at, `{artifact.id}` / `{artifact.kind}` by the artifact's.
     pub message: String,
@@ -136,7 +136,7 @@ pub enum Example {
 
 impl Example {
     /// The line a `fail` example names, if any.
-    pub fn line(&self) -> Option<usize> {
+    pub(crate) fn line(&self) -> Option<usize> {
         match self {
             Example::Yaml(_) => None,
             Example::Markdown { line, .. } => *line,
@@ -148,7 +148,7 @@ impl Example {
 /// A condition (`when`, and `where` in `reference`/`count`/`exists`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum Condition {
+pub(crate) enum Condition {
     All {
         all: Vec<Condition>,
     },
@@ -175,7 +175,7 @@ pub enum Condition {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FieldCondition {
+pub(crate) struct FieldCondition {
     pub field: String,
     /// The field equals this value.
     #[serde(default)]
@@ -200,7 +200,7 @@ pub struct FieldCondition {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ReferencedBy {
+pub(crate) struct ReferencedBy {
     pub kinds: Vec<String>,
     /// The field of those artifacts holding the reference(s), e.g. `supports` or
     /// `entries[].implemented_by`.
@@ -221,7 +221,7 @@ pub struct ReferencedBy {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum Unresolved {
+pub(crate) enum Unresolved {
     #[default]
     Report,
     Ignore,
@@ -230,7 +230,7 @@ pub enum Unresolved {
 /// A duration: literal (`90d`) or read from a field with a default.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum DurationSpec {
+pub(crate) enum DurationSpec {
     Literal(String),
     Field {
         field: String,
@@ -242,7 +242,7 @@ pub enum DurationSpec {
 /// One assertion: exactly one function.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Assertion {
+pub(crate) enum Assertion {
     /// The field is present and non-empty.
     Present(FieldArg),
     /// The field's string value matches a regular expression.
@@ -365,14 +365,14 @@ pub enum Assertion {
 /// or a list of ways to write it (the first is the name shown): `[Society, societal]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum RequiredSections {
+pub(crate) enum RequiredSections {
     List(Vec<SectionSpec>),
     Param(String),
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum SectionSpec {
+pub(crate) enum SectionSpec {
     Name(String),
     Alternatives(Vec<String>),
 }
@@ -383,7 +383,7 @@ fn default_requirement_type() -> String {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum FileCheck {
+pub(crate) enum FileCheck {
     #[default]
     Exists,
     Inside,
@@ -392,20 +392,20 @@ pub enum FileCheck {
 /// A number, or `$param`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum NumberSpec {
+pub(crate) enum NumberSpec {
     Number(f64),
     Param(String),
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum FieldArg {
+pub(crate) enum FieldArg {
     Short(String),
     Long { field: String },
 }
 
 impl FieldArg {
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         match self {
             FieldArg::Short(s) => s,
             FieldArg::Long { field } => field,
@@ -416,13 +416,13 @@ impl FieldArg {
 /// A field, or the product of several (`[likelihood, impact]`: the risk score).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum FieldOrProduct {
+pub(crate) enum FieldOrProduct {
     Field(String),
     Product(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum CompareOp {
+pub(crate) enum CompareOp {
     #[serde(rename = "<")]
     Lt,
     #[serde(rename = "<=")]
@@ -439,7 +439,7 @@ pub enum CompareOp {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum UniqueScope {
+pub(crate) enum UniqueScope {
     #[default]
     Repository,
     Artifact,

@@ -4,15 +4,15 @@
 //! Built-in rule files are embedded from `rules/`; user rule files (directories named in
 //! `annexa.toml`) are loaded the same way and run exactly like built-in ones.
 
-pub mod compile;
-pub mod eval;
-pub mod files;
-pub mod format;
-pub mod path;
-pub mod requirements;
-pub mod template;
+pub(crate) mod compile;
+pub(crate) mod eval;
+pub(crate) mod files;
+pub(crate) mod format;
+pub(crate) mod path;
+pub(crate) mod requirements;
+pub(crate) mod template;
 pub mod testing;
-pub mod text;
+pub(crate) mod text;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -20,12 +20,12 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub use compile::Rule;
-pub use eval::Env;
+pub(crate) use eval::Env;
 
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView};
-use crate::registry::RuleMeta;
+use crate::registry::{self, Registry, RuleMeta};
 use crate::source::Span;
 use crate::validate::{self, Compiled};
 use crate::yaml::{self, Limits, SpanMap};
@@ -33,7 +33,7 @@ use eval::{Failure, Subject};
 use format::RuleFile;
 
 /// Built-in rule files, embedded in the binary.
-pub const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
+pub(crate) const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
     (
         "rules/references.yaml",
         include_str!("../../rules/references.yaml"),
@@ -62,6 +62,25 @@ pub fn builtin() -> &'static Result<RuleSet, String> {
         let mut set = RuleSet::default();
         set.load_builtin()?;
         Ok(set)
+    })
+}
+
+/// The built-in registry (engine codes and built-in rules), built once.
+pub fn builtin_registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut r = registry::engine_codes();
+        match builtin() {
+            Ok(rules) => {
+                for meta in rules.metas() {
+                    if let Err(e) = r.insert(meta) {
+                        panic!("built-in rules: {e}");
+                    }
+                }
+            }
+            Err(e) => panic!("built-in rules: {e}"),
+        }
+        r
     })
 }
 
@@ -100,7 +119,7 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// An empty set whose parameters are overridden by the configuration's.
-    pub fn with_params(overrides: &compile::Params) -> Self {
+    pub(crate) fn with_params(overrides: &compile::Params) -> Self {
         RuleSet {
             rules: Vec::new(),
             params: overrides.clone(),
@@ -110,7 +129,7 @@ impl RuleSet {
     }
 
     /// The built-in rules, compiled with the configuration's parameters.
-    pub fn builtin_with(overrides: &compile::Params) -> Result<RuleSet, String> {
+    pub(crate) fn builtin_with(overrides: &compile::Params) -> Result<RuleSet, String> {
         if overrides.is_empty() {
             return builtin().clone();
         }
@@ -234,7 +253,7 @@ impl RuleSet {
     }
 
     /// Parameters set by the configuration that no rule file declares (usually typos).
-    pub fn undeclared_params(&self) -> Vec<&str> {
+    pub(crate) fn undeclared_params(&self) -> Vec<&str> {
         self.fixed
             .iter()
             .filter(|k| !self.declared.contains(*k))
@@ -243,7 +262,7 @@ impl RuleSet {
     }
 
     /// Every rule's registry entry.
-    pub fn metas(&self) -> impl Iterator<Item = RuleMeta> + '_ {
+    pub(crate) fn metas(&self) -> impl Iterator<Item = RuleMeta> + '_ {
         self.rules.iter().map(meta)
     }
 
@@ -254,7 +273,7 @@ impl RuleSet {
 }
 
 /// The registry entry of a rule.
-pub fn meta(rule: &Rule) -> RuleMeta {
+pub(crate) fn meta(rule: &Rule) -> RuleMeta {
     let d = &rule.def;
     RuleMeta {
         code: d.code.clone(),
@@ -266,7 +285,7 @@ pub fn meta(rule: &Rule) -> RuleMeta {
         references: d.references.clone(),
         basis: d.basis.clone(),
         tags: d.tags.clone(),
-        policy: crate::registry::Policy::default(),
+        policy: registry::Policy::default(),
     }
 }
 
@@ -295,7 +314,7 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// Run one rule and turn its failures into diagnostics.
-pub fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
+pub(crate) fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (subject, failures) in eval::evaluate(rule, env) {
         // `warn_when`: the finding is a warning for this subject (e.g. a duty that applies
@@ -394,7 +413,7 @@ fn repository_diagnostic(rule: &Rule, f: Failure, env: &Env<'_>) -> Diagnostic {
 /// A pointer whose list indices are replaced by the item's own key where it has one
 /// (`/entries/3/justification` → `/entries/iso27001:2022/A.5.3/justification`), so that
 /// fingerprints survive items being inserted or reordered.
-pub fn stable_pointer(root: &Value, pointer: &str) -> String {
+pub(crate) fn stable_pointer(root: &Value, pointer: &str) -> String {
     let mut out = String::new();
     let mut node = Some(root);
     for token in pointer.split('/').skip(1) {
@@ -421,6 +440,27 @@ pub fn stable_pointer(root: &Value, pointer: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn engine_codes_load_and_are_documented() {
+        let r = builtin_registry();
+        assert!(r.iter().count() > 5);
+        for m in r.iter() {
+            assert!(!m.summary.trim().is_empty(), "{} has no summary", m.code);
+            assert!(
+                m.docs.trim().len() > 40,
+                "{} has too little documentation",
+                m.code
+            );
+            assert!(
+                m.code
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+                "{} is not an upper-case code",
+                m.code
+            );
+        }
+    }
 
     #[test]
     fn stable_pointers_use_item_keys() {

@@ -15,13 +15,13 @@ enum Segment {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldPath {
+pub(crate) struct FieldPath {
     segments: Vec<Segment>,
 }
 
 /// One place a path reaches.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hit<'v> {
+pub(crate) struct Hit<'v> {
     /// JSON pointer of the place (of the missing key, when `value` is `None`).
     pub pointer: String,
     pub value: Option<&'v Value>,
@@ -29,7 +29,7 @@ pub struct Hit<'v> {
 
 impl FieldPath {
     /// The path as written in a rule (`treatment.controls[]`).
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut out = String::new();
         for s in &self.segments {
             match s {
@@ -46,14 +46,14 @@ impl FieldPath {
     }
 
     /// The keys the path names, in order (`a.b[].c` → `a`, `b`, `c`).
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Key(k, _) => Some(k.as_str()),
             Segment::Each => None,
         })
     }
 
-    pub fn parse(text: &str) -> Result<FieldPath, String> {
+    pub(crate) fn parse(text: &str) -> Result<FieldPath, String> {
         let mut segments = Vec::new();
         if text.trim().is_empty() {
             return Err("a field path must not be empty".into());
@@ -77,12 +77,12 @@ impl FieldPath {
     }
 
     /// Does the path go through a list (`[]`)?
-    pub fn has_each(&self) -> bool {
+    pub(crate) fn has_each(&self) -> bool {
         self.segments.contains(&Segment::Each)
     }
 
     /// Every place the path reaches from `root`, whose own pointer is `base`.
-    pub fn select<'v>(&self, root: &'v Value, base: &str) -> Vec<Hit<'v>> {
+    pub(crate) fn select<'v>(&self, root: &'v Value, base: &str) -> Vec<Hit<'v>> {
         if !self.has_each() {
             return vec![self.select_one(root, base)];
         }
@@ -157,7 +157,7 @@ impl FieldPath {
     }
 
     /// The JSON pointer the path names under `base`, for paths without lists.
-    pub fn pointer(&self, base: &str) -> Option<String> {
+    pub(crate) fn pointer(&self, base: &str) -> Option<String> {
         let mut p = base.to_string();
         for seg in &self.segments {
             match seg {
@@ -172,7 +172,7 @@ impl FieldPath {
     }
 
     /// The single value of a path without lists.
-    pub fn get<'v>(&self, root: &'v Value) -> Option<&'v Value> {
+    pub(crate) fn get<'v>(&self, root: &'v Value) -> Option<&'v Value> {
         if self.has_each() {
             return self.select(root, "").into_iter().find_map(|h| h.value);
         }
@@ -186,7 +186,7 @@ fn escape(key: &str) -> String {
 
 /// Is the value "present and non-empty"? Null, empty strings (after trimming), empty lists
 /// and empty mappings are not.
-pub fn is_non_empty(v: &Value) -> bool {
+pub(crate) fn is_non_empty(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::String(s) => !s.trim().is_empty(),
@@ -197,7 +197,7 @@ pub fn is_non_empty(v: &Value) -> bool {
 }
 
 /// A value as text in messages: strings bare, lists joined with `, `.
-pub fn display(v: Option<&Value>) -> String {
+pub(crate) fn display(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "(none)".into(),
         Some(Value::String(s)) => s.clone(),

@@ -3,9 +3,9 @@
 //! an ISO/IEC 27001:2013 id in a 2022 programme, a non-existent `A.x.1` in ISO/IEC 42001.
 
 use crate::catalog::{Catalogs, split_reference};
-use crate::parse::did_you_mean;
+use crate::suggest::did_you_mean;
 
-pub struct Problem {
+pub(crate) struct Problem {
     /// The label on the value.
     pub label: String,
     /// What to do (template name `{hint}`).
@@ -20,7 +20,7 @@ fn problem(label: impl Into<String>, hint: impl Into<String>) -> Option<Problem>
 }
 
 /// `None` when `text` names a known requirement (of `wanted_type`, if given).
-pub fn check(text: &str, wanted_type: Option<&str>, catalogs: &Catalogs) -> Option<Problem> {
+pub(crate) fn check(text: &str, wanted_type: Option<&str>, catalogs: &Catalogs) -> Option<Problem> {
     let Some((framework, id)) = split_reference(text) else {
         let owners: Vec<String> = catalogs
             .iter()

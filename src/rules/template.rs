@@ -10,11 +10,11 @@ use serde_json::Value;
 use super::path::{FieldPath, display};
 
 /// Names known besides field paths.
-pub type Vars<'a> = &'a [(&'a str, String)];
+pub(crate) type Vars<'a> = &'a [(&'a str, String)];
 
 /// The names annexa provides to every template: the subject's value and artifact, today's
 /// date, and the values the rule-language functions attach to their findings.
-pub const PROVIDED: &[&str] = &[
+pub(crate) const PROVIDED: &[&str] = &[
     "value",
     "today",
     "artifact.id",
@@ -41,7 +41,7 @@ pub const PROVIDED: &[&str] = &[
 ];
 
 /// The names a template interpolates, in order (`{{`/`}}` escapes skipped).
-pub fn names(template: &str) -> Vec<&str> {
+pub(crate) fn names(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(i) = rest.find(['{', '}']) {
@@ -65,7 +65,7 @@ pub fn names(template: &str) -> Vec<&str> {
     out
 }
 
-pub fn render(template: &str, context: &Value, vars: Vars<'_>) -> String {
+pub(crate) fn render(template: &str, context: &Value, vars: Vars<'_>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(i) = rest.find(['{', '}']) {

@@ -138,7 +138,7 @@ fn fail_problems(
         .flat_map(|a| crate::validate::validate(a))
         .collect();
     let all: Vec<Diagnostic> = findings.iter().cloned().chain(schema).collect();
-    let kept = crate::supersede::apply(all, crate::registry::builtin());
+    let kept = crate::supersede::apply(all, super::builtin_registry());
     let doubled: Vec<String> = kept
         .iter()
         .filter(|d| d.code != rule.def.code)

@@ -9,7 +9,7 @@ use crate::source::Span;
 
 /// A syntax error, relative to the parsed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(super) struct SyntaxError {
     pub start: usize,
     pub end: usize,
     pub message: String,
@@ -28,7 +28,7 @@ fn err(start: usize, end: usize, message: impl Into<String>) -> SyntaxError {
 }
 
 /// One pass over the tree: comments and tree-sitter's own errors.
-pub fn scan_tree(
+pub(super) fn scan_tree(
     tree: &Tree,
     text: &str,
     base: usize,
@@ -71,7 +71,7 @@ pub fn scan_tree(
 
 /// Text after the end of the tree that is not blank or a comment: the parser stopped
 /// without consuming it (the grammar drops some invalid tails silently).
-pub fn unparsed_tail(
+pub(super) fn unparsed_tail(
     tree: &Tree,
     text: &str,
     comments: &mut Vec<Comment>,
@@ -325,7 +325,7 @@ fn bad_escape(text: &str, quote: usize) -> Option<SyntaxError> {
 
 /// Make the errors of one parse as precise as possible: a tab in the indentation of a line
 /// with an error explains it best; guesses give way to specific findings.
-pub fn refine(errors: &mut Vec<SyntaxError>, text: &str) {
+pub(super) fn refine(errors: &mut Vec<SyntaxError>, text: &str) {
     if errors.is_empty() {
         return;
     }

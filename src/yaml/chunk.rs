@@ -13,11 +13,11 @@
 //! scalar or a flow collection it is an error either way).
 
 /// Most lines in one parse (the scanner breaks at 32,767).
-pub const MAX_LINES: usize = 30_000;
+pub(super) const MAX_LINES: usize = 30_000;
 
 /// One document's text, as one or more consecutive parts (byte ranges of the text).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
+pub(super) struct Segment {
     pub parts: Vec<(usize, usize)>,
 }
 
@@ -49,7 +49,7 @@ fn is_marker(line: &str, marker: &str) -> bool {
 }
 
 /// Split `text` into documents, and long documents into parts.
-pub fn segments(text: &str) -> Vec<Segment> {
+pub(super) fn segments(text: &str) -> Vec<Segment> {
     // Document starts: a `---` line, moved back over the directives (and the comments and
     // blank lines among them) that belong to it. A `%` line is a directive only where one
     // may stand: at the start of the stream or after a `...` line.

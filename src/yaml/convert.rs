@@ -21,7 +21,7 @@ use crate::source::Span;
 const CORE_PREFIX: &str = "tag:yaml.org,2002:";
 
 /// The state of one document's conversion. `'t` covers both the parsed text and its tree.
-pub struct DocWalker<'t> {
+pub(super) struct DocWalker<'t> {
     /// The parsed text; node offsets are relative to it.
     text: &'t str,
     /// Offset of `text` in the file: added to every span.
@@ -129,7 +129,7 @@ struct Decoded<'t> {
 }
 
 impl<'t> DocWalker<'t> {
-    pub fn new(text: &'t str, base: usize, limits: Limits, doc: usize) -> Self {
+    pub(super) fn new(text: &'t str, base: usize, limits: Limits, doc: usize) -> Self {
         DocWalker {
             text,
             base,
@@ -204,7 +204,7 @@ impl<'t> DocWalker<'t> {
     }
 
     /// Record a `%TAG` directive.
-    pub fn tag_directive(&mut self, node: Node<'t>) {
+    pub(super) fn tag_directive(&mut self, node: Node<'t>) {
         let mut handle = None;
         let mut prefix = None;
         let mut c = node.walk();
@@ -290,7 +290,7 @@ impl<'t> DocWalker<'t> {
     /// Convert the document's content node (`None` for an empty document).
     /// `parts` are the root collections of the further parts of a document too long to be
     /// parsed at once (see `chunk`): their entries continue the root collection.
-    pub fn run(&mut self, root: Option<Node<'t>>, parts: &[Node<'t>], at: usize) -> Value {
+    pub(super) fn run(&mut self, root: Option<Node<'t>>, parts: &[Node<'t>], at: usize) -> Value {
         let slot = Slot {
             pointer: String::new(),
             key: None,

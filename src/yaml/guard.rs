@@ -9,14 +9,14 @@
 //! parser then only sees the text before that line.
 
 /// Most block indentation levels accepted (the scanner breaks at about 250).
-pub const MAX_BLOCK_LEVELS: usize = 120;
+pub(super) const MAX_BLOCK_LEVELS: usize = 120;
 
 /// Most leading spaces accepted on a line (columns are 16-bit in the scanner).
 const MAX_INDENT: usize = 30_000;
 
 /// Why the text had to be cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cut {
+pub(super) enum Cut {
     /// Block collections nest too deeply (the offset is where the offending line's content
     /// starts).
     TooDeep,
@@ -26,7 +26,7 @@ pub enum Cut {
 
 /// The byte offset of the start of the first line the parser must not see, the offset of
 /// that line's content, and why; `None` when the whole text is safe.
-pub fn unsafe_line(text: &str) -> Option<(usize, usize, Cut)> {
+pub(super) fn unsafe_line(text: &str) -> Option<(usize, usize, Cut)> {
     let bytes = text.as_bytes();
     // Columns of open levels; the flag marks a second level at the same column (a sequence
     // inside a mapping at the mapping's indentation).

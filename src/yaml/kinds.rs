@@ -11,7 +11,7 @@ use tree_sitter::{Language, Node};
 
 /// The kinds the YAML front-end tells apart; every other kind is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     Stream,
     Document,
     YamlDirective,
@@ -120,21 +120,21 @@ fn lookup(node: Node<'_>) -> (Kind, bool) {
 }
 
 /// The kind of a node (by its name, as `Node::kind` gives it).
-pub fn kind(node: Node<'_>) -> Kind {
+pub(super) fn kind(node: Node<'_>) -> Kind {
     lookup(node).0
 }
 
 /// Whether the node's kind name starts with `block_`.
-pub fn is_block(node: Node<'_>) -> bool {
+pub(super) fn is_block(node: Node<'_>) -> bool {
     lookup(node).1
 }
 
 /// The id of the `key` field.
-pub fn key_field() -> Option<std::num::NonZeroU16> {
+pub(super) fn key_field() -> Option<std::num::NonZeroU16> {
     table().key
 }
 
 /// The id of the `value` field.
-pub fn value_field() -> Option<std::num::NonZeroU16> {
+pub(super) fn value_field() -> Option<std::num::NonZeroU16> {
     table().value
 }

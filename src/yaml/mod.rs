@@ -28,7 +28,7 @@ pub use spans::{NodeSpans, SpanMap};
 /// Largest text parsed. tree-sitter-yaml parses a few megabytes a second and its syntax
 /// tree takes tens of bytes per byte of input, so a bigger file is refused (YAML004) rather
 /// than left to cost seconds and gigabytes.
-pub const MAX_FILE_BYTES: usize = 8 << 20;
+pub(crate) const MAX_FILE_BYTES: usize = 8 << 20;
 
 /// Resource bounds for one file. Every bound, when hit, is a diagnostic, never a crash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub fn load(src: &str, limits: &Limits) -> Loaded {
 
 /// Load the YAML inside `range` of `src` (e.g. Markdown front matter); every span is
 /// relative to the start of `src`.
-pub fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
+pub(crate) fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {
     let mut out = Loaded::default();
     let start = floor_char_boundary(src, range.start);
     let end = floor_char_boundary(src, range.end).max(start);

@@ -11,7 +11,7 @@ use serde_json::{Number, Value};
 
 /// A problem inside a scalar token: byte offset and length relative to the token, message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScalarIssue {
+pub(super) struct ScalarIssue {
     pub offset: usize,
     pub len: usize,
     pub message: String,
@@ -58,7 +58,7 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Fold the lines of a multi-line flow scalar (plain or single-quoted content): a single
 /// line break becomes a space, each empty line becomes `\n`, and whitespace around breaks
 /// is dropped. `text` must not contain escapes.
-pub fn fold_flow_lines(text: &str) -> Cow<'_, str> {
+pub(super) fn fold_flow_lines(text: &str) -> Cow<'_, str> {
     if !text.contains(['\n', '\r']) {
         return Cow::Borrowed(text);
     }
@@ -98,12 +98,12 @@ pub fn fold_flow_lines(text: &str) -> Cow<'_, str> {
 }
 
 /// The content of a plain scalar token.
-pub fn plain(text: &str) -> Cow<'_, str> {
+pub(super) fn plain(text: &str) -> Cow<'_, str> {
     fold_flow_lines(text)
 }
 
 /// The content of a single-quoted scalar token (with its quotes).
-pub fn single_quoted(token: &str) -> Result<Cow<'_, str>, ScalarIssue> {
+pub(super) fn single_quoted(token: &str) -> Result<Cow<'_, str>, ScalarIssue> {
     let inner = token
         .strip_prefix('\'')
         .and_then(|t| t.strip_suffix('\''))
@@ -119,7 +119,7 @@ pub fn single_quoted(token: &str) -> Result<Cow<'_, str>, ScalarIssue> {
 
 /// The content of a double-quoted scalar token (with its quotes). Every escape of YAML 1.2
 /// is decoded; an unknown escape is an error at its position.
-pub fn double_quoted(token: &str) -> Result<String, ScalarIssue> {
+pub(super) fn double_quoted(token: &str) -> Result<String, ScalarIssue> {
     let bytes = token.as_bytes();
     if bytes.len() < 2 || bytes[0] != b'"' || bytes[bytes.len() - 1] != b'"' {
         return Err(issue(0, 1, "unclosed double quote"));
@@ -265,7 +265,7 @@ fn fold_breaks(bytes: &[u8], mut i: usize, end: usize, out: &mut String, as_spac
 
 /// The header of a block scalar (`|`, `>`, with indentation and chomping indicators).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BlockHeader {
+pub(super) struct BlockHeader {
     pub folded: bool,
     /// Explicit indentation indicator (1–9), relative to the parent's indentation.
     pub indent: Option<usize>,
@@ -273,7 +273,7 @@ pub struct BlockHeader {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Chomp {
+pub(super) enum Chomp {
     Strip,
     Clip,
     Keep,
@@ -281,7 +281,7 @@ pub enum Chomp {
 
 /// Parse a block scalar header line (from the indicator to the end of the line, without the
 /// break). Returns the header and the offset where a comment starts, if any.
-pub fn block_header(line: &str) -> Result<BlockHeader, ScalarIssue> {
+pub(super) fn block_header(line: &str) -> Result<BlockHeader, ScalarIssue> {
     let b = line.as_bytes();
     let folded = match b.first() {
         Some(b'>') => true,
@@ -329,7 +329,7 @@ pub fn block_header(line: &str) -> Result<BlockHeader, ScalarIssue> {
 
 /// The result of reading a block scalar's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlockBody {
+pub(super) struct BlockBody {
     pub value: String,
     /// Bytes of `body` consumed (through the last content or trailing empty line).
     pub consumed: usize,
@@ -339,7 +339,7 @@ pub struct BlockBody {
 /// is the indentation of the parent node (for an explicit indentation indicator). The body
 /// ends before the first non-empty line indented less than the content, before a document
 /// marker, or at the end of `body`.
-pub fn block_body(
+pub(super) fn block_body(
     body: &str,
     header: BlockHeader,
     parent: isize,
@@ -468,12 +468,12 @@ pub fn block_body(
 }
 
 /// Resolve a plain scalar with the core schema.
-pub fn resolve_plain(text: &str) -> Value {
+pub(super) fn resolve_plain(text: &str) -> Value {
     resolve_plain_typed(text).unwrap_or_else(|| Value::String(text.to_owned()))
 }
 
 /// [`resolve_plain`] without the fallback: `None` when the scalar is a string.
-pub fn resolve_plain_typed(text: &str) -> Option<Value> {
+pub(super) fn resolve_plain_typed(text: &str) -> Option<Value> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
@@ -485,7 +485,7 @@ pub fn resolve_plain_typed(text: &str) -> Option<Value> {
 
 /// A core-schema integer: decimal with optional sign, `0o` octal, `0x` hexadecimal. Values
 /// beyond 64 bits become floats (JSON numbers), as other YAML loaders do.
-pub fn resolve_int(text: &str) -> Option<Value> {
+pub(super) fn resolve_int(text: &str) -> Option<Value> {
     let b = text.as_bytes();
     if let Some(oct) = text.strip_prefix("0o") {
         if !oct.is_empty() && oct.bytes().all(|c| (b'0'..=b'7').contains(&c)) {
@@ -533,7 +533,7 @@ fn radix_number(digits: &str, radix: u32) -> Value {
 }
 
 /// A core-schema float. Infinities and NaN have no JSON form: they stay strings (`.inf`).
-pub fn resolve_float(text: &str) -> Option<Value> {
+pub(super) fn resolve_float(text: &str) -> Option<Value> {
     let b = text.as_bytes();
     let body = match b.first() {
         Some(b'-' | b'+') => &text[1..],
@@ -583,7 +583,7 @@ pub fn resolve_float(text: &str) -> Option<Value> {
 
 /// Resolve a scalar's content under an explicit core tag (`str`, `int`, …). `None` when the
 /// content is not a valid value of that type.
-pub fn resolve_tagged(tag: &str, text: &str) -> Option<Value> {
+pub(super) fn resolve_tagged(tag: &str, text: &str) -> Option<Value> {
     match tag {
         "str" => Some(Value::String(text.to_owned())),
         "null" => matches!(text, "" | "~" | "null" | "Null" | "NULL").then_some(Value::Null),

@@ -74,15 +74,15 @@ impl<'de> serde::Deserialize<'de> for SpanMap {
 }
 
 impl SpanMap {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub fn insert(&mut self, pointer: impl Into<Box<str>>, spans: NodeSpans) {
+    pub(crate) fn insert(&mut self, pointer: impl Into<Box<str>>, spans: NodeSpans) {
         self.map.insert(pointer.into(), spans.into());
     }
 
-    pub fn get(&self, pointer: &str) -> Option<NodeSpans> {
+    pub(crate) fn get(&self, pointer: &str) -> Option<NodeSpans> {
         self.map.get(pointer).map(|&p| p.into())
     }
 
@@ -96,7 +96,7 @@ impl SpanMap {
 
     /// The spans of `pointer`, or of its deepest ancestor that has spans, with the pointer
     /// actually found.
-    pub fn nearest<'p>(&self, pointer: &'p str) -> Option<(&'p str, NodeSpans)> {
+    pub(crate) fn nearest<'p>(&self, pointer: &'p str) -> Option<(&'p str, NodeSpans)> {
         let mut p = pointer;
         loop {
             if let Some(&s) = self.map.get(p) {
@@ -125,7 +125,7 @@ impl SpanMap {
 }
 
 /// Escape one reference token of a JSON pointer (`~` → `~0`, `/` → `~1`).
-pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.contains(['~', '/']) {
         token.replace('~', "~0").replace('/', "~1").into()
     } else {

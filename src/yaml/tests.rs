@@ -278,18 +278,15 @@ fn a_merge_of_anything_but_mappings_is_an_error_at_the_value() {
     assert_eq!(text(src, l.errors[0].span), "3");
 }
 
+// In Markdown front matter: `markdown::tests::merge_keys_work_in_front_matter`.
 #[test]
-fn merge_keys_work_in_front_matter_and_artifacts_see_the_merged_fields() {
+fn merge_keys_work_and_artifacts_see_the_merged_fields() {
     let src = "defaults: &owner\n  owner: Head of IT\n  review: {interval: 12mo}\ncontrol:\n  <<: *owner\n  id: C-1\n";
     let d = one(src);
     assert_eq!(
         d.value["control"],
         json!({"id": "C-1", "owner": "Head of IT", "review": {"interval": "12mo"}})
     );
-    let md = "---\nannexa: v1\n<<: {owner: Head of IT}\nkind: control\n---\n# Body\n";
-    let m = crate::markdown::parse(md, &Limits::default());
-    assert!(m.yaml.errors.is_empty(), "{:?}", m.yaml.errors);
-    assert_eq!(m.yaml.documents[0].value["owner"], "Head of IT");
 }
 
 #[test]

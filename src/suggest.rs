@@ -1,0 +1,100 @@
+//! Suggestions for near misses: the candidate closest to a word that matched none (a
+//! misspelt kind, code, key, id, framework or parameter), if it is close enough to be a
+//! plausible typo.
+
+/// The closest candidate to `word`, if it is close enough to be a plausible typo.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let counts = ascii_counts(&word);
+    candidates
+        .into_iter()
+        .filter(|c| could_be_near(&word, counts.as_ref(), c))
+        .map(|c| (score(&word, c), c))
+        .filter(|(score, _)| *score >= 0.7)
+        // Ties go to the alphabetically first candidate, so the suggestion never depends on
+        // the order candidates come in (hash maps iterate in random order).
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// How near `candidate` is to `word` (already lower-case), from 0 to 1.
+fn score(word: &str, candidate: &str) -> f64 {
+    let lower = candidate.to_lowercase();
+    // Damerau-Levenshtein measures real edits (`SCH020` → `SCH002`, `suplier` →
+    // `supplier`); Jaro-Winkler, which rewards shared prefixes, only counts when very
+    // high — ids share prefixes (`AIS-…`) without being near misses.
+    let edits = strsim::normalized_damerau_levenshtein(word, &lower);
+    let prefix = strsim::jaro_winkler(word, &lower);
+    if prefix >= 0.93 {
+        prefix.max(edits)
+    } else {
+        edits
+    }
+}
+
+/// Character counts of an ASCII string (`None` for any other).
+fn ascii_counts(s: &str) -> Option<[u16; 128]> {
+    let mut counts = [0u16; 128];
+    for b in s.bytes() {
+        if !b.is_ascii() {
+            return None;
+        }
+        let n = &mut counts[b as usize];
+        *n = n.saturating_add(1);
+    }
+    Some(counts)
+}
+
+/// A cheap, exact pre-test for [`did_you_mean`]: can `candidate` reach either threshold?
+/// Both measures are bounded by the characters the two strings share (`common`, as
+/// multisets): every edit covers at most one character of the longer string that has no
+/// equal partner, so the edit distance is at least `longer − common`; and Jaro matches only
+/// equal characters, so Jaro ≤ (common/a + common/b + 1)/3 and Jaro-Winkler ≤ 0.4 + 0.6·Jaro.
+/// Skipping candidates that cannot reach either bound changes no suggestion; it spares the
+/// full measures on every id of a large repository.
+fn could_be_near(word: &str, counts: Option<&[u16; 128]>, candidate: &str) -> bool {
+    let (Some(counts), true) = (counts, candidate.is_ascii()) else {
+        return true;
+    };
+    let mut mine = [0u16; 128];
+    for b in candidate.bytes() {
+        let b = b.to_ascii_lowercase() as usize;
+        mine[b] = mine[b].saturating_add(1);
+    }
+    let common: f64 = counts
+        .iter()
+        .zip(&mine)
+        .map(|(a, b)| f64::from(*a.min(b)))
+        .sum();
+    let (a, b) = (word.len() as f64, candidate.len() as f64);
+    let longer = a.max(b);
+    if longer == 0.0 || a == 0.0 || b == 0.0 {
+        return true;
+    }
+    let edits_at_best = common / longer;
+    let jaro_at_best = (common / a + common / b + 1.0) / 3.0;
+    let winkler_at_best = 0.4 + 0.6 * jaro_at_best;
+    edits_at_best >= 0.7 - 1e-9 || winkler_at_best >= 0.93 - 1e-9
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The pre-test never drops a candidate that could have been suggested.
+        #[test]
+        fn the_pretest_keeps_every_near_candidate(
+            word in "[a-d0-2-]{0,9}",
+            candidate in "[a-dA-D0-2-]{0,9}",
+        ) {
+            let counts = ascii_counts(&word);
+            if !could_be_near(&word, counts.as_ref(), &candidate) {
+                proptest::prop_assert!(score(&word, &candidate) < 0.7);
+            }
+        }
+    }
+}
