@@ -28,16 +28,14 @@
 //!   that evidence.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
 mod common;
+
+use common::lsp::{Server, uri};
 
 const TODAY: &str = common::TODAY;
 
@@ -355,138 +353,6 @@ fn stale_and_expiring_evidence_are_the_evd001_and_evd002_findings() {
 // ---------------------------------------------------------------------------------------
 // The language server
 
-const LSP_TIMEOUT: Duration = Duration::from_secs(60);
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display()).replace(' ', "%20")
-}
-
-/// A minimal JSON-RPC client of `annexa lsp` over stdio (as in tests/lsp.rs).
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    stderr: Arc<Mutex<String>>,
-    next_id: i64,
-}
-
-impl Server {
-    fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_annexa"))
-            .args(["lsp", "--today", TODAY])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start annexa lsp");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut stderr_pipe = child.stderr.take().unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut buf = String::new();
-            let _ = stderr_pipe.read_to_string(&mut buf);
-            sink.lock().unwrap().push_str(&buf);
-        });
-        let (tx, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length: ") {
-                        length = v.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("Content-Length header")];
-                if r.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let value: Value = serde_json::from_slice(&body).expect("server sent JSON");
-                if tx.send(value).is_err() {
-                    return;
-                }
-            }
-        });
-        Server {
-            child,
-            stdin,
-            messages,
-            stderr,
-            next_id: 0,
-        }
-    }
-
-    fn send(&mut self, msg: &Value) {
-        let body = msg.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.expect(&format!("response to {method}"), |m| {
-            m["id"] == id && m.get("method").is_none()
-        })
-    }
-
-    fn expect(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + LSP_TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.messages.recv_timeout(left) {
-                Ok(m) if pred(&m) => return m,
-                Ok(_) => {}
-                Err(e) => panic!("no {what} ({e}); stderr:\n{}", self.stderr.lock().unwrap()),
-            }
-        }
-    }
-
-    fn diagnostics(&mut self, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let m = self.expect(&format!("diagnostics of {uri}"), |m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && pred(m["params"]["diagnostics"].as_array().unwrap())
-        });
-        m["params"]["diagnostics"].as_array().unwrap().clone()
-    }
-
-    fn stop(mut self) {
-        let r = self.request("shutdown", Value::Null);
-        assert_eq!(r["result"], Value::Null, "{r}");
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + LSP_TIMEOUT;
-        while self.child.try_wait().unwrap().is_none() {
-            assert!(Instant::now() < deadline, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// (code, 1-based line, severity, message) of a finding of `check --format json`; a finding
 /// about the whole repository has line 1 (the language server shows it at the start of
 /// `annexa.toml`).
@@ -603,7 +469,7 @@ fn lsp_agrees_with_check(fixture: &str, root: &Path) -> usize {
         server.diagnostics(&doc, <[Value]>::is_empty);
         opened += 1;
     }
-    server.stop();
+    assert_eq!(server.stop(), 0);
     opened
 }
 

@@ -3,27 +3,17 @@
 //! copy of the example organisation. Every read has a deadline, so a hung server fails the
 //! test instead of hanging it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
 mod common;
 
-const TIMEOUT: Duration = Duration::from_secs(60);
-const TODAY: &str = "2026-11-22";
+use common::lsp::{Server, uri};
 
 /// A temporary copy of `fixtures/example-org`.
 fn example_org() -> (tempfile::TempDir, PathBuf) {
     common::fixture_copy("example-org")
-}
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display()).replace(' ', "%20")
 }
 
 /// The line (0-based) of the first line of `text` containing `needle`, and the character
@@ -40,178 +30,6 @@ fn find(text: &str, needle: &str, utf8: bool) -> (u32, u32) {
         }
     }
     panic!("`{needle}` not found");
-}
-
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    messages: Receiver<Value>,
-    stderr: Arc<Mutex<String>>,
-    next_id: i64,
-    /// Messages skipped while waiting for others, for failure reports.
-    seen: Vec<Value>,
-}
-
-impl Server {
-    fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_annexa"))
-            .args(["lsp", "--today", TODAY])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start annexa lsp");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut stderr_pipe = child.stderr.take().unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut buf = String::new();
-            let _ = stderr_pipe.read_to_string(&mut buf);
-            sink.lock().unwrap().push_str(&buf);
-        });
-        let (tx, messages) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length: ") {
-                        length = v.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("Content-Length header")];
-                if r.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let value: Value = serde_json::from_slice(&body).expect("server sent JSON");
-                assert_eq!(value["jsonrpc"], "2.0");
-                if tx.send(value).is_err() {
-                    return;
-                }
-            }
-        });
-        Server {
-            child,
-            stdin,
-            messages,
-            stderr,
-            next_id: 0,
-            seen: Vec::new(),
-        }
-    }
-
-    fn send_raw(&mut self, body: &[u8]) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(body).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        let msg = json!({"jsonrpc": "2.0", "method": method, "params": params});
-        self.send_raw(msg.to_string().as_bytes());
-    }
-
-    /// Send a request and wait for its response.
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        self.send_raw(msg.to_string().as_bytes());
-        self.expect(&format!("response to {method}"), |m| {
-            m["id"] == id && m.get("method").is_none()
-        })
-    }
-
-    /// Wait for the first message that satisfies `pred`.
-    fn expect(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.messages.recv_timeout(left) {
-                Ok(m) if pred(&m) => return m,
-                Ok(m) => self.seen.push(m),
-                Err(e) => panic!(
-                    "no {what} ({e}); messages seen: {:#?}\nstderr:\n{}",
-                    self.seen,
-                    self.stderr.lock().unwrap()
-                ),
-            }
-        }
-    }
-
-    /// Wait for the diagnostics of a document.
-    fn diagnostics(&mut self, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let m = self.expect(&format!("diagnostics of {uri}"), |m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && pred(m["params"]["diagnostics"].as_array().unwrap())
-        });
-        m["params"]["diagnostics"].as_array().unwrap().clone()
-    }
-
-    fn initialize(&mut self, root: &Path, capabilities: Value) -> Value {
-        let result = self.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": uri(root),
-                "capabilities": capabilities,
-                "clientInfo": {"name": "annexa-tests"},
-            }),
-        );
-        self.notify("initialized", json!({}));
-        result
-    }
-
-    fn open(&mut self, uri: &str, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-        );
-    }
-
-    fn at(uri: &str, (line, character): (u32, u32)) -> Value {
-        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
-    }
-
-    /// `shutdown`, `exit`, and the exit code.
-    fn stop(mut self) -> i32 {
-        let r = self.request("shutdown", Value::Null);
-        assert_eq!(r["result"], Value::Null, "{r}");
-        self.notify("exit", Value::Null);
-        self.wait()
-    }
-
-    fn wait(&mut self) -> i32 {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code().expect("exit code");
-            }
-            assert!(Instant::now() < deadline, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // A failed test must not leave a server behind.
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! each uses a part).
 #![allow(dead_code)]
 
+pub mod lsp;
+
 use std::path::{Path, PathBuf};
 
 /// Copy a directory tree, leaving out result caches (`.annexa-cache/`) left by earlier runs.
