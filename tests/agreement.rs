@@ -35,6 +35,8 @@ use serde_json::{Value, json};
 
 mod common;
 
+use common::files;
+
 use common::lsp::{Server, uri};
 
 const TODAY: &str = common::TODAY;
@@ -383,29 +385,6 @@ fn from_lsp(d: &Value) -> (String, u64, String, String) {
             .unwrap_or_default()
             .to_string(),
     )
-}
-
-/// Every file of a repository, repository-relative, sorted.
-fn files(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push(rel);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Open each file alone, unchanged, and compare what the server publishes for it with what

@@ -52,6 +52,8 @@ use serde_json::Value;
 
 mod common;
 
+use common::files;
+
 // ---------------------------------------------------------------------------------------
 // What a run gives, and the comparison
 
@@ -183,25 +185,6 @@ fn same_as_original(transform: impl FnOnce(&Path)) -> Reading {
 
 // ---------------------------------------------------------------------------------------
 // Files
-
-/// Every file under `root`, repository-relative with `/`, sorted.
-fn files(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(root).unwrap();
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap()

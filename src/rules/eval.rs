@@ -368,19 +368,29 @@ fn count_matching(
     outer: Option<&Subject<'_>>,
     env: &Env<'_>,
 ) -> usize {
+    matching(kinds, condition, outer.map(|o| o.value), env).count()
+}
+
+/// The artifacts of `kinds` that satisfy `condition`, whose string values interpolate the
+/// fields of `outer` (the rule's subject; each artifact itself when there is none).
+fn matching<'e, 'a>(
+    kinds: &'e [Kind],
+    condition: &'e [Cond],
+    outer: Option<&'e Value>,
+    env: &'e Env<'a>,
+) -> impl Iterator<Item = &'a Artifact> + 'e {
     kinds
         .iter()
         .flat_map(|k| env.index.of_kind(*k))
-        .filter(|a| {
+        .filter(move |a| {
             let s = Subject {
                 artifact: a,
                 pointer: String::new(),
                 value: &a.value,
             };
-            let outer_value = outer.map_or(&a.value, |o| o.value);
+            let outer_value = outer.unwrap_or(&a.value);
             condition.iter().all(|c| holds(c, &s, outer_value, env))
         })
-        .count()
 }
 
 /// `recent`: the newest record of `kinds` satisfying `condition` (dated on or before today)
@@ -395,17 +405,7 @@ fn recent(
     env: &Env<'_>,
 ) -> Vec<Failure> {
     let all = env.index.all();
-    let records = kinds
-        .iter()
-        .flat_map(|k| env.index.of_kind(*k))
-        .filter(|a| {
-            let r = Subject {
-                artifact: a,
-                pointer: String::new(),
-                value: &a.value,
-            };
-            condition.iter().all(|c| holds(c, &r, s.value, env))
-        });
+    let records = matching(kinds, condition, Some(s.value), env);
     let Some((newest, held)) = crate::model::compliance::newest(records, date, env.today) else {
         let names: Vec<String> = kinds.iter().map(|k| k.name().replace('-', " ")).collect();
         let label = format!("no {} on record", names.join(" or "));
@@ -450,6 +450,17 @@ fn last_key(pointer: &str) -> String {
         .unwrap_or("")
         .replace("~1", "/")
         .replace("~0", "~")
+}
+
+/// The values a field path reaches, a list's items spread (`inputs` and `inputs[]` alike).
+fn items_of<'v>(hits: &[super::path::Hit<'v>]) -> Vec<&'v Value> {
+    hits.iter()
+        .filter_map(|h| h.value)
+        .flat_map(|v| match v {
+            Value::Array(items) => items.iter().collect::<Vec<_>>(),
+            other => vec![other],
+        })
+        .collect()
 }
 
 /// A key as a JSON pointer token.
@@ -706,13 +717,8 @@ fn run_check<'a>(
             max,
         } => {
             let hits = field.select(s.value, &s.pointer);
-            let items: Vec<&Value> = hits
-                .iter()
-                .filter_map(|h| h.value)
-                .flat_map(|v| match v {
-                    Value::Array(a) => a.iter().collect::<Vec<_>>(),
-                    other => vec![other],
-                })
+            let items: Vec<&Value> = items_of(&hits)
+                .into_iter()
                 .filter(|v| {
                     let item = Subject {
                         artifact: s.artifact,
@@ -849,14 +855,7 @@ fn run_check<'a>(
             .collect(),
         Check::Includes { field, values } => {
             let hits = field.select(s.value, &s.pointer);
-            let present: Vec<&Value> = hits
-                .iter()
-                .filter_map(|h| h.value)
-                .flat_map(|v| match v {
-                    Value::Array(items) => items.iter().collect::<Vec<_>>(),
-                    other => vec![other],
-                })
-                .collect();
+            let present = items_of(&hits);
             let missing: Vec<String> = values
                 .iter()
                 .filter(|w| !present.iter().any(|v| loosely_equal(v, w)))
