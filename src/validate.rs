@@ -88,7 +88,8 @@ pub(crate) fn compile(name: &str, src: &str) -> Result<Compiled, String> {
 /// Every property name declared anywhere in the schemas of `kinds` (every kind when empty)
 /// and in the shared schemas: what a field path in a rule's message template may name.
 pub(crate) fn property_names(kinds: &[Kind]) -> std::collections::BTreeSet<String> {
-    fn walk(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+    type Names = std::collections::BTreeSet<String>;
+    fn walk(v: &Value, out: &mut Names) {
         match v {
             Value::Object(map) => {
                 if let Some(Value::Object(props)) = map.get("properties") {
@@ -100,20 +101,30 @@ pub(crate) fn property_names(kinds: &[Kind]) -> std::collections::BTreeSet<Strin
             _ => {}
         }
     }
-    let mut out = std::collections::BTreeSet::new();
-    let all: Vec<Kind> = if kinds.is_empty() {
-        Kind::ALL.to_vec()
-    } else {
-        kinds.to_vec()
-    };
-    let sources = all
-        .iter()
-        .map(|k| k.schema_source())
-        .chain(SHARED_SCHEMAS.iter().map(|(_, s)| *s));
-    for src in sources {
+    fn names_of(src: &str) -> Names {
+        let mut out = Names::new();
         if let Ok(v) = serde_json::from_str::<Value>(src) {
             walk(&v, &mut out);
         }
+        out
+    }
+    // Every rule asks when it is compiled: each schema is read once, not once per rule.
+    static PER_KIND: OnceLock<(HashMap<Kind, Names>, Names)> = OnceLock::new();
+    let (per_kind, shared) = PER_KIND.get_or_init(|| {
+        let per_kind = Kind::ALL
+            .iter()
+            .map(|k| (*k, names_of(k.schema_source())))
+            .collect();
+        let shared = SHARED_SCHEMAS
+            .iter()
+            .flat_map(|(_, s)| names_of(s))
+            .collect();
+        (per_kind, shared)
+    });
+    let all: &[Kind] = if kinds.is_empty() { &Kind::ALL } else { kinds };
+    let mut out = shared.clone();
+    for k in all {
+        out.extend(per_kind.get(k).into_iter().flatten().cloned());
     }
     out
 }

@@ -158,32 +158,21 @@ fn silenced(root: &Path, code: &str) -> Option<String> {
             "{code} is suppressed in annexa.toml ([[suppress]])"
         ));
     }
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&p) else {
+    for rel in files(root) {
+        let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {
+            continue;
+        };
+        for line in text.lines() {
+            let Some((_, rest)) = line.split_once("annexa-ignore") else {
                 continue;
             };
-            for line in text.lines() {
-                let Some((_, rest)) = line.split_once("annexa-ignore") else {
-                    continue;
-                };
-                let codes = rest.split(';').next().unwrap_or_default();
-                if codes
-                    .split([',', ' ', '\t'])
-                    .map(|c| c.trim_end_matches("-->"))
-                    .any(|c| !c.is_empty() && code.starts_with(c))
-                {
-                    return Some(format!(
-                        "{code} has an inline suppression in {}",
-                        p.display()
-                    ));
-                }
+            let codes = rest.split(';').next().unwrap_or_default();
+            if codes
+                .split([',', ' ', '\t'])
+                .map(|c| c.trim_end_matches("-->"))
+                .any(|c| !c.is_empty() && code.starts_with(c))
+            {
+                return Some(format!("{code} has an inline suppression in {rel}"));
             }
         }
     }

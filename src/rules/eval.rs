@@ -1221,18 +1221,10 @@ fn reference(
 /// Why a field condition does not hold for `t`, in words (`its `system` is `AIS-1`, not
 /// `AIS-2``); `None` for other conditions.
 fn why_not(c: &Cond, t: &Subject<'_>, outer: &Value) -> Option<String> {
-    if let Cond::Not(inner) = c
-        && let Cond::Field { path, .. } = &**inner
-    {
-        let values: Vec<String> = path
-            .select(t.value, "")
-            .iter()
-            .filter_map(|h| h.value)
-            .map(|v| display(Some(v)))
-            .collect();
-        return (!values.is_empty())
-            .then(|| format!("its `{}` is `{}`", path.text(), values.join(", ")));
-    }
+    let (negated, field) = match c {
+        Cond::Not(inner) => (true, &**inner),
+        other => (false, other),
+    };
     let Cond::Field {
         path,
         equals,
@@ -1240,7 +1232,7 @@ fn why_not(c: &Cond, t: &Subject<'_>, outer: &Value) -> Option<String> {
         present,
         contains,
         ..
-    } = c
+    } = field
     else {
         return None;
     };
@@ -1251,6 +1243,9 @@ fn why_not(c: &Cond, t: &Subject<'_>, outer: &Value) -> Option<String> {
         .filter_map(|h| h.value)
         .map(|v| display(Some(v)))
         .collect();
+    if negated {
+        return (!values.is_empty()).then(|| format!("its `{name}` is `{}`", values.join(", ")));
+    }
     let actual = if values.is_empty() {
         "missing".to_string()
     } else {
