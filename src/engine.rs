@@ -1,8 +1,19 @@
 //! The engine: runs the pipeline over a repository and returns every finding.
 //!
-//! `discover` → per file, in parallel: `read` → `parse` → `validate` → then the
-//! repository-wide stages. Each file is processed behind a panic boundary: a bug triggered
-//! by one file becomes an `INT001` diagnostic for that file and never stops the others.
+//! The stages, each a function with typed input and output, in [`run_session`]:
+//!
+//! | stage | function | in → out |
+//! |---|---|---|
+//! | discover, read | `gather` | options, session → configuration, candidates and texts |
+//! | parse, validate | `parse_files` | candidates → per-file results (cached by content hash) |
+//! | assemble | `assemble` | per-file results → one repository of artifacts |
+//! | evaluate | `evaluate` | repository → index, compliance model, rule findings |
+//! | settle | `settle` | findings → adjusted, superseded, suppressed, selected, sorted |
+//!
+//! `check` and `coverage` run them through [`run`]; the language server through
+//! [`run_session`], with a [`Session`] that keeps what was read and parsed between edits.
+//! Each file, and each rule, is processed behind a panic boundary: a bug triggered by one
+//! file or rule becomes an `INT001` diagnostic and never stops the others.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -74,6 +85,8 @@ pub struct Outcome {
     /// The catalogs of the run (built-in and the repository's own), to look requirements
     /// up by `framework/id` (the language server's hover).
     pub catalogs: Catalogs,
+    /// The rule parameters in force (built-in defaults with `[params]` applied).
+    pub(crate) params: rules::compile::Params,
 }
 
 /// A configuration error: the run cannot go on (exit code 2).
@@ -202,29 +215,19 @@ fn scan(options: &Options, in_memory: bool) -> Result<DiskState, Box<ConfigError
 /// Check the repository, reusing what `session` kept: the files read (unless
 /// `session.rescan`) and the results of files whose content has not changed. Leaves this
 /// run's state in `session`.
+///
+/// The stages, each a function with typed input and output: [`gather`] (discover and read)
+/// → [`parse_files`] (parse and validate each file, cached by content) → [`assemble`] (one
+/// repository of artifacts) → [`evaluate`] (the index and compliance model, then the rules)
+/// → [`settle`] (adjust, supersede, suppress, select, sort).
 pub(crate) fn run_session(
     options: &Options,
     session: &mut Session,
 ) -> Result<Outcome, Box<ConfigError>> {
     let mut timings = crate::timings::Timings::from_env();
-    let mut disk = match &session.disk {
-        Some(d) if !session.rescan => Arc::clone(d),
-        _ => {
-            let d = Arc::new(scan(options, session.cache.is_active())?);
-            session.disk = session.cache.is_active().then(|| Arc::clone(&d));
-            session.rescan = false;
-            d
-        }
-    };
+    let gathered = gather(options, session)?;
     timings.phase("read");
-    // A run that keeps nothing takes the list and the texts it read instead of copying them.
-    let owned = Arc::get_mut(&mut disk).map(|d| {
-        (
-            std::mem::take(&mut d.walk.candidates),
-            std::mem::take(&mut d.reads),
-        )
-    });
-    let disk = &*disk;
+    let disk = Arc::clone(&gathered.disk);
     let config = &disk.config;
     let mut on_disk;
     let cache = if uses_disk_cache(options, config) && !session.cache.is_active() {
@@ -234,29 +237,96 @@ pub(crate) fn run_session(
         &mut session.cache
     };
     timings.phase("cache read");
+    let results = parse_files(gathered.files, options, config, cache, &mut timings);
+    let repository = assemble(results, &disk);
+    timings.phase("merge");
+    let findings = evaluate(&repository, &disk, options);
+    timings.phase("rules");
+    let Repository {
+        sources,
+        artifacts,
+        directives,
+        diagnostics: _,
+        files_read,
+    } = repository;
+    let diagnostics = settle(findings, directives, &sources, &disk, options);
+    timings.phase("finish");
+    Ok(Outcome {
+        root: options.root.clone(),
+        config: config.clone(),
+        sources,
+        artifacts,
+        diagnostics,
+        config_file: disk.config_source.as_ref().map(|s| s.rel.clone()),
+        files_read,
+        registry: disk.extensions.registry.clone(),
+        catalogs: disk.extensions.catalogs.clone(),
+        params: disk.extensions.rules.params.clone(),
+    })
+}
+
+/// Stage 1's output: what was read from the disk (or kept by the session), and every file to
+/// check with its text when it is already known.
+struct Gathered {
+    disk: Arc<DiskState>,
+    files: Vec<(Candidate, Option<DiskRead>)>,
+}
+
+/// Stage 1, discover and read: the configuration, the walk and the text of every candidate
+/// (or what the session kept), with the editor buffers of `options.overlay` as candidates too.
+fn gather(options: &Options, session: &mut Session) -> Result<Gathered, Box<ConfigError>> {
+    let mut disk = match &session.disk {
+        Some(d) if !session.rescan => Arc::clone(d),
+        _ => {
+            let d = Arc::new(scan(options, session.cache.is_active())?);
+            session.disk = session.cache.is_active().then(|| Arc::clone(&d));
+            session.rescan = false;
+            d
+        }
+    };
+    // A run that keeps nothing takes the list and the texts it read instead of copying them.
+    let owned = Arc::get_mut(&mut disk).map(|d| {
+        (
+            std::mem::take(&mut d.walk.candidates),
+            std::mem::take(&mut d.reads),
+        )
+    });
     let (mut candidates, mut owned_reads) = match owned {
         Some((candidates, reads)) => (candidates, Some(reads)),
         None => (disk.walk.candidates.clone(), None),
     };
     add_overlay_candidates(&mut candidates, options);
-    let limits = config.limits;
-
-    let hashing = cache.is_active();
-    let known: Vec<Option<DiskRead>> = candidates
-        .iter()
+    let files = candidates
+        .into_iter()
         .map(|c| {
-            if options.overlay.contains_key(&c.rel) {
-                return None;
-            }
-            match owned_reads.as_mut() {
-                Some(reads) => reads.remove(&c.rel),
-                None => disk.reads.get(&c.rel).cloned(),
-            }
+            let known = if options.overlay.contains_key(&c.rel) {
+                None
+            } else {
+                match owned_reads.as_mut() {
+                    Some(reads) => reads.remove(&c.rel),
+                    None => disk.reads.get(&c.rel).cloned(),
+                }
+            };
+            (c, known)
         })
         .collect();
-    let results: Vec<FileResult> = candidates
-        .par_iter()
-        .zip(known)
+    Ok(Gathered { disk, files })
+}
+
+/// Stage 2, parse: each file read (its editor buffer, the text already read, or the disk),
+/// parsed and validated in parallel behind a panic boundary, or taken from `cache` when its
+/// content has not changed; the cache then keeps this run's results.
+fn parse_files(
+    files: Vec<(Candidate, Option<DiskRead>)>,
+    options: &Options,
+    config: &Config,
+    cache: &mut Cache,
+    timings: &mut crate::timings::Timings,
+) -> Vec<FileResult> {
+    let limits = config.limits;
+    let hashing = cache.is_active();
+    let results: Vec<(String, FileResult)> = files
+        .into_par_iter()
         .map(|(c, known)| {
             let read = match (options.overlay.get(&c.rel), known) {
                 (Some(text), _) => discover::screen(&c.rel, text, limits.max_file_size).map(|()| {
@@ -271,23 +341,23 @@ pub(crate) fn run_session(
                 }
                 (None, Some(Err(d))) => Err(d),
                 // Not read: it was open in the editor when the disk was read.
-                (None, None) => discover::read(c, limits.max_file_size).map(|s| {
+                (None, None) => discover::read(&c, limits.max_file_size).map(|s| {
                     let key = hashing.then(|| Key::of(c.format, &s.text));
                     (s, key)
                 }),
             };
-            process_guarded(c, config, read, cache)
+            let result = process_guarded(&c, config, read, cache);
+            (c.rel, result)
         })
         .collect();
     timings.phase("files");
     if cache.is_active() {
         cache.finish(
-            candidates
+            results
                 .iter()
-                .zip(&results)
-                .filter_map(|(c, r)| {
+                .filter_map(|(rel, r)| {
                     Some(Fresh {
-                        rel: c.rel.clone(),
+                        rel: rel.clone(),
                         key: r.key?,
                         parsed: Arc::clone(&r.parsed),
                         reused: r.reused,
@@ -301,48 +371,78 @@ pub(crate) fn run_session(
             cache.hits, cache.misses
         ));
     }
+    results.into_iter().map(|(_, r)| r).collect()
+}
 
-    let mut outcome = Outcome {
-        root: options.root.clone(),
-        config_file: disk.config_source.as_ref().map(|s| s.rel.clone()),
-        ..Outcome::default()
+/// Stage 3's output: the repository as one set of artifacts, with what the files said
+/// about themselves.
+struct Repository {
+    sources: SourceMap,
+    /// Every artifact, by file and then document.
+    artifacts: Vec<Arc<Artifact>>,
+    /// Suppression comments.
+    directives: Vec<suppress::Directive>,
+    /// What reading, parsing and validating the files and loading the configuration's
+    /// catalogs and rules found.
+    diagnostics: Vec<Diagnostic>,
+    files_read: usize,
+}
+
+/// Stage 3, assemble: the files' results merged in a deterministic order, with the sources
+/// of the configuration and of the user's catalogs and rules.
+fn assemble(results: Vec<FileResult>, disk: &DiskState) -> Repository {
+    let mut repository = Repository {
+        sources: SourceMap::new(),
+        artifacts: Vec::new(),
+        directives: Vec::new(),
+        diagnostics: disk.walk.diagnostics.clone(),
+        files_read: 0,
     };
     if let Some(src) = &disk.config_source {
-        outcome.sources.insert(src.clone());
+        repository.sources.insert(src.clone());
     }
-    let mut diagnostics = disk.walk.diagnostics.clone();
-    let mut directives = Vec::new();
     for r in results {
-        outcome.files_read += usize::from(r.source.is_some());
+        repository.files_read += usize::from(r.source.is_some());
         if let Some(src) = r.source {
-            outcome.sources.insert(src);
+            repository.sources.insert(src);
         }
-        outcome.artifacts.extend(r.parsed.artifacts.iter().cloned());
-        directives.extend(r.parsed.directives.iter().cloned());
-        diagnostics.extend(cap(
+        repository
+            .artifacts
+            .extend(r.parsed.artifacts.iter().cloned());
+        repository
+            .directives
+            .extend(r.parsed.directives.iter().cloned());
+        repository.diagnostics.extend(cap(
             r.parsed.diagnostics.clone(),
-            limits.max_diagnostics_per_file,
+            disk.config.limits.max_diagnostics_per_file,
         ));
     }
-    outcome
+    repository
         .artifacts
         .sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
-
-    let extensions = &disk.extensions;
     for f in &disk.extension_sources {
-        outcome.sources.insert(f.clone());
+        repository.sources.insert(f.clone());
     }
-    diagnostics.extend(extensions.diagnostics.iter().cloned());
-    outcome.registry = extensions.registry.clone();
-    timings.phase("merge");
+    repository
+        .diagnostics
+        .extend(disk.extensions.diagnostics.iter().cloned());
+    repository
+}
 
+/// Stage 4, evaluate: the repository's findings so far, the configuration's code checks, and
+/// what every rule that is not disabled finds, each rule behind its own panic boundary, over
+/// the index and the compliance model built once for all of them.
+fn evaluate(repository: &Repository, disk: &DiskState, options: &Options) -> Vec<Diagnostic> {
+    let config = &disk.config;
+    let extensions = &disk.extensions;
     let adjuster = Adjuster::new(config, &extensions.registry);
+    let mut diagnostics = repository.diagnostics.clone();
     diagnostics.extend(crate::adjust::check_codes(
         config,
         &extensions.registry,
-        &outcome.sources,
+        &repository.sources,
     ));
-    let index = Index::build(&outcome.artifacts);
+    let index = Index::build(&repository.artifacts);
     let mut env =
         Env::new(&index, options.today, &extensions.catalogs).with_root(options.root.clone());
     // Findings are located in the file of their subject: a run that reports only some files
@@ -353,29 +453,40 @@ pub(crate) fn run_session(
     if !config_selected {
         env.focus = options.only.clone();
     }
-    timings.phase("index");
     let rule_findings: Vec<Diagnostic> = extensions
         .rules
         .rules
         .par_iter()
         .filter(|r| !adjuster.disabled_everywhere(&r.def.code))
-        .flat_map_iter(|r| rules::diagnose(r, &env))
+        .flat_map_iter(|r| contain_rule(&r.def.code, || rules::diagnose(r, &env)))
         .collect();
     diagnostics.extend(rule_findings);
-    timings.phase("rules");
+    diagnostics
+}
 
+/// Stage 5, settle: the configuration's severities and disabled codes, one finding per
+/// defect, suppressions (comments and `[[suppress]]`), the selection of `options.only`,
+/// and a deterministic order.
+fn settle(
+    diagnostics: Vec<Diagnostic>,
+    mut directives: Vec<suppress::Directive>,
+    sources: &SourceMap,
+    disk: &DiskState,
+    options: &Options,
+) -> Vec<Diagnostic> {
+    let config = &disk.config;
+    let registry = &disk.extensions.registry;
+    let adjuster = Adjuster::new(config, registry);
     let diagnostics: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter_map(|d| adjuster.apply(d))
         .collect();
     // One defect, one finding: a schema finding at a node a rule reports is dropped.
-    let mut diagnostics = crate::supersede::apply(diagnostics, &extensions.registry);
+    let mut diagnostics = crate::supersede::apply(diagnostics, registry);
 
     let (configured, problems) = suppress::from_config(&config.suppress);
     directives.extend(configured);
     diagnostics.extend(problems);
-    let sources = &outcome.sources;
-    let registry = &extensions.registry;
     diagnostics = suppress::apply(diagnostics, &directives, options.today, registry, |d| {
         let l = d.location.as_ref()?;
         Some(sources.get(&l.file)?.line_col(l.span.start).line)
@@ -389,11 +500,7 @@ pub(crate) fn run_session(
         });
     }
     diagnostic::sort(&mut diagnostics);
-    timings.phase("finish");
-    outcome.diagnostics = diagnostics;
-    outcome.config = config.clone();
-    outcome.catalogs = extensions.catalogs.clone();
-    Ok(outcome)
+    diagnostics
 }
 
 /// The catalogs, rules and registry of a repository: built-in ones plus the user's.
@@ -617,6 +724,24 @@ fn contain(rel: &str, work: impl FnOnce() -> FileResult) -> FileResult {
     }
 }
 
+/// Run one rule behind a panic boundary: a bug in one rule becomes an `INT001` diagnostic
+/// naming it, and the other rules' findings are still reported.
+fn contain_rule(code: &str, work: impl FnOnce() -> Vec<Diagnostic>) -> Vec<Diagnostic> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        vec![
+            Diagnostic::error(
+                codes::INT001,
+                format!(
+                    "internal error in rule `{code}`: {}",
+                    panic_message(payload.as_ref())
+                ),
+            )
+            .with_help("this is a bug in annexa; please report it with the repository")
+            .with_entity(None, Some(code.to_string())),
+        ]
+    })
+}
+
 /// The text of a panic payload.
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
@@ -696,6 +821,17 @@ mod tests {
         assert!(!selected("controls-old/a.yaml", &only));
         assert!(!selected("risks/r.yaml", &only));
         assert!(selected("anything", &[String::new()]));
+    }
+
+    #[test]
+    fn a_panic_is_contained_to_its_rule() {
+        let d = contain_rule("ORG001", || panic!("no such field"));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, codes::INT001);
+        assert!(d[0].message.contains("`ORG001`"), "{}", d[0].message);
+        assert!(d[0].message.contains("no such field"), "{}", d[0].message);
+        let ok = contain_rule("ORG002", Vec::new);
+        assert!(ok.is_empty());
     }
 
     #[test]

@@ -57,13 +57,10 @@ pub(super) fn run(args: Args) -> u8 {
         Ok(o) => o,
         Err(e) => return super::report_config_error(&e),
     };
-    let extensions = match engine::extensions(&root) {
-        Ok((ext, _)) => ext,
-        Err(e) => return super::report_config_error(&e),
-    };
+    // The parameters and catalogs of the run itself, so that coverage reads the repository
+    // exactly as `check` did.
     let param = |name: &str, default: &str| -> Duration {
-        extensions
-            .rules
+        outcome
             .params
             .get(name)
             .and_then(|v| v.as_str())
@@ -72,7 +69,7 @@ pub(super) fn run(args: Args) -> u8 {
     };
     let model = coverage::build(&Input {
         artifacts: &outcome.artifacts,
-        catalogs: &extensions.catalogs,
+        catalogs: &outcome.catalogs,
         today: options.today,
         evidence_validity: param("evidence_validity", "1y"),
         warn_within: param("warn_within", "30d"),
