@@ -26,6 +26,30 @@ pub(crate) fn validity(field: Option<&str>, default: Option<Duration>) -> Option
     }
 }
 
+/// Where something that expires stands on a day: the one judgement of expiry that evidence
+/// freshness (`EVD001`/`EVD002`, `annexa coverage`) and every other expiring date share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Standing {
+    /// Expired: the expiry is before the day.
+    Expired,
+    /// Expires within the warning window (`warn_within`).
+    Expiring,
+    Current,
+}
+
+impl Standing {
+    /// The standing on `today` of what expires on `expires`, warned `warn_within` ahead.
+    pub(crate) fn of(expires: Date, today: Date, warn_within: Duration) -> Standing {
+        if expires < today {
+            Standing::Expired
+        } else if warn_within.after(today).is_none_or(|h| expires < h) {
+            Standing::Expiring
+        } else {
+            Standing::Current
+        }
+    }
+}
+
 /// A calendar duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Duration {
@@ -123,6 +147,25 @@ mod tests {
 
     fn d(s: &str) -> Date {
         parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn standing_is_expired_before_the_day_and_expiring_within_the_window() {
+        let today = d("2026-06-01");
+        let warn: Duration = "30d".parse().unwrap();
+        assert_eq!(
+            Standing::of(d("2026-05-31"), today, warn),
+            Standing::Expired
+        );
+        assert_eq!(Standing::of(today, today, warn), Standing::Expiring);
+        assert_eq!(
+            Standing::of(d("2026-06-30"), today, warn),
+            Standing::Expiring
+        );
+        assert_eq!(
+            Standing::of(d("2026-07-01"), today, warn),
+            Standing::Current
+        );
     }
 
     #[test]

@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use super::model::*;
 use crate::catalog::{self, Catalog, Catalogs};
-use crate::dates::{self, Duration};
-use crate::model::{Artifact, Compliance, Kind};
+use crate::dates::{self, Duration, Standing};
+use crate::model::views::{EvidenceView, Expiry};
+use crate::model::{Artifact, Compliance};
 use std::sync::Arc;
 
 /// The ISO/IEC 27001 edition an ISO/IEC 42001 programme is compared with.
@@ -64,7 +65,7 @@ pub fn build(input: &Input<'_>) -> Coverage {
         })
         .collect();
 
-    let controls = controls(input, &soa);
+    let controls = controls(input, &model, &soa);
     let mut mappings = Mappings {
         soa,
         controls: HashMap::new(),
@@ -81,15 +82,11 @@ pub fn build(input: &Input<'_>) -> Coverage {
                 .push(c.id.clone());
         }
     }
-    for a in artifacts
-        .iter()
-        .filter(|a| matches!(a.kind, Kind::Policy | Kind::Procedure))
-    {
-        let Some(id) = &a.id else { continue };
-        for r in dedup(str_list(&a.value, "satisfies")) {
-            let ids = mappings.documents.entry(r).or_default();
-            if !ids.contains(id) {
-                ids.push(id.clone());
+    for d in &model.views().documents {
+        for r in &d.satisfies {
+            let ids = mappings.documents.entry(r.to_string()).or_default();
+            if !ids.iter().any(|x| x == d.id) {
+                ids.push(d.id.to_string());
             }
         }
     }
@@ -97,7 +94,7 @@ pub fn build(input: &Input<'_>) -> Coverage {
         .iter()
         .map(|(f, _)| f.as_str())
         .collect();
-    for (reference, id) in records(artifacts, &in_scope) {
+    for (reference, id) in records(&model, &in_scope) {
         let ids = mappings.documents.entry(reference).or_default();
         if !ids.contains(&id) {
             ids.push(id);
@@ -135,36 +132,16 @@ pub fn build(input: &Input<'_>) -> Coverage {
     }
 }
 
-/// The clauses whose documented information an artifact of a kind is, by its nature.
-const RECORDS: &[(Kind, &[&str])] = &[
-    (Kind::Scope, &["4.1", "4.2", "4.3"]),
-    (Kind::StatementOfApplicability, &["6.1.3"]),
-    (Kind::InternalAudit, &["9.2"]),
-    (Kind::ManagementReview, &["9.3"]),
-    (Kind::Nonconformity, &["10.2"]),
-];
-
-/// (requirement reference, artifact id) for the records of [`RECORDS`]: for the frameworks an
-/// audit or review lists, else for every framework in scope.
-fn records(artifacts: &[Arc<Artifact>], in_scope: &[&str]) -> Vec<(String, String)> {
+/// (requirement reference, record id) for the records that are, by their kind, documented
+/// information of a clause: for the frameworks an audit or review lists, else for every
+/// framework in scope.
+fn records(model: &Compliance<'_>, in_scope: &[&str]) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for a in artifacts {
-        let (Some(id), Some((_, clauses))) = (&a.id, RECORDS.iter().find(|(k, _)| *k == a.kind))
-        else {
-            continue;
-        };
-        let listed = match a.kind {
-            Kind::InternalAudit => a.value.get("scope").map(|s| str_list(s, "frameworks")),
-            Kind::ManagementReview => Some(str_list(&a.value, "frameworks")),
-            _ => None,
-        };
-        let frameworks: Vec<&str> = match &listed {
-            Some(l) => l.iter().map(String::as_str).collect(),
-            None => in_scope.to_vec(),
-        };
+    for r in &model.views().records {
+        let frameworks = r.frameworks.as_deref().unwrap_or(in_scope);
         for f in frameworks {
-            for c in *clauses {
-                out.push((format!("{f}/{c}"), id.clone()));
+            for c in r.clauses {
+                out.push((format!("{f}/{c}"), r.id.to_string()));
             }
         }
     }
@@ -191,23 +168,20 @@ fn soa_entries(model: &Compliance<'_>) -> HashMap<String, Entry> {
 }
 
 /// Every organisation control with the requirements it serves and its evidence.
-fn controls(input: &Input<'_>, soa: &HashMap<String, Entry>) -> Vec<Control> {
+fn controls(
+    input: &Input<'_>,
+    model: &Compliance<'_>,
+    soa: &HashMap<String, Entry>,
+) -> Vec<Control> {
     let mut evidence: HashMap<&str, Vec<Evidence>> = HashMap::new();
-    for a in input.artifacts.iter().filter(|a| a.kind == Kind::Evidence) {
-        let Some(e) = evidence_record(a, input) else {
+    for e in &model.views().evidence {
+        let Some(record) = evidence_record(e, input) else {
             continue;
         };
-        for c in a
-            .value
-            .get("supports")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for c in &e.supports {
             let list = evidence.entry(c).or_default();
-            if !list.iter().any(|x| x.id == e.id) {
-                list.push(e.clone());
+            if !list.iter().any(|x| x.id == record.id) {
+                list.push(record.clone());
             }
         }
     }
@@ -215,15 +189,11 @@ fn controls(input: &Input<'_>, soa: &HashMap<String, Entry>) -> Vec<Control> {
     let mut soa_refs: Vec<(&String, &Entry)> = soa.iter().collect();
     soa_refs.sort_by(|a, b| a.0.cmp(b.0));
     let mut out: Vec<Control> = Vec::new();
-    let mut ids = BTreeSet::new();
-    for a in input.artifacts.iter().filter(|a| a.kind == Kind::Control) {
-        let Some(id) = &a.id else { continue };
-        if !ids.insert(id.clone()) {
-            continue;
-        }
-        let mut requirements = dedup(str_list(&a.value, "satisfies"));
+    for c in &model.views().controls {
+        let id = c.id.to_string();
+        let mut requirements: Vec<String> = c.satisfies.iter().map(|r| r.to_string()).collect();
         for (r, e) in &soa_refs {
-            if e.implemented_by.contains(id) && !requirements.contains(r) {
+            if e.implemented_by.contains(&id) && !requirements.contains(r) {
                 requirements.push((*r).clone());
             }
         }
@@ -235,7 +205,7 @@ fn controls(input: &Input<'_>, soa: &HashMap<String, Entry>) -> Vec<Control> {
                 frameworks.push(f.to_string());
             }
         }
-        let mut ev = evidence.remove(id.as_str()).unwrap_or_default();
+        let mut ev = evidence.remove(c.id).unwrap_or_default();
         ev.sort_by(|a, b| b.collected_on.cmp(&a.collected_on).then(a.id.cmp(&b.id)));
         let freshness = ev
             .iter()
@@ -243,11 +213,11 @@ fn controls(input: &Input<'_>, soa: &HashMap<String, Entry>) -> Vec<Control> {
             .max()
             .unwrap_or(Freshness::None);
         out.push(Control {
-            id: id.clone(),
-            title: str_field(&a.value, "title"),
-            owner: str_field(&a.value, "owner"),
-            status: str_field(&a.value, "status").and_then(|s| Status::from_name(&s)),
-            file: a.file.clone(),
+            id,
+            title: c.text("title").map(str::to_string),
+            owner: c.text("owner").map(str::to_string),
+            status: c.text("status").and_then(Status::from_name),
+            file: c.artifact.file.clone(),
             requirements,
             frameworks,
             evidence: ev,
@@ -258,41 +228,24 @@ fn controls(input: &Input<'_>, soa: &HashMap<String, Entry>) -> Vec<Control> {
     out
 }
 
-/// An evidence record with its expiry, or `None` when its dates cannot be read (the
-/// schema reports those).
-fn evidence_record(a: &Artifact, input: &Input<'_>) -> Option<Evidence> {
-    let id = a.id.clone()?;
-    let collected = dates::parse_date(a.value.get("collected_on")?.as_str()?)?;
-    let valid_for = a.value.get("valid_for").and_then(Value::as_str);
-    let (expires_on, freshness) = match dates::validity(valid_for, Some(input.evidence_validity)) {
-        Some(validity) => {
-            let expires = validity.after(collected)?;
-            (
-                expires.to_string(),
-                freshness(expires, input.today, input.warn_within),
-            )
-        }
-        // One-off evidence: current until a newer record replaces it.
-        None => (dates::UNTIL_SUPERSEDED.to_string(), Freshness::Fresh),
+/// An evidence record with its expiry, or `None` past the end of the calendar.
+fn evidence_record(e: &EvidenceView<'_>, input: &Input<'_>) -> Option<Evidence> {
+    let expires_on = match e.expiry(input.evidence_validity)? {
+        Expiry::On(date) => date.to_string(),
+        Expiry::UntilSuperseded => dates::UNTIL_SUPERSEDED.to_string(),
     };
+    let standing = e.standing(input.evidence_validity, input.today, input.warn_within)?;
     Some(Evidence {
-        id,
-        title: str_field(&a.value, "title"),
-        collected_on: collected.to_string(),
+        id: e.id.to_string(),
+        title: e.title().map(str::to_string),
+        collected_on: e.collected_on.to_string(),
         expires_on,
-        freshness,
+        freshness: match standing {
+            Standing::Expired => Freshness::Stale,
+            Standing::Expiring => Freshness::Expiring,
+            Standing::Current => Freshness::Fresh,
+        },
     })
-}
-
-/// Stale when the expiry is before today; expiring when it is within `warn_within`.
-pub(crate) fn freshness(expires: Date, today: Date, warn_within: Duration) -> Freshness {
-    if expires < today {
-        Freshness::Stale
-    } else if warn_within.after(today).is_none_or(|h| expires < h) {
-        Freshness::Expiring
-    } else {
-        Freshness::Fresh
-    }
 }
 
 /// One framework: its requirements by section and group, and its totals.
@@ -694,21 +647,4 @@ fn str_field(v: &Value, key: &str) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-}
-
-fn str_list(v: &Value, key: &str) -> Vec<String> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect()
-}
-
-fn dedup(list: Vec<String>) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    list.into_iter()
-        .filter(|x| seen.insert(x.clone()))
-        .collect()
 }

@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::catalog::split_reference;
 use crate::dates::parse_date;
+use crate::model::views::{self, Views};
 use crate::model::{Artifact, Kind};
 
 /// A framework declared in scope.
@@ -69,7 +70,7 @@ impl<'a> SoaEntry<'a> {
 
     /// The organisation controls the entry names in `implemented_by`.
     pub fn implemented_by(&self) -> Vec<&'a str> {
-        strings(self.value.get("implemented_by"))
+        views::strings(self.value.get("implemented_by"))
     }
 }
 
@@ -79,6 +80,7 @@ pub struct Compliance<'a> {
     frameworks: Vec<InScope<'a>>,
     soa_documents: Vec<&'a Artifact>,
     soa: BTreeMap<&'a str, SoaEntry<'a>>,
+    views: Views<'a>,
 }
 
 impl<'a> Compliance<'a> {
@@ -91,6 +93,7 @@ impl<'a> Compliance<'a> {
                 Kind::StatementOfApplicability => model.add_soa(a),
                 _ => {}
             }
+            model.views.add(a);
         }
         model
     }
@@ -106,7 +109,7 @@ impl<'a> Compliance<'a> {
             }
             self.frameworks.push(InScope {
                 id,
-                amendments: strings(f.get("amendments")),
+                amendments: views::strings(f.get("amendments")),
                 scope,
                 index,
             });
@@ -124,6 +127,11 @@ impl<'a> Compliance<'a> {
                 .entry(control)
                 .or_insert(SoaEntry { soa, index, value });
         }
+    }
+
+    /// The typed views of controls, evidence, documents and records.
+    pub(crate) fn views(&self) -> &Views<'a> {
+        &self.views
     }
 
     /// The frameworks in scope, in the order the scope declares them.
@@ -209,13 +217,4 @@ pub(crate) fn newest<'a>(
             Some((_, bd)) if bd >= d => best,
             _ => Some((a, d)),
         })
-}
-
-/// The strings of a list value (other items skipped).
-fn strings(v: Option<&Value>) -> Vec<&str> {
-    v.and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect()
 }

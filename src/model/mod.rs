@@ -4,6 +4,7 @@ pub(crate) mod artifact;
 pub(crate) mod compliance;
 pub(crate) mod index;
 pub(crate) mod kind;
+pub(crate) mod views;
 
 pub use artifact::Artifact;
 pub(crate) use artifact::DocView;

@@ -1,0 +1,311 @@
+//! Typed views of the artifacts that carry the management system's mappings: organisation
+//! controls, evidence records, and the documents and records that are documented information
+//! of a clause. Each view reads its artifact's fields once, in one place, and refers to the
+//! artifact instead of copying it; `annexa coverage` reads the repository through them, and
+//! evidence expiry is computed here for everyone (the rules' `fresh` judges the same dates
+//! with [`dates::validity`] and [`dates::Standing`]).
+//!
+//! Values that do not have the documented type are skipped here: the schema reports them.
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use crate::dates::{self, Duration};
+use crate::model::{Artifact, Kind};
+
+/// An organisation control (`kind: control`).
+#[derive(Debug, Clone)]
+pub(crate) struct ControlView<'a> {
+    pub artifact: &'a Artifact,
+    pub id: &'a str,
+    /// The requirements it names in `satisfies`, without repeats, in order.
+    pub satisfies: Vec<&'a str>,
+}
+
+impl<'a> ControlView<'a> {
+    fn of(artifact: &'a Artifact) -> Option<Self> {
+        Some(ControlView {
+            artifact,
+            id: artifact.id.as_deref()?,
+            satisfies: unique(strings(artifact.value.get("satisfies"))),
+        })
+    }
+
+    /// A text field, trimmed, when it says something.
+    pub fn text(&self, field: &str) -> Option<&'a str> {
+        text(&self.artifact.value, field)
+    }
+}
+
+/// When an evidence record stops being current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expiry {
+    On(Date),
+    /// `valid_for: until-superseded` (or no validity at all): current until replaced.
+    UntilSuperseded,
+}
+
+/// An evidence record (`kind: evidence`) with a readable `collected_on`.
+#[derive(Debug, Clone)]
+pub(crate) struct EvidenceView<'a> {
+    pub artifact: &'a Artifact,
+    pub id: &'a str,
+    /// The controls it supports, in order.
+    pub supports: Vec<&'a str>,
+    pub collected_on: Date,
+    /// `valid_for` as written.
+    valid_for: Option<&'a str>,
+}
+
+impl<'a> EvidenceView<'a> {
+    fn of(artifact: &'a Artifact) -> Option<Self> {
+        let value = &artifact.value;
+        Some(EvidenceView {
+            artifact,
+            id: artifact.id.as_deref()?,
+            supports: strings(value.get("supports")),
+            collected_on: dates::parse_date(value.get("collected_on")?.as_str()?)?,
+            valid_for: value.get("valid_for").and_then(Value::as_str),
+        })
+    }
+
+    /// When it expires, with `default` as the validity of a record without `valid_for`;
+    /// `None` past the end of the calendar.
+    pub fn expiry(&self, default: Duration) -> Option<Expiry> {
+        match dates::validity(self.valid_for, Some(default)) {
+            Some(validity) => validity.after(self.collected_on).map(Expiry::On),
+            None => Some(Expiry::UntilSuperseded),
+        }
+    }
+
+    /// Its standing on `today`.
+    pub fn standing(
+        &self,
+        default: Duration,
+        today: Date,
+        warn_within: Duration,
+    ) -> Option<dates::Standing> {
+        Some(match self.expiry(default)? {
+            Expiry::On(expires) => dates::Standing::of(expires, today, warn_within),
+            Expiry::UntilSuperseded => dates::Standing::Current,
+        })
+    }
+
+    pub fn title(&self) -> Option<&'a str> {
+        text(&self.artifact.value, "title")
+    }
+}
+
+/// A policy or procedure (`satisfies` names the requirements it addresses).
+#[derive(Debug, Clone)]
+pub(crate) struct DocumentView<'a> {
+    pub id: &'a str,
+    /// The requirements it names in `satisfies`, without repeats, in order.
+    pub satisfies: Vec<&'a str>,
+}
+
+impl<'a> DocumentView<'a> {
+    fn of(artifact: &'a Artifact) -> Option<Self> {
+        if !matches!(artifact.kind, Kind::Policy | Kind::Procedure) {
+            return None;
+        }
+        Some(DocumentView {
+            id: artifact.id.as_deref()?,
+            satisfies: unique(strings(artifact.value.get("satisfies"))),
+        })
+    }
+}
+
+/// The clauses whose documented information an artifact of a kind is, by its nature: a
+/// scope is the record of 4.1–4.3, an SoA of 6.1.3, an internal audit of 9.2, a management
+/// review of 9.3, a nonconformity of 10.2.
+const RECORD_CLAUSES: &[(Kind, &[&str])] = &[
+    (Kind::Scope, &["4.1", "4.2", "4.3"]),
+    (Kind::StatementOfApplicability, &["6.1.3"]),
+    (Kind::InternalAudit, &["9.2"]),
+    (Kind::ManagementReview, &["9.3"]),
+    (Kind::Nonconformity, &["10.2"]),
+];
+
+/// A record that is, by its kind, the documented information of some clauses.
+#[derive(Debug, Clone)]
+pub(crate) struct RecordView<'a> {
+    pub id: &'a str,
+    pub clauses: &'static [&'static str],
+    /// The frameworks it says it covers (an audit's `scope.frameworks`, a review's
+    /// `frameworks`); `None`: every framework in scope.
+    pub frameworks: Option<Vec<&'a str>>,
+}
+
+impl<'a> RecordView<'a> {
+    fn of(artifact: &'a Artifact) -> Option<Self> {
+        let (_, clauses) = RECORD_CLAUSES.iter().find(|(k, _)| *k == artifact.kind)?;
+        let value = &artifact.value;
+        let frameworks = match artifact.kind {
+            Kind::InternalAudit => value.get("scope").map(|s| strings(s.get("frameworks"))),
+            Kind::ManagementReview => Some(strings(value.get("frameworks"))),
+            _ => None,
+        };
+        Some(RecordView {
+            id: artifact.id.as_deref()?,
+            clauses,
+            frameworks,
+        })
+    }
+}
+
+/// The views of every artifact, in file order.
+#[derive(Debug, Default)]
+pub(crate) struct Views<'a> {
+    /// Controls, the first of each id.
+    pub controls: Vec<ControlView<'a>>,
+    pub evidence: Vec<EvidenceView<'a>>,
+    pub documents: Vec<DocumentView<'a>>,
+    pub records: Vec<RecordView<'a>>,
+}
+
+impl<'a> Views<'a> {
+    pub(crate) fn add(&mut self, a: &'a Artifact) {
+        match a.kind {
+            Kind::Control => {
+                if let Some(c) = ControlView::of(a)
+                    && !self.controls.iter().any(|x| x.id == c.id)
+                {
+                    self.controls.push(c);
+                }
+            }
+            Kind::Evidence => self.evidence.extend(EvidenceView::of(a)),
+            Kind::Policy | Kind::Procedure => self.documents.extend(DocumentView::of(a)),
+            _ => self.records.extend(RecordView::of(a)),
+        }
+    }
+}
+
+/// A text field, trimmed, when it is not empty.
+fn text<'a>(v: &'a Value, field: &str) -> Option<&'a str> {
+    v.get(field)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The strings of a list value (other items skipped).
+pub(crate) fn strings(v: Option<&Value>) -> Vec<&str> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+fn unique(list: Vec<&str>) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::with_capacity(list.len());
+    for s in list {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::Format;
+
+    /// Artifacts from JSON documents separated by `---` (each with `kind` and `id`).
+    fn artifacts(text: &str) -> Vec<Artifact> {
+        text.split("---")
+            .enumerate()
+            .map(|(document, json)| {
+                let value: Value = serde_json::from_str(json).unwrap();
+                Artifact {
+                    kind: Kind::from_name(value["kind"].as_str().unwrap()).unwrap(),
+                    id: value["id"].as_str().map(str::to_string),
+                    file: "a.yaml".into(),
+                    document,
+                    format: Format::Yaml,
+                    value,
+                    spans: Default::default(),
+                    span: Default::default(),
+                    headings: Vec::new(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn evidence_expires_by_its_validity_or_the_default_or_never() {
+        let all = artifacts(
+            r#"{"kind": "evidence", "id": "E1", "collected_on": "2026-01-10", "valid_for": "90d", "supports": ["C1", "C2"]}
+            ---{"kind": "evidence", "id": "E2", "collected_on": "2026-01-10"}
+            ---{"kind": "evidence", "id": "E3", "collected_on": "2020-01-10", "valid_for": "until-superseded"}
+            ---{"kind": "evidence", "id": "E4", "collected_on": "not a date"}"#,
+        );
+        let mut views = Views::default();
+        all.iter().for_each(|a| views.add(a));
+        let year: Duration = "1y".parse().unwrap();
+        let ids: Vec<&str> = views.evidence.iter().map(|e| e.id).collect();
+        assert_eq!(
+            ids,
+            ["E1", "E2", "E3"],
+            "a record without a readable date is skipped"
+        );
+        let date = |s: &str| dates::parse_date(s).unwrap();
+        assert_eq!(views.evidence[0].supports, ["C1", "C2"]);
+        assert_eq!(
+            views.evidence[0].expiry(year),
+            Some(Expiry::On(date("2026-04-10")))
+        );
+        assert_eq!(
+            views.evidence[1].expiry(year),
+            Some(Expiry::On(date("2027-01-10")))
+        );
+        assert_eq!(
+            views.evidence[2].expiry(year),
+            Some(Expiry::UntilSuperseded)
+        );
+        let today = date("2026-04-01");
+        let warn: Duration = "30d".parse().unwrap();
+        let standing: Vec<_> = views
+            .evidence
+            .iter()
+            .map(|e| e.standing(year, today, warn))
+            .collect();
+        use dates::Standing::*;
+        assert_eq!(standing, [Some(Expiring), Some(Current), Some(Current)]);
+    }
+
+    #[test]
+    fn controls_are_the_first_of_each_id_and_records_name_their_clauses() {
+        let all = artifacts(
+            r#"{"kind": "control", "id": "C1", "satisfies": ["a/1", "a/1", "a/2"], "title": "  "}
+            ---{"kind": "control", "id": "C1", "satisfies": ["b/9"]}
+            ---{"kind": "management-review", "id": "MR1", "frameworks": ["iso27001:2022"]}
+            ---{"kind": "nonconformity", "id": "NC1"}
+            ---{"kind": "policy", "id": "P1", "satisfies": ["a/5"]}"#,
+        );
+        let mut views = Views::default();
+        all.iter().for_each(|a| views.add(a));
+        assert_eq!(views.controls.len(), 1);
+        assert_eq!(views.controls[0].satisfies, ["a/1", "a/2"]);
+        assert_eq!(
+            views.controls[0].text("title"),
+            None,
+            "blank text says nothing"
+        );
+        assert_eq!(views.documents[0].satisfies, ["a/5"]);
+        let records: Vec<_> = views
+            .records
+            .iter()
+            .map(|r| (r.id, r.clauses, r.frameworks.clone()))
+            .collect();
+        assert_eq!(
+            records,
+            [
+                ("MR1", &["9.3"][..], Some(vec!["iso27001:2022"])),
+                ("NC1", &["10.2"][..], None)
+            ]
+        );
+    }
+}
