@@ -89,6 +89,21 @@ pub struct Outcome {
     pub(crate) params: rules::compile::Params,
 }
 
+impl Outcome {
+    /// A duration parameter in force (`warn_within`), or `default` when it is not a duration.
+    pub fn duration_param(
+        &self,
+        name: &str,
+        default: crate::dates::Duration,
+    ) -> crate::dates::Duration {
+        self.params
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    }
+}
+
 /// A configuration error: the run cannot go on (exit code 2).
 #[derive(Debug)]
 pub struct ConfigError {

@@ -494,3 +494,98 @@ fn lsp_publishes_what_check_reports_for_unusual_text() {
     assert_eq!(at("nul.yaml", "FILE002"), [0], "{findings:#?}");
     assert_eq!(lsp_agrees_with_check("unusual", &root), 5);
 }
+
+// ---------------------------------------------------------------------------------------
+// The readiness verdict
+
+/// The codes whose basis is the tool itself (`annexa rules --format json`), per fixture
+/// (a fixture may add its own codes).
+fn tool_codes(root: &Path) -> BTreeSet<String> {
+    let o = Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args(["rules", "--format", "json", "--root"])
+        .arg(root)
+        .output()
+        .expect("the binary runs");
+    let rules: Value = serde_json::from_slice(&o.stdout).expect("rules JSON");
+    rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["basis"]["tool"] == Value::Bool(true))
+        .map(|r| str_of(r, "code").to_string())
+        .collect()
+}
+
+/// (code, file, line, message) of a finding of `check`, and of a readiness finding.
+fn place_of_check(d: &Value) -> (String, String, u64, String) {
+    (
+        str_of(d, "code").to_string(),
+        str_of(d, "file").to_string(),
+        d["start"]["line"].as_u64().unwrap_or(0),
+        str_of(d, "message").to_string(),
+    )
+}
+
+fn place_of_readiness(d: &Value) -> (String, String, u64, String) {
+    (
+        str_of(d, "code").to_string(),
+        str_of(d, "file").to_string(),
+        d["line"].as_u64().unwrap_or(0),
+        str_of(d, "message").to_string(),
+    )
+}
+
+#[test]
+fn the_readiness_verdict_lists_exactly_the_checks_compliance_findings() {
+    let mut verdicts = BTreeMap::new();
+    for run in fixture_runs() {
+        let tool = tool_codes(&run.root);
+        let readiness = &run.coverage["readiness"];
+        let listed = |key: &str| -> Vec<_> {
+            let list = readiness[key].as_array().unwrap();
+            list.iter().map(place_of_readiness).collect()
+        };
+        let of_check = |severity: &str, tool_code: bool| -> Vec<_> {
+            run.findings
+                .iter()
+                .filter(|d| str_of(d, "severity") == severity)
+                .filter(|d| tool.contains(str_of(d, "code")) == tool_code)
+                .map(place_of_check)
+                .collect()
+        };
+        let name = &run.name;
+        assert_eq!(
+            listed("blocking"),
+            of_check("error", false),
+            "{name}: blocking"
+        );
+        assert_eq!(
+            listed("warnings"),
+            of_check("warning", false),
+            "{name}: warnings"
+        );
+        let mut tool_findings = of_check("error", true);
+        tool_findings.extend(of_check("warning", true));
+        let mut listed_tool = listed("tool");
+        tool_findings.sort();
+        listed_tool.sort();
+        assert_eq!(listed_tool, tool_findings, "{name}: tool findings");
+        let any_error = run
+            .findings
+            .iter()
+            .any(|d| str_of(d, "severity") == "error");
+        let verdict = str_of(readiness, "verdict");
+        assert_eq!(
+            verdict == "not-ready",
+            any_error,
+            "{name}: verdict {verdict}"
+        );
+        verdicts.insert(name.clone(), verdict.to_string());
+    }
+    assert_eq!(verdicts["example-org"], "ready");
+    for (name, verdict) in &verdicts {
+        if name.starts_with("broken-") {
+            assert_eq!(verdict, "not-ready", "{name}");
+        }
+    }
+}

@@ -85,23 +85,16 @@ fn read_repository(root: &Path) -> Reading {
         .collect();
     findings.sort();
 
-    let (extensions, _) = annexa::engine::extensions(root).expect("valid configuration");
-    let param = |name: &str, default: &str| -> annexa::dates::Duration {
-        extensions
-            .rules
-            .params
-            .get(name)
-            .and_then(Value::as_str)
-            .unwrap_or(default)
-            .parse()
-            .expect("a duration")
-    };
+    let duration = |text: &str| text.parse::<annexa::dates::Duration>().unwrap();
     let coverage = annexa::coverage::build(&annexa::coverage::Input {
         artifacts: &o.artifacts,
-        catalogs: &extensions.catalogs,
+        catalogs: &o.catalogs,
         today: common::TODAY.parse().unwrap(),
-        evidence_validity: param("evidence_validity", "1y"),
-        warn_within: param("warn_within", "30d"),
+        evidence_validity: o.duration_param("evidence_validity", duration("1y")),
+        warn_within: o.duration_param("warn_within", duration("30d")),
+        findings: &o.diagnostics,
+        registry: &o.registry,
+        sources: &o.sources,
     });
     let coverage = serde_json::to_value(&coverage).unwrap();
     let totals = coverage["frameworks"]

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use crate::coverage::{self, Input};
-use crate::dates::Duration;
 use crate::diagnostic::Severity;
 use crate::discover;
 use crate::engine::{self, Options};
@@ -57,22 +56,18 @@ pub(super) fn run(args: Args) -> u8 {
         Ok(o) => o,
         Err(e) => return super::report_config_error(&e),
     };
-    // The parameters and catalogs of the run itself, so that coverage reads the repository
-    // exactly as `check` did.
-    let param = |name: &str, default: &str| -> Duration {
-        outcome
-            .params
-            .get(name)
-            .and_then(|v| v.as_str())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| default.parse().expect("a valid default duration"))
-    };
+    // The run's own parameters (rule files declare both; these fallbacks are their defaults).
+    let duration = |amount, unit| crate::dates::Duration { amount, unit };
+    use crate::dates::Unit::{Days, Years};
     let model = coverage::build(&Input {
         artifacts: &outcome.artifacts,
         catalogs: &outcome.catalogs,
         today: options.today,
-        evidence_validity: param("evidence_validity", "1y"),
-        warn_within: param("warn_within", "30d"),
+        evidence_validity: outcome.duration_param("evidence_validity", duration(1, Years)),
+        warn_within: outcome.duration_param("warn_within", duration(30, Days)),
+        findings: &outcome.diagnostics,
+        registry: &outcome.registry,
+        sources: &outcome.sources,
     });
     let text = match args.format {
         Format::Table => coverage::table::render(&model),

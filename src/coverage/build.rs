@@ -8,8 +8,11 @@ use serde_json::Value;
 use super::model::*;
 use crate::catalog::{self, Catalog, Catalogs};
 use crate::dates::{self, Duration, Standing};
+use crate::diagnostic::Diagnostic;
 use crate::model::views::{EvidenceView, Expiry};
 use crate::model::{Artifact, Compliance};
+use crate::registry::Registry;
+use crate::source::SourceMap;
 use std::sync::Arc;
 
 /// The ISO/IEC 27001 edition an ISO/IEC 42001 programme is compared with.
@@ -17,7 +20,7 @@ pub(crate) const BASE_FRAMEWORK: &str = "iso27001:2022";
 /// The framework whose additions are listed.
 pub(crate) const ADDED_FRAMEWORK: &str = "iso42001:2023";
 
-/// What the model is computed from.
+/// What the model is computed from: a run of the check.
 pub struct Input<'a> {
     pub artifacts: &'a [Arc<Artifact>],
     pub catalogs: &'a Catalogs,
@@ -26,6 +29,10 @@ pub struct Input<'a> {
     pub evidence_validity: Duration,
     /// How early evidence counts as expiring.
     pub warn_within: Duration,
+    /// The check's findings, for the readiness verdict.
+    pub findings: &'a [Diagnostic],
+    pub registry: &'a Registry,
+    pub sources: &'a SourceMap,
 }
 
 /// A Statement of Applicability entry, as read.
@@ -116,6 +123,15 @@ pub fn build(input: &Input<'_>) -> Coverage {
     let order: Vec<&str> = frameworks.iter().map(|f| f.id.as_str()).collect();
     let shared_controls = shared(&controls, &order);
     let additions = additions(&frameworks, &mappings);
+    let readiness = super::readiness::readiness(&super::readiness::Facts {
+        model: &model,
+        findings: input.findings,
+        registry: input.registry,
+        sources: input.sources,
+        today: input.today,
+        evidence_validity: input.evidence_validity,
+        warn_within: input.warn_within,
+    });
     Coverage {
         version: VERSION,
         today: input.today.to_string(),
@@ -125,6 +141,7 @@ pub fn build(input: &Input<'_>) -> Coverage {
             evidence_validity: input.evidence_validity.to_string(),
             warn_within: input.warn_within.to_string(),
         },
+        readiness,
         frameworks,
         controls,
         shared_controls,
@@ -237,7 +254,7 @@ fn evidence_record(e: &EvidenceView<'_>, input: &Input<'_>) -> Option<Evidence> 
     let standing = e.standing(input.evidence_validity, input.today, input.warn_within)?;
     Some(Evidence {
         id: e.id.to_string(),
-        title: e.title().map(str::to_string),
+        title: e.text("title").map(str::to_string),
         collected_on: e.collected_on.to_string(),
         expires_on,
         freshness: match standing {

@@ -56,6 +56,25 @@ tr.excluded td { color: var(--muted); }
 .ref { display: inline-block; white-space: nowrap; margin-right: 8px; font-size: 12px; }
 .why { display: block; color: var(--muted); font-size: 12px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
+.verdict { border-radius: 8px; padding: 14px 18px; margin: 0 0 16px; border: 1px solid var(--line); background: var(--card); }
+.verdict p { margin: 0; font-size: 17px; font-weight: 600; }
+.verdict.ready { border-left: 6px solid var(--fresh); }
+.verdict.not-ready { border-left: 6px solid var(--stale); }
+.scroll { overflow-x: auto; max-width: 100%; }
+#readiness { margin-bottom: 24px; }
+@media (max-width: 640px) {
+  main { padding: 16px 12px 32px; }
+  h1 { font-size: 21px; }
+  .cards { grid-template-columns: 1fr; }
+  table.reqs { table-layout: auto; }
+  table.reqs th.w-by { width: auto; }
+  .b { white-space: normal; }
+  table.list thead { display: none; }
+  table.list tr { display: block; border-bottom: 1px solid var(--line); padding: 4px 0; }
+  table.list td { display: block; border: 0; padding: 1px 8px; }
+  table.list td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+}
+@page { size: A4; margin: 14mm; }
 @media print {
   body { background: #fff; font-size: 10.5px; }
   main { max-width: none; padding: 0; }
@@ -92,6 +111,7 @@ pub(crate) fn render(c: &Coverage) -> String {
     ));
     out.push_str(&toc(c));
     out.push_str("</header>\n");
+    out.push_str(&readiness(&c.readiness));
 
     out.push_str("<section class=\"cards\" id=\"summary\">\n");
     for f in &c.frameworks {
@@ -110,6 +130,63 @@ pub(crate) fn render(c: &Coverage) -> String {
         env!("CARGO_PKG_VERSION")
     ));
     out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+/// The verdict first, then what it rests on.
+fn readiness(r: &Readiness) -> String {
+    let class = match r.verdict {
+        Verdict::Ready => "ready",
+        Verdict::NotReady => "not-ready",
+    };
+    let mut s = format!(
+        "<section id=\"readiness\">\n<div class=\"verdict {class}\"><p>{}</p></div>\n",
+        esc(&text::verdict_line(r))
+    );
+    for l in text::readiness_listings(r) {
+        s.push_str(&format!(
+            "<h3>{}</h3>\n<div class=\"scroll\"><table class=\"list\">\n<thead><tr>",
+            esc(l.title)
+        ));
+        for h in l.header {
+            s.push_str(&format!("<th>{}</th>", esc(h)));
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for row in &l.rows {
+            s.push_str("<tr>");
+            for (i, c) in row.iter().enumerate() {
+                if i == 0 {
+                    s.push_str(&format!("<td class=\"id\"><code>{}</code></td>", esc(c)));
+                } else {
+                    s.push_str(&format!(
+                        "<td data-label=\"{}\">{}</td>",
+                        esc(l.header[i]),
+                        code_spans(&esc(c))
+                    ));
+                }
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody>\n</table></div>\n");
+    }
+    s.push_str("</section>\n");
+    s
+}
+
+/// Escaped text with its `backquoted` parts (ids and values in findings' messages) set as
+/// code.
+fn code_spans(escaped: &str) -> String {
+    if !escaped.matches('`').count().is_multiple_of(2) {
+        return escaped.to_string();
+    }
+    let mut out = String::new();
+    for (i, part) in escaped.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str(&format!("<code>{part}</code>"));
+        } else {
+            out.push_str(part);
+        }
+    }
     out
 }
 
@@ -251,7 +328,7 @@ fn shared(c: &Coverage) -> String {
         c.shared_controls.len(),
         c.controls.len()
     );
-    s.push_str("<table>\n<thead><tr><th>control</th><th>title</th><th>evidence</th><th>serves</th></tr></thead>\n<tbody>\n");
+    s.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>control</th><th>title</th><th>evidence</th><th>serves</th></tr></thead>\n<tbody>\n");
     for sc in &c.shared_controls {
         let serves: Vec<String> = sc
             .frameworks
@@ -272,7 +349,7 @@ fn shared(c: &Coverage) -> String {
             serves.join("<br>")
         ));
     }
-    s.push_str("</tbody>\n</table>\n</section>\n");
+    s.push_str("</tbody>\n</table></div>\n</section>\n");
     s
 }
 
@@ -292,7 +369,7 @@ fn additions(a: &Additions) -> String {
         ],
     ));
     if !a.requirements.is_empty() {
-        s.push_str("<table>\n<thead><tr><th>requirement</th><th>title</th><th>SoA</th><th>covered by</th></tr></thead>\n<tbody>\n");
+        s.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>requirement</th><th>title</th><th>SoA</th><th>covered by</th></tr></thead>\n<tbody>\n");
         for r in &a.requirements {
             let soa = r
                 .applicability
@@ -309,7 +386,7 @@ fn additions(a: &Additions) -> String {
                 esc(&r.title)
             ));
         }
-        s.push_str("</tbody>\n</table>\n");
+        s.push_str("</tbody>\n</table></div>\n");
     }
     s.push_str("</section>\n");
     s
@@ -327,7 +404,7 @@ fn details(f: &Framework) -> String {
         for g in &sec.groups {
             s.push_str(&format!("<h4>{}</h4>\n", esc(&text::group_heading(g))));
             s.push_str(
-                "<table class=\"reqs\">\n<thead><tr><th class=\"w-id\">id</th><th>title</th>",
+                "<div class=\"scroll\"><table class=\"reqs\">\n<thead><tr><th class=\"w-id\">id</th><th>title</th>",
             );
             if controls {
                 s.push_str("<th class=\"w-soa\">SoA</th><th class=\"w-st\">status</th>");
@@ -380,7 +457,7 @@ fn details(f: &Framework) -> String {
                 };
                 s.push_str(&format!("<td>{}</td><td>{by}</td></tr>\n", badge(ev, ev)));
             }
-            s.push_str("</tbody>\n</table>\n");
+            s.push_str("</tbody>\n</table></div>\n");
         }
     }
     s.push_str("</section>\n");
@@ -424,6 +501,15 @@ pub(crate) fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backquoted_parts_are_code_and_a_lone_backquote_stays() {
+        assert_eq!(
+            code_spans("id `A` and `B`"),
+            "id <code>A</code> and <code>B</code>"
+        );
+        assert_eq!(code_spans("one ` alone"), "one ` alone");
+    }
 
     #[test]
     fn escapes_markup() {

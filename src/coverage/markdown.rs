@@ -14,6 +14,20 @@ pub(crate) fn render(c: &Coverage) -> String {
         c.today, c.settings.evidence_validity, c.settings.warn_within
     ));
 
+    out.push_str(&format!(
+        "\n## Readiness\n\n**{}**\n",
+        text::verdict_line(&c.readiness)
+    ));
+    for l in text::readiness_listings(&c.readiness) {
+        out.push_str(&format!("\n### {}\n\n", l.title));
+        out.push_str(&format!("| {} |\n", l.header.join(" | ")));
+        out.push_str(&format!("|{}\n", "---|".repeat(l.header.len())));
+        for row in &l.rows {
+            let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+    }
+
     out.push_str("\n## Summary\n\n");
     out.push_str(
         "| framework | Annex A controls | applicable | excluded | missing | implemented | partial | planned | not started | fresh evidence | expiring | stale | no evidence | clauses covered |\n",

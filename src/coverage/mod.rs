@@ -12,6 +12,7 @@ pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub(crate) mod model;
+mod readiness;
 pub(crate) mod table;
 mod text;
 

@@ -20,6 +20,8 @@ pub struct Coverage {
     /// none (nothing is then in scope).
     pub scope: Option<String>,
     pub settings: Settings,
+    /// Is the repository ready for an audit, and what stands in the way.
+    pub readiness: Readiness,
     pub frameworks: Vec<Framework>,
     /// Every organisation control, by id.
     pub controls: Vec<Control>,
@@ -27,6 +29,97 @@ pub struct Coverage {
     pub shared_controls: Vec<SharedControl>,
     /// What ISO/IEC 42001 adds to an ISO/IEC 27001 programme (when both are in scope).
     pub additions: Option<Additions>,
+}
+
+/// The readiness verdict and what it rests on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Readiness {
+    pub verdict: Verdict,
+    /// Errors about compliance: each would be raised as a nonconformity.
+    pub blocking: Vec<Finding>,
+    /// Warnings about compliance: observations and opportunities for improvement.
+    pub warnings: Vec<Finding>,
+    /// Errors and warnings about the repository as annexa reads it (unreadable files, the
+    /// configuration): not nonconformities, but an error means part of the repository was
+    /// not judged.
+    pub tool: Vec<Finding>,
+    /// Evidence that has expired or expires within `warn_within`, soonest first.
+    pub evidence: Vec<DueEvidence>,
+    /// Nonconformities not closed, overdue first.
+    pub nonconformities: Vec<OpenNonconformity>,
+    /// For each framework in scope, its last internal audit and management review.
+    pub records: Vec<FrameworkRecords>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// No error about compliance, and every file was read.
+    Ready,
+    NotReady,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Ready => "ready",
+            Verdict::NotReady => "not ready",
+        }
+    }
+}
+
+/// A finding of `annexa check`, where it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub code: String,
+    pub severity: crate::diagnostic::Severity,
+    pub message: String,
+    /// Repository-relative; `None` for a finding about the repository as a whole.
+    pub file: Option<String>,
+    /// 1-based.
+    pub line: Option<usize>,
+}
+
+/// An evidence record that has expired or is about to.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueEvidence {
+    pub id: String,
+    /// The controls it supports.
+    pub controls: Vec<String>,
+    pub expires_on: String,
+    /// Already expired (else: expiring).
+    pub expired: bool,
+    /// The record's owner, else the owner of the first control it supports that has one.
+    pub owner: Option<String>,
+    pub file: String,
+}
+
+/// A nonconformity that is not closed.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenNonconformity {
+    pub id: String,
+    pub title: Option<String>,
+    pub owner: Option<String>,
+    pub status: Option<String>,
+    pub due: Option<String>,
+    /// Its due date has passed.
+    pub overdue: bool,
+    pub file: String,
+}
+
+/// The last internal audit and management review of one framework.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkRecords {
+    pub framework: String,
+    pub internal_audit: Option<Dated>,
+    pub management_review: Option<Dated>,
+}
+
+/// A record and its date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dated {
+    pub id: String,
+    pub date: String,
 }
 
 /// The durations freshness is judged with.

@@ -9,6 +9,11 @@ pub(crate) fn render(c: &Coverage) -> String {
     let mut out = String::new();
     out.push_str(&heading(c));
     out.push('\n');
+    out.push_str(&format!("\n{}\n", text::verdict_line(&c.readiness)));
+    for l in text::readiness_listings(&c.readiness) {
+        out.push_str(&format!("\n{}\n\n", l.title));
+        out.push_str(&grid(l.header, &l.rows));
+    }
     for f in &c.frameworks {
         out.push_str(&format!(
             "\n{}\n",

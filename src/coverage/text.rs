@@ -135,3 +135,130 @@ pub(super) fn truncate(s: &str, max: usize) -> String {
     out.push('…');
     out
 }
+
+/// The verdict in one sentence: `Ready for audit: …` / `Not ready for audit: …`.
+pub(super) fn verdict_line(r: &Readiness) -> String {
+    let tool_errors = r
+        .tool
+        .iter()
+        .filter(|f| f.severity == crate::diagnostic::Severity::Error)
+        .count();
+    let mut parts = vec![
+        count(r.blocking.len(), "blocking finding"),
+        count(r.warnings.len(), "warning"),
+    ];
+    if tool_errors > 0 {
+        parts.push(format!(
+            "{} that kept part of the repository from being checked",
+            count(tool_errors, "error")
+        ));
+    }
+    let head = match r.verdict {
+        Verdict::Ready => "Ready for audit",
+        Verdict::NotReady => "Not ready for audit",
+    };
+    format!("{head}: {}.", parts.join(", "))
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// One table of the readiness section: a title, its column names and rows.
+pub(super) struct Listing {
+    pub title: &'static str,
+    pub header: &'static [&'static str],
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The readiness section's tables, in order, the empty ones left out (the last one, the
+/// audits and reviews, is always there when a framework is in scope).
+pub(super) fn readiness_listings(r: &Readiness) -> Vec<Listing> {
+    let findings = |list: &[Finding]| -> Vec<Vec<String>> {
+        list.iter()
+            .map(|f| {
+                let place = match (&f.file, f.line) {
+                    (Some(file), Some(line)) => format!("{file}:{line}"),
+                    (Some(file), None) => file.clone(),
+                    (None, _) => "repository".to_string(),
+                };
+                vec![f.code.clone(), place, f.message.clone()]
+            })
+            .collect()
+    };
+    let or_none = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+    let dated = |d: &Option<Dated>| {
+        d.as_ref()
+            .map_or_else(|| "none".to_string(), |d| format!("{} ({})", d.id, d.date))
+    };
+    let all = [
+        Listing {
+            title: "Blocking findings",
+            header: &["code", "where", "finding"],
+            rows: findings(&r.blocking),
+        },
+        Listing {
+            title: "Warnings",
+            header: &["code", "where", "finding"],
+            rows: findings(&r.warnings),
+        },
+        Listing {
+            title: "Not checked: problems reading the repository",
+            header: &["code", "where", "finding"],
+            rows: findings(&r.tool),
+        },
+        Listing {
+            title: "Evidence expired or expiring",
+            header: &["evidence", "expires", "controls", "owner"],
+            rows: r
+                .evidence
+                .iter()
+                .map(|e| {
+                    let expiry = if e.expired {
+                        format!("{} (expired)", e.expires_on)
+                    } else {
+                        e.expires_on.clone()
+                    };
+                    vec![
+                        e.id.clone(),
+                        expiry,
+                        e.controls.join(", "),
+                        or_none(&e.owner),
+                    ]
+                })
+                .collect(),
+        },
+        Listing {
+            title: "Open nonconformities",
+            header: &["nonconformity", "due", "status", "owner"],
+            rows: r
+                .nonconformities
+                .iter()
+                .map(|n| {
+                    let due = match (&n.due, n.overdue) {
+                        (Some(d), true) => format!("{d} (overdue)"),
+                        (Some(d), false) => d.clone(),
+                        (None, _) => "—".into(),
+                    };
+                    vec![n.id.clone(), due, or_none(&n.status), or_none(&n.owner)]
+                })
+                .collect(),
+        },
+        Listing {
+            title: "Last internal audit and management review",
+            header: &["framework", "internal audit", "management review"],
+            rows: r
+                .records
+                .iter()
+                .map(|x| {
+                    vec![
+                        x.framework.clone(),
+                        dated(&x.internal_audit),
+                        dated(&x.management_review),
+                    ]
+                })
+                .collect(),
+        },
+    ];
+    all.into_iter().filter(|l| !l.rows.is_empty()).collect()
+}

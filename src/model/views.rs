@@ -78,6 +78,11 @@ impl<'a> EvidenceView<'a> {
         }
     }
 
+    /// The text of a field, trimmed, when it says something.
+    pub fn text(&self, field: &str) -> Option<&'a str> {
+        text(&self.artifact.value, field)
+    }
+
     /// Its standing on `today`.
     pub fn standing(
         &self,
@@ -89,10 +94,6 @@ impl<'a> EvidenceView<'a> {
             Expiry::On(expires) => dates::Standing::of(expires, today, warn_within),
             Expiry::UntilSuperseded => dates::Standing::Current,
         })
-    }
-
-    pub fn title(&self) -> Option<&'a str> {
-        text(&self.artifact.value, "title")
     }
 }
 
@@ -130,6 +131,7 @@ const RECORD_CLAUSES: &[(Kind, &[&str])] = &[
 /// A record that is, by its kind, the documented information of some clauses.
 #[derive(Debug, Clone)]
 pub(crate) struct RecordView<'a> {
+    pub artifact: &'a Artifact,
     pub id: &'a str,
     pub clauses: &'static [&'static str],
     /// The frameworks it says it covers (an audit's `scope.frameworks`, a review's
@@ -147,10 +149,23 @@ impl<'a> RecordView<'a> {
             _ => None,
         };
         Some(RecordView {
+            artifact,
             id: artifact.id.as_deref()?,
             clauses,
             frameworks,
         })
+    }
+
+    /// Does it cover `framework` (every framework when it names none)?
+    pub fn covers(&self, framework: &str) -> bool {
+        self.frameworks
+            .as_ref()
+            .is_none_or(|list| list.contains(&framework))
+    }
+
+    /// A text field, trimmed, when it says something.
+    pub fn text(&self, field: &str) -> Option<&'a str> {
+        text(&self.artifact.value, field)
     }
 }
 
