@@ -21,6 +21,7 @@ pub mod catalog;
 pub mod cli;
 pub(crate) mod codes;
 pub mod config;
+pub(crate) mod correspondence;
 pub mod coverage;
 pub mod dates;
 pub mod diagnostic;

@@ -109,3 +109,57 @@ fn iso42001_catalog_matches_the_reference() {
             .all(|q| !q.id.ends_with(".1"))
     );
 }
+
+/// The rows `(2013 id, 2013 title, 2022 ids)` of a correspondence file.
+fn correspondence_rows(path: &Path, title_key: &str) -> Vec<(String, String, Vec<String>)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let loaded = annexa::yaml::load(&text, &annexa::yaml::Limits::default());
+    assert!(
+        loaded.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        loaded.errors
+    );
+    let doc = &loaded.documents[0].value;
+    doc["mapping"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let new = m["new"].as_array().unwrap();
+            (
+                m["old"].as_str().unwrap().to_string(),
+                m[title_key].as_str().unwrap().to_string(),
+                new.iter()
+                    .map(|n| n.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_2013_to_2022_correspondence_matches_the_reference() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shipped = correspondence_rows(
+        &root.join("rules/mappings/iso27001-2013-to-2022.yaml"),
+        "title",
+    );
+    let reference = correspondence_rows(
+        &root.join("tests/data/reference/iso27001-2013-to-2022.yaml"),
+        "title_2013",
+    );
+    assert_eq!(shipped, reference);
+    assert_eq!(shipped.len(), 114);
+    // Every 2022 id is a control of the built-in catalog.
+    let catalogs = annexa::catalog::builtin().as_ref().unwrap();
+    for (old, _, new) in &shipped {
+        for n in new {
+            let reference = format!("iso27001:2022/{n}");
+            let (_, r) = catalogs
+                .requirement(&reference)
+                .unwrap_or_else(|| panic!("{old} → {n}"));
+            assert_eq!(r.kind, "control", "{old} → {n}");
+        }
+    }
+}

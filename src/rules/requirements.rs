@@ -2,7 +2,7 @@
 //! Problems come with the hints an auditor would give: the framework prefix that is missing,
 //! an ISO/IEC 27001:2013 id in a 2022 programme, a non-existent `A.x.1` in ISO/IEC 42001.
 
-use crate::catalog::{Catalogs, split_reference};
+use crate::catalog::{Catalog, Catalogs, split_reference};
 use crate::suggest::did_you_mean;
 
 pub(crate) struct Problem {
@@ -52,7 +52,7 @@ pub(crate) fn check(text: &str, wanted_type: Option<&str>, catalogs: &Catalogs) 
             _ => None,
         },
         None => {
-            let hint = special_hint(framework, id).unwrap_or_else(|| {
+            let hint = special_hint(framework, id, catalog).unwrap_or_else(|| {
                 let ids = catalog
                     .requirements
                     .iter()
@@ -69,7 +69,7 @@ pub(crate) fn check(text: &str, wanted_type: Option<&str>, catalogs: &Catalogs) 
 }
 
 /// Hints for the mistakes the two standards invite.
-fn special_hint(framework: &str, id: &str) -> Option<String> {
+fn special_hint(framework: &str, id: &str, catalog: &Catalog) -> Option<String> {
     let parts: Vec<&str> = id.strip_prefix("A.")?.split('.').collect();
     let numbers: Vec<u32> = parts
         .iter()
@@ -78,10 +78,27 @@ fn special_hint(framework: &str, id: &str) -> Option<String> {
     if framework.starts_with("iso27001:2022")
         && (numbers.len() == 3 || numbers.first().is_some_and(|n| *n >= 9))
     {
-        return Some(format!(
-            "`A.{}` looks like an ISO/IEC 27001:2013 control id; the 2022 edition renumbered Annex A into four themes, A.5 to A.8 (93 controls): find the control's 2022 id with `annexa catalog iso27001:2022`",
-            parts.join(".")
-        ));
+        let old = format!("A.{}", parts.join("."));
+        return Some(match crate::correspondence::replacement_of_2013(&old) {
+            Some(c) => {
+                let new: Vec<String> = c
+                    .new
+                    .iter()
+                    .map(|n| match catalog.requirements.iter().find(|r| &r.id == n) {
+                        Some(r) => format!("`{framework}/{n}` ({})", r.title),
+                        None => format!("`{framework}/{n}`"),
+                    })
+                    .collect();
+                format!(
+                    "`{old}` is the ISO/IEC 27001:2013 control \"{}\"; in the 2022 edition it is {}",
+                    c.title,
+                    new.join(" and ")
+                )
+            }
+            None => format!(
+                "`{old}` looks like an ISO/IEC 27001:2013 control id; the 2022 edition renumbered Annex A into four themes, A.5 to A.8 (93 controls): find the control's 2022 id with `annexa catalog iso27001:2022`"
+            ),
+        });
     }
     if framework.starts_with("iso42001:") && numbers.len() >= 2 && numbers.last() == Some(&1) {
         return Some(
@@ -112,7 +129,18 @@ mod tests {
         let p = check("A.5.15", None, catalogs()).unwrap();
         assert!(p.hint.contains("iso27001:2022/A.5.15"), "{}", p.hint);
         let p = check("iso27001:2022/A.9.2.3", None, catalogs()).unwrap();
-        assert!(p.hint.contains("2013"), "{}", p.hint);
+        assert_eq!(
+            p.hint,
+            "`A.9.2.3` is the ISO/IEC 27001:2013 control \"Management of privileged access rights\"; in the 2022 edition it is `iso27001:2022/A.8.2` (Privileged access rights)"
+        );
+        let p = check("iso27001:2022/A.18.2.3", None, catalogs()).unwrap();
+        assert!(p.hint.contains("`iso27001:2022/A.5.36` (Compliance with policies, rules and standards for information security) and `iso27001:2022/A.8.8` (Management of technical vulnerabilities)"), "{}", p.hint);
+        let p = check("iso27001:2022/A.19.1.1", None, catalogs()).unwrap();
+        assert!(
+            p.hint.contains("looks like an ISO/IEC 27001:2013"),
+            "{}",
+            p.hint
+        );
         let p = check("iso42001:2023/A.2.1", None, catalogs()).unwrap();
         assert!(p.hint.contains("no `A.x.1`"), "{}", p.hint);
         let p = check("iso27001:2013/A.5.1", None, catalogs()).unwrap();
