@@ -228,7 +228,7 @@ mod tests {
         *parse_knowing(text, &params).unwrap_err()
     }
 
-    /// The text the finding's label (or its suggestion) covers, and the suggestion applied.
+    /// The text with the finding's suggestion applied.
     fn applied(text: &str, d: &Diagnostic) -> Option<String> {
         let s = d.suggestion.as_ref()?;
         let mut out = text.to_string();
@@ -300,24 +300,30 @@ mod tests {
         assert!(d.help.unwrap().contains("not of `[[suppress]]`"));
     }
 
+    /// The error of `text` says "did you mean `meant`?" and its edit gives `fixed`.
+    fn assert_fix(text: &str, meant: &str, fixed: &str) -> Diagnostic {
+        let d = error(text);
+        assert_eq!(d.label, Some(format!("did you mean `{meant}`?")), "{text}");
+        assert_eq!(applied(text, &d).as_deref(), Some(fixed), "{text}");
+        d
+    }
+
     #[test]
     fn a_near_miss_is_a_single_edit() {
-        let text = "[files]\nexclude = [\"vendor/**\"]\nexlcude = []\n";
-        let d = error(text);
-        assert_eq!(d.label.as_deref(), Some("did you mean `exclude`?"));
-        assert_eq!(
-            applied(text, &d).unwrap(),
-            "[files]\nexclude = [\"vendor/**\"]\nexclude = []\n"
+        assert_fix(
+            "[files]\nexclude = [\"vendor/**\"]\nexlcude = []\n",
+            "exclude",
+            "[files]\nexclude = [\"vendor/**\"]\nexclude = []\n",
         );
         // In an inline table, the keys the parser expected name the table.
-        let text = "files = { exlcude = [] }\n";
-        let d = error(text);
-        assert_eq!(applied(text, &d).unwrap(), "files = { exclude = [] }\n");
+        let d = assert_fix(
+            "files = { exlcude = [] }\n",
+            "exclude",
+            "files = { exclude = [] }\n",
+        );
         assert!(d.help.unwrap().contains("keys of `[files]`"));
         // A misspelt table header.
-        let text = "[file]\nexclude = []\n";
-        let d = error(text);
-        assert_eq!(applied(text, &d).unwrap(), "[files]\nexclude = []\n");
+        assert_fix("[file]\nexclude = []\n", "files", "[files]\nexclude = []\n");
     }
 
     #[test]
@@ -343,19 +349,16 @@ mod tests {
 
     #[test]
     fn a_misspelt_value_of_a_closed_list_is_a_single_edit() {
-        let text = "[check]\nfail_on = \"warnig\"\n";
-        let d = error(text);
-        assert_eq!(d.label.as_deref(), Some("did you mean `warning`?"));
-        assert_eq!(
-            applied(text, &d).unwrap(),
-            "[check]\nfail_on = \"warning\"\n"
+        let d = assert_fix(
+            "[check]\nfail_on = \"warnig\"\n",
+            "warning",
+            "[check]\nfail_on = \"warning\"\n",
         );
         assert!(d.help.unwrap().contains("`error`, `warning` or `note`"));
-        let text = "[rules.severity]\nEVD001 = 'nte'\n";
-        let d = error(text);
-        assert_eq!(
-            applied(text, &d).unwrap(),
-            "[rules.severity]\nEVD001 = 'note'\n"
+        assert_fix(
+            "[rules.severity]\nEVD001 = 'nte'\n",
+            "note",
+            "[rules.severity]\nEVD001 = 'note'\n",
         );
         let d = error("[check]\nfail_on = \"sometimes\"\n");
         assert_eq!(d.suggestion, None);
