@@ -179,12 +179,75 @@ fn monorepo() -> tempfile::TempDir {
     }
     let root = top.join("compliance");
     common::copy_dir(&common::fixture("example-org"), &root);
-    let evidence = root.join("evidence/infrastructure.yaml");
-    let text = std::fs::read_to_string(&evidence).unwrap();
-    let typo = text.replacen("collected_by:", "colected_by:", 1);
-    assert_ne!(text, typo);
-    std::fs::write(&evidence, typo).unwrap();
+    for (file, from, to) in TYPOS {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let typo = text.replacen(from, to, 1);
+        assert_ne!(text, typo, "{file}");
+        std::fs::write(&path, typo).unwrap();
+    }
     dir
+}
+
+/// Misspellings put into the copy: (file, what is right, what is written).
+const TYPOS: [(&str, &str, &str); 3] = [
+    // A field name (SCH002).
+    (
+        "evidence/infrastructure.yaml",
+        "collected_by:",
+        "colected_by:",
+    ),
+    // A value of a closed list, in Markdown front matter (SCH004).
+    (
+        "impact-assessments/reply-assist.md",
+        "status: approved",
+        "status: aproved",
+    ),
+    // A management review input (SCH004, in a list).
+    (
+        "reviews/mr-2026.yaml",
+        "  - audit-results",
+        "  - audit-result",
+    ),
+];
+
+#[test]
+fn near_misses_of_names_and_closed_lists_are_single_edits() {
+    let dir = monorepo();
+    let root = dir.path().join("compliance");
+    let (o, _) = run(
+        &root,
+        &[
+            "check",
+            "--today=2026-11-22",
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+    );
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for (file, right, wrong) in TYPOS {
+        let d = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["file"] == file && !d["suggestion"].is_null())
+            .unwrap_or_else(|| panic!("a suggestion in {file}: {v}"));
+        assert!(
+            d["label"].as_str().unwrap().starts_with("did you mean `"),
+            "{d}"
+        );
+        // Applying the edit gives back what was right.
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let s = &d["suggestion"];
+        let (start, end) = (
+            s["start"]["offset"].as_u64().unwrap() as usize,
+            s["end"]["offset"].as_u64().unwrap() as usize,
+        );
+        let mut fixed = text.clone();
+        fixed.replace_range(start..end, s["replacement"].as_str().unwrap());
+        assert_eq!(fixed, text.replacen(wrong, right, 1), "{file}");
+    }
 }
 
 #[test]
