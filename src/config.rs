@@ -13,6 +13,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceFile, Span};
 use crate::yaml::Limits;
 
+mod keys;
+
 /// The configuration file's name, at the repository root.
 pub const FILE_NAME: &str = "annexa.toml";
 
@@ -230,6 +232,15 @@ pub struct Loaded {
 /// Read `annexa.toml` in `root`, if present. A syntax error, unknown key or bad value is
 /// returned as a `CFG001` diagnostic located in the file.
 pub fn load(root: &Path) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>> {
+    load_knowing(root, &Vec::new)
+}
+
+/// [`load`], naming the rule parameters that exist (asked only when a key is unknown), so
+/// that a parameter written outside `[params]` is told where it belongs.
+pub(crate) fn load_knowing(
+    root: &Path,
+    params: &dyn Fn() -> Vec<String>,
+) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>> {
     let path: PathBuf = root.join(FILE_NAME);
     if !path.is_file() {
         return Ok(Loaded::default());
@@ -242,7 +253,7 @@ pub fn load(root: &Path) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>
         }
     };
     let source = SourceFile::new(FILE_NAME, path, text);
-    match parse(&source.text) {
+    match parse_knowing(&source.text, params) {
         Ok(config) => Ok(Loaded {
             config,
             source: Some(source),
@@ -253,7 +264,14 @@ pub fn load(root: &Path) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>
 
 /// Parse the text of an `annexa.toml`.
 pub fn parse(text: &str) -> Result<Config, Box<Diagnostic>> {
-    let config: Config = toml::from_str(text).map_err(|e| Box::new(to_diagnostic(&e, text)))?;
+    parse_knowing(text, &Vec::new)
+}
+
+fn parse_knowing(text: &str, params: &dyn Fn() -> Vec<String>) -> Result<Config, Box<Diagnostic>> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let d = to_diagnostic(&e, text);
+        Box::new(keys::explain(d, &e, text, params))
+    })?;
     validate(&config, text)?;
     Ok(config)
 }
@@ -273,16 +291,14 @@ fn to_diagnostic(e: &toml::de::Error, text: &str) -> Diagnostic {
     let message = message.trim_end_matches('.').to_string();
     let label = if message.starts_with("unknown field") {
         "unknown key"
+    } else if message.starts_with("unknown variant") || message.starts_with("invalid") {
+        "invalid value"
     } else {
         "here"
     };
-    let mut d = Diagnostic::error(codes::CFG001, format!("invalid `{FILE_NAME}`: {message}"))
+    Diagnostic::error(codes::CFG001, format!("invalid `{FILE_NAME}`: {message}"))
         .at(FILE_NAME, clamp(span, text))
-        .with_label(label);
-    if message.starts_with("unknown field") {
-        d = d.with_help("the README (\"Configuration\") lists every key annexa.toml accepts");
-    }
-    d
+        .with_label(label)
 }
 
 fn clamp(span: Span, text: &str) -> Span {

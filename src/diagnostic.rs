@@ -3,7 +3,8 @@
 //! Stages *find*; renderers *print*. A [`Diagnostic`] is plain data: a rule code, a
 //! severity, a one-line message, a primary location (file + byte span) with a label,
 //! secondary labels possibly in other files, help text, and the entity it concerns
-//! (artifact id + field path), from which stable fingerprints are derived.
+//! (artifact id + field path), from which stable fingerprints are derived, and, when the fix
+//! is a single edit ("did you mean `collected_on`?"), that edit as a [`Suggestion`].
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -90,6 +91,15 @@ pub struct Entity {
     pub field: Option<String>,
 }
 
+/// A fix that is a single edit: replace the text at `span`, in the file of the finding's
+/// primary location, with `replacement`. Outputs that can apply or show edits carry it (SARIF
+/// `fixes`, the JSON `suggestion`); the text of the finding says it in words as well.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub code: String,
@@ -102,6 +112,8 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     pub help: Option<String>,
     pub entity: Entity,
+    /// The fix, when it is a single edit in the primary location's file.
+    pub suggestion: Option<Suggestion>,
 }
 
 impl Diagnostic {
@@ -115,6 +127,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             entity: Entity::default(),
+            suggestion: None,
         }
     }
 
@@ -163,6 +176,39 @@ impl Diagnostic {
     pub fn with_entity(mut self, artifact: Option<String>, field: Option<String>) -> Self {
         self.entity = Entity { artifact, field };
         self
+    }
+
+    /// Attach a single-edit fix: `replacement` for the text at `span` in the primary file.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.suggestion = Some(Suggestion {
+            span,
+            replacement: replacement.into(),
+        });
+        self
+    }
+
+    /// The finding as one text, for outputs that draw no snippet (SARIF and JUnit messages,
+    /// GitHub annotations and the job summary, the editor): the [`Diagnostic::text_lines`]
+    /// joined by line breaks.
+    pub fn text(&self) -> String {
+        self.text_lines().join("\n")
+    }
+
+    /// The message, the primary label when it says something more (`did you mean …?`), and
+    /// the help after `help: `: what a finding says without its snippet.
+    pub fn text_lines(&self) -> Vec<String> {
+        let mut lines = vec![self.message.clone()];
+        if let Some(label) = self
+            .label
+            .as_deref()
+            .filter(|l| !l.is_empty() && !self.message.contains(l))
+        {
+            lines.push(label.to_string());
+        }
+        if let Some(help) = self.help.as_deref().filter(|h| !h.is_empty()) {
+            lines.push(format!("help: {help}"));
+        }
+        lines
     }
 
     pub fn file(&self) -> Option<&str> {

@@ -117,9 +117,7 @@ pub(crate) fn root_for(paths: &[PathBuf]) -> Result<PathBuf, String> {
 
 /// Where `root` sits inside its version-control checkout: `compliance/` when the nearest
 /// `.git` is in the parent of `compliance`, empty when `root` is the checkout (or there is none).
-// Not called at present: nothing passes it to `RenderContext::with_path_prefix`, so SARIF and
-// GitHub paths are not prefixed as `docs/output.md` says.
-#[allow(dead_code)]
+/// `annexa check` prefixes the paths of the CI formats with it (`docs/output.md`).
 pub(crate) fn checkout_prefix(root: &Path) -> String {
     let root = absolute(root);
     match root.ancestors().find(|a| a.join(".git").exists()) {

@@ -187,10 +187,7 @@ impl Session {
 /// load the catalogs and rules. Files are hashed when a cache will look them up: one kept in
 /// memory (`in_memory`) or the cache folder.
 fn scan(options: &Options, in_memory: bool) -> Result<DiskState, Box<ConfigError>> {
-    let loaded = config::load(&options.root).map_err(|e| {
-        let (diagnostic, source) = *e;
-        Box::new(ConfigError { diagnostic, source })
-    })?;
+    let loaded = load_config(&options.root)?;
     let config = loaded.config;
     let hash = in_memory || uses_disk_cache(options, &config);
     // Catalogs and rules load while the files are read.
@@ -529,13 +526,23 @@ pub struct Extensions {
 
 /// Load the configuration of `root` and its catalogs and rules (for `rules`, `catalog`).
 pub fn extensions(root: &Path) -> Result<(Extensions, SourceMap), Box<ConfigError>> {
-    let loaded = config::load(root).map_err(|e| {
-        let (diagnostic, source) = *e;
-        Box::new(ConfigError { diagnostic, source })
-    })?;
+    let loaded = load_config(root)?;
     let mut sources = SourceMap::new();
     let ext = load_extensions(root, &loaded.config, &mut sources);
     Ok((ext, sources))
+}
+
+/// Read `annexa.toml`. An unknown key that names a built-in rule parameter is told that it
+/// belongs under `[params]` (the parameters are looked up only then).
+fn load_config(root: &Path) -> Result<config::Loaded, Box<ConfigError>> {
+    let params = || match rules::builtin() {
+        Ok(set) => set.params.keys().cloned().collect(),
+        Err(_) => Vec::new(),
+    };
+    config::load_knowing(root, &params).map_err(|e| {
+        let (diagnostic, source) = *e;
+        Box::new(ConfigError { diagnostic, source })
+    })
 }
 
 /// Load the user's catalogs and rule files (`[catalogs] paths`, `[rules] paths`) on top of

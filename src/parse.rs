@@ -17,7 +17,7 @@ use crate::markdown;
 use crate::model::kind::FORMAT_VERSION;
 use crate::model::{Artifact, Kind};
 use crate::source::SourceFile;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, scalar_edit};
 use crate::yaml::{self, Comment, Document, Limits, YamlError};
 
 /// What one file yields.
@@ -169,9 +169,16 @@ fn extract(
         .at(rel, value_span("/kind"))
         .with_entity(a, f);
         d = match did_you_mean(kind_name, Kind::ALL.iter().map(|k| k.name())) {
-            Some(s) => d
-                .with_label(format!("did you mean `{s}`?"))
-                .with_help(known_kinds_help()),
+            Some(s) => {
+                let span = value_span("/kind");
+                d = d
+                    .with_label(format!("did you mean `{s}`?"))
+                    .with_help(known_kinds_help());
+                match scalar_edit(span, kind_name, s) {
+                    Some((span, fix)) => d.with_suggestion(span, fix),
+                    None => d,
+                }
+            }
             None => d.with_label("unknown kind").with_help(known_kinds_help()),
         };
         return problem(d);

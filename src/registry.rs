@@ -243,6 +243,26 @@ impl Default for Policy {
     }
 }
 
+/// What a finding is about: the management system's compliance, or annexa and the files it
+/// reads (an unreadable file, a YAML syntax error, a configuration error — not a
+/// nonconformity). Read from the code's `basis` (`tool: true`); a code without a basis (a user
+/// rule, or a code no entry declares) is about compliance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum About {
+    Compliance,
+    Tool,
+}
+
+impl About {
+    /// `compliance` or `tool`, as every output writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            About::Compliance => "compliance",
+            About::Tool => "tool",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     rules: BTreeMap<String, RuleMeta>,
@@ -266,6 +286,14 @@ impl Registry {
     /// The policy of a code; a code no entry declares gets the default (everything allowed).
     pub fn policy(&self, code: &str) -> Policy {
         self.get(code).map(|m| m.policy).unwrap_or_default()
+    }
+
+    /// Whether findings of a code are about compliance or about the tool.
+    pub fn about(&self, code: &str) -> About {
+        match self.get(code).and_then(|m| m.basis.as_ref()) {
+            Some(b) if b.tool => About::Tool,
+            _ => About::Compliance,
+        }
     }
 
     /// The codes a `[rules]`, `[[overrides]]` or `[[suppress]]` entry names: the code itself,

@@ -1,6 +1,8 @@
 //! Suggestions for near misses: the candidate closest to a word that matched none (a
 //! misspelt kind, code, key, id, framework or parameter), if it is close enough to be a
-//! plausible typo.
+//! plausible typo, and the single edit that would put it in place.
+
+use crate::source::Span;
 
 /// The closest candidate to `word`, if it is close enough to be a plausible typo.
 pub(crate) fn did_you_mean<'a>(
@@ -48,6 +50,25 @@ fn ascii_counts(s: &str) -> Option<[u16; 128]> {
     Some(counts)
 }
 
+/// The single edit that puts `suggestion` in place of a scalar (a key or a value) that reads
+/// `written` and is written at `span`: the whole span when it holds the text as it is, the
+/// inside of the quotes when it holds it quoted, so the quotes stay as they were. `None` when
+/// the span holds anything else (escapes, a block scalar, a tag or anchor, a folded line):
+/// no single edit of it is certain.
+pub(crate) fn scalar_edit(span: Span, written: &str, suggestion: &str) -> Option<(Span, String)> {
+    let len = span.end.checked_sub(span.start)?;
+    if len == written.len() {
+        Some((span, suggestion.to_string()))
+    } else if len == written.len() + 2 {
+        Some((
+            Span::new(span.start + 1, span.end - 1),
+            suggestion.to_string(),
+        ))
+    } else {
+        None
+    }
+}
+
 /// A cheap, exact pre-test for [`did_you_mean`]: can `candidate` reach either threshold?
 /// Both measures are bounded by the characters the two strings share (`common`, as
 /// multisets): every edit covers at most one character of the longer string that has no
@@ -83,6 +104,21 @@ fn could_be_near(word: &str, counts: Option<&[u16; 128]>, candidate: &str) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_replaces_the_scalar_and_keeps_its_quotes() {
+        let text = "status: aproved\nother: \"aproved\"\nesc: \"apr\\u006fved\"\n";
+        let apply = |start: usize, end: usize| {
+            let (span, fix) = scalar_edit(Span::new(start, end), "aproved", "approved")?;
+            let mut out = text.to_string();
+            out.replace_range(span.range(), &fix);
+            Some(out)
+        };
+        assert!(apply(8, 15).unwrap().starts_with("status: approved\n"));
+        assert!(apply(23, 32).unwrap().contains("other: \"approved\"\n"));
+        let esc = text.find("\"apr\\").unwrap();
+        assert_eq!(apply(esc, text.len() - 1), None, "escapes: no certain edit");
+    }
 
     proptest::proptest! {
         /// The pre-test never drops a candidate that could have been suggested.

@@ -17,7 +17,8 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView, Kind};
 use crate::parse::type_name;
-use crate::suggest::did_you_mean;
+use crate::source::Span;
+use crate::suggest::{did_you_mean, scalar_edit};
 
 /// The `$id` prefix of every annexa schema.
 pub(crate) const SCHEMA_BASE: &str = "https://annexa.dev/schemas/v1/";
@@ -252,6 +253,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                     );
                     if let Some(s) = did_you_mean(key, known.iter().map(String::as_str)) {
                         d.label = Some(format!("did you mean `{s}`?"));
+                        d = with_replacement(d, a.view.key_span(&p), key, s);
                     }
                     if !known.is_empty() {
                         d = d.with_help(format!("known fields here: {}", known.join(", ")));
@@ -287,8 +289,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                 .map(|v| v.iter().map(display_value).collect())
                 .unwrap_or_default();
             let found = display_value(instance);
-            let mut label = "not an allowed value".to_string();
-            if let Some(s) = instance.as_str().and_then(|v| {
+            let near = instance.as_str().and_then(|v| {
                 did_you_mean(
                     v,
                     options
@@ -297,19 +298,26 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                         .flatten()
                         .filter_map(Value::as_str),
                 )
-            }) {
-                label = format!("did you mean `{s}`?");
-            }
-            vec![at(
+            });
+            let label = match near {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "not an allowed value".to_string(),
+            };
+            let span = a.view.value_span(pointer);
+            let d = at(
                 codes::SCH004,
                 format!(
                     "`{field}` must be one of {}, found {found}",
                     opts.join(", ")
                 ),
-                a.view.value_span(pointer),
+                span,
                 &label,
                 pointer,
-            )]
+            );
+            vec![match (near, instance.as_str()) {
+                (Some(s), Some(written)) => with_replacement(d, span, written, s),
+                _ => d,
+            }]
         }
         ValidationErrorKind::Constant { expected_value } => vec![at(
             codes::SCH004,
@@ -363,6 +371,15 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             }
         }
         other => constraint(other),
+    }
+}
+
+/// Attach the near miss `s` of the scalar `written` at `span` as a single edit, when one is
+/// certain ([`scalar_edit`]).
+fn with_replacement(d: Diagnostic, span: Span, written: &str, s: &str) -> Diagnostic {
+    match scalar_edit(span, written, s) {
+        Some((span, fix)) => d.with_suggestion(span, fix),
+        None => d,
     }
 }
 

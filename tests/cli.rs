@@ -3,6 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::repo;
+
+mod common;
+
 fn annexa(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_annexa"))
         .args(args)
@@ -345,20 +349,6 @@ fn test_rules_reports_counts() {
         &format!("{}/org-rules", fixture("custom-rules")),
     ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-}
-
-/// A temporary repository (with `annexa.toml`) holding the given files.
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    if !files.iter().any(|(p, _)| *p == "annexa.toml") {
-        std::fs::write(dir.path().join("annexa.toml"), "").unwrap();
-    }
-    dir
 }
 
 fn in_dir(dir: &Path, args: &[&str]) -> Output {

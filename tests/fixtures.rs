@@ -2,8 +2,6 @@
 //! fixed width), JSON and SARIF output, evaluated as of a fixed date. A change in any
 //! message, span or code shows in review as a snapshot diff.
 
-use std::path::Path;
-
 use annexa::engine;
 use common::run;
 
@@ -123,19 +121,7 @@ fn broken_kinds_reports_kinds_and_ignores_other_yaml() {
 }
 
 #[test]
-fn sarif_of_real_output_validates_against_the_official_schema() {
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
+fn sarif_and_junit_of_real_output_validate_against_their_schemas() {
     for name in [
         "example-org",
         "broken-schema",
@@ -146,13 +132,12 @@ fn sarif_of_real_output_validates_against_the_official_schema() {
         "broken-no-soa",
         "broken-no-scope",
     ] {
-        let (_, _, _, sarif) = outputs(name);
+        let (o, _, _, sarif) = outputs(name);
+        let ctx = annexa::render::RenderContext::new(&o.sources, &o.registry, "0.0.0-test")
+            .with_root_file(o.config_file.as_deref());
+        common::assert_valid_junit(&annexa::render::junit(&o.diagnostics, &ctx));
         let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&log)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        common::assert_valid_sarif(&log);
         let results = log["runs"][0]["results"].as_array().unwrap();
         for r in results {
             assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64());

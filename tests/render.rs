@@ -8,6 +8,8 @@ use annexa::render::{self, Format, HumanOptions, RenderContext};
 use annexa::source::{SourceFile, SourceMap, Span};
 use serde_json::Value;
 
+mod common;
+
 const SOA: &str = r#"kind: statement-of-applicability
 id: SOA
 frameworks: [iso27001:2022, iso42001:2023]
@@ -269,30 +271,6 @@ fn sarif_of(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> Value {
     serde_json::from_str(&render::sarif(diags, ctx)).expect("SARIF output is JSON")
 }
 
-fn assert_valid_sarif(log: &Value) {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/sarif-schema-2.1.0.json"
-    ))
-    .expect("schema copy in tests/data");
-    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
-    // The OASIS schema declares draft-04; formats (`uri`, `uri-reference`) are checked too.
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the SARIF schema compiles offline");
-    let errors: Vec<String> = validator
-        .iter_errors(log)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF is not valid:\n{}",
-        errors.join("\n")
-    );
-}
-
 #[test]
 fn human_snapshot() {
     let (map, reg) = (sources(SOA), registry());
@@ -325,9 +303,22 @@ fn json_snapshot() {
     let out = render::json(&findings(SOA), &ctx(&map, &reg));
     let v: Value = serde_json::from_str(&out).expect("JSON output is JSON");
     assert_eq!(v["version"], 1);
+    let counts = serde_json::json!({"errors": 3, "warnings": 2, "notes": 1});
     assert_eq!(
         v["summary"],
-        serde_json::json!({"errors": 3, "warnings": 2, "notes": 1})
+        serde_json::json!({
+            "errors": 3, "warnings": 2, "notes": 1,
+            "compliance": counts,
+            "tool": {"errors": 0, "warnings": 0, "notes": 0},
+        })
+    );
+    assert_eq!(v["complete"], true);
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["about"] == "compliance")
     );
     insta::assert_snapshot!("json", out);
 }
@@ -337,7 +328,7 @@ fn sarif_snapshot_and_schema() {
     let (map, reg) = (sources(SOA), registry());
     let out = render::sarif(&findings(SOA), &ctx(&map, &reg));
     let log: Value = serde_json::from_str(&out).expect("SARIF output is JSON");
-    assert_valid_sarif(&log);
+    common::assert_valid_sarif(&log);
     insta::assert_snapshot!("sarif", out);
 }
 
@@ -621,9 +612,16 @@ fn empty_input_renders_valid_output_in_every_format() {
                     v["runs"][0]["tool"]["driver"]["rules"],
                     serde_json::json!([])
                 );
-                assert_valid_sarif(&v);
+                common::assert_valid_sarif(&v);
             }
             Format::Github => assert_eq!(out, "annexa: no findings\n"),
+            Format::Junit => {
+                common::assert_valid_junit(&out);
+                assert!(
+                    out.contains("tests=\"1\" failures=\"0\" errors=\"0\""),
+                    "{out}"
+                );
+            }
         }
     }
     assert_eq!(
@@ -653,15 +651,16 @@ fn hostile_spans_render_everywhere_without_panicking() {
         let out = render::render(format, &diags, &context, PLAIN);
         match format {
             Format::Human | Format::Github => {
-                assert!(out.contains("5 errors"), "{format:?}:\n{out}")
+                assert!(out.contains("(5 errors)"), "{format:?}:\n{out}")
             }
             Format::Json | Format::Sarif => {
                 serde_json::from_str::<Value>(&out).expect("valid JSON");
             }
+            Format::Junit => common::assert_valid_junit(&out),
         }
     }
     let log = sarif_of(&diags, &context);
-    assert_valid_sarif(&log);
+    common::assert_valid_sarif(&log);
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
@@ -692,5 +691,304 @@ fn github_summary_says_what_does_not_fit() {
     assert!(
         summary.contains(&format!("{} more findings are not listed", 200 - rows)),
         "the rest is announced, not dropped silently"
+    );
+}
+
+#[test]
+fn junit_snapshot_and_schema() {
+    let (map, reg) = (sources(SOA), registry());
+    let out = render::junit(&findings(SOA), &ctx(&map, &reg));
+    common::assert_valid_junit(&out);
+    // Errors fail (the default `--fail-on`); the warnings and the note pass, with output.
+    assert!(
+        out.starts_with(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"annexa\" tests=\"6\" failures=\"3\" errors=\"0\">"
+        ),
+        "{out}"
+    );
+    insta::assert_snapshot!("junit", out);
+}
+
+/// A registry with a tool code (FILE001, `basis: {tool: true}`) beside the compliance ones.
+fn registry_with_tool_code() -> Registry {
+    let mut reg = registry();
+    let mut tool = meta(
+        "FILE001",
+        "unreadable file",
+        "discovery",
+        Severity::Error,
+        "A file could not be read.",
+        &[],
+    );
+    tool.basis = Some(Basis {
+        tool: true,
+        ..Basis::default()
+    });
+    reg.insert(tool).unwrap();
+    reg
+}
+
+#[test]
+fn every_format_tells_compliance_findings_from_tool_findings() {
+    let (map, reg) = (sources(SOA), registry_with_tool_code());
+    let mut diags = findings(SOA);
+    diags.push(
+        Diagnostic::error(
+            "FILE001",
+            "cannot read `evidence/scan.yaml`: permission denied",
+        )
+        .at("evidence/scan.yaml", Span::new(0, 0)),
+    );
+    diagnostic::sort(&mut diags);
+    let context = ctx(&map, &reg);
+    let line = "6 compliance findings (3 errors, 2 warnings, 1 note) in 3 files and the \
+                repository, 1 tool finding (1 error) in 1 file";
+
+    let human = render::human(&diags, &context, PLAIN);
+    assert!(human.contains(&format!("\n{line}\n")), "{human}");
+    let github = render::github(&diags, &context);
+    assert!(github.contains(&format!("annexa: {line}\n")), "{github}");
+    let summary = render::github_summary(&diags, &context);
+    assert!(
+        summary.starts_with(&format!("## annexa: {line}\n")),
+        "{summary}"
+    );
+
+    let json: Value = serde_json::from_str(&render::json(&diags, &context)).unwrap();
+    assert_eq!(
+        json["summary"]["compliance"],
+        serde_json::json!({"errors": 3, "warnings": 2, "notes": 1})
+    );
+    assert_eq!(
+        json["summary"]["tool"],
+        serde_json::json!({"errors": 1, "warnings": 0, "notes": 0})
+    );
+    assert_eq!(json["summary"]["errors"], 4, "the totals count both");
+    let about = |code: &str| {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap()["about"]
+            .clone()
+    };
+    assert_eq!(about("FILE001"), "tool");
+    assert_eq!(about("SOA003"), "compliance");
+
+    let log = sarif_of(&diags, &context);
+    common::assert_valid_sarif(&log);
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let expected = if r["ruleId"] == "FILE001" {
+            "tool"
+        } else {
+            "compliance"
+        };
+        assert_eq!(r["properties"]["about"], expected, "{}", r["ruleId"]);
+    }
+
+    // JUnit: a tool finding is an `error` (the check could not run as asked), a compliance
+    // finding a `failure`.
+    let junit = render::junit(&diags, &context);
+    common::assert_valid_junit(&junit);
+    let doc = roxmltree::Document::parse(&junit).unwrap();
+    let outcome = |code: &str| {
+        let case = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("name").unwrap().starts_with(code))
+            .unwrap();
+        case.children()
+            .find(|c| c.is_element())
+            .unwrap()
+            .tag_name()
+            .name()
+            .to_string()
+    };
+    assert_eq!(outcome("FILE001"), "error");
+    assert_eq!(outcome("SOA003"), "failure");
+    assert_eq!(
+        outcome("SOA010"),
+        "system-out",
+        "a warning passes by default"
+    );
+    // With `--fail-on warning`, warnings fail too.
+    let strict = render::junit(&diags, &context.with_fail_on(Severity::Warning));
+    common::assert_valid_junit(&strict);
+    assert!(
+        strict.contains("tests=\"7\" failures=\"5\" errors=\"1\""),
+        "{strict}"
+    );
+}
+
+#[test]
+fn suggestions_reach_every_ci_format_and_sarif_fixes() {
+    let text = "kind: evidence\nid: EV-1\ncolected_on: 2026-10-02\nstatus: \"aproved\"\n";
+    let mut map = SourceMap::new();
+    map.insert(SourceFile::new(
+        "evidence/ev.yaml",
+        "evidence/ev.yaml",
+        text,
+    ));
+    let reg = registry();
+    let key = span_of(text, "colected_on", 0);
+    let value = span_of(text, "aproved", 0);
+    let diags = vec![
+        Diagnostic::error("REF001", "unknown field `colected_on` in evidence `EV-1`")
+            .at("evidence/ev.yaml", key)
+            .with_label("did you mean `collected_on`?")
+            .with_help("known fields here: id, collected_on")
+            .with_suggestion(key, "collected_on"),
+        Diagnostic::error("REF001", "`status` must be one of `draft`, `approved`")
+            .at(
+                "evidence/ev.yaml",
+                Span::new(value.start - 1, value.end + 1),
+            )
+            .with_label("did you mean `approved`?")
+            .with_suggestion(value, "approved"),
+    ];
+    let context = ctx(&map, &reg);
+
+    let github = render::github(&diags, &context);
+    assert!(
+        github.contains("in evidence `EV-1`%0Adid you mean `collected_on`?%0Ahelp: known fields"),
+        "{github}"
+    );
+    let summary = render::github_summary(&diags, &context);
+    assert!(
+        summary.contains("`EV-1`<br>did you mean `collected_on`?<br>help: known fields"),
+        "{summary}"
+    );
+
+    let log = sarif_of(&diags, &context);
+    common::assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(
+        results[0]["message"]["text"],
+        "unknown field `colected_on` in evidence `EV-1`\ndid you mean `collected_on`?\n\
+         help: known fields here: id, collected_on"
+    );
+    let fix = &results[0]["fixes"][0];
+    assert_eq!(
+        fix["description"]["text"],
+        "replace `colected_on` with `collected_on`"
+    );
+    let change = &fix["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "evidence/ev.yaml");
+    assert_eq!(
+        change["replacements"][0],
+        serde_json::json!({
+            "deletedRegion": {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 12},
+            "insertedContent": {"text": "collected_on"},
+        })
+    );
+    // Inside the quotes: the quotes stay.
+    assert_eq!(
+        results[1]["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"],
+        serde_json::json!({"startLine": 4, "startColumn": 10, "endLine": 4, "endColumn": 17})
+    );
+
+    let json: Value = serde_json::from_str(&render::json(&diags, &context)).unwrap();
+    let s = &json["diagnostics"][0]["suggestion"];
+    assert_eq!(s["replacement"], "collected_on");
+    assert_eq!(s["start"]["offset"], key.start);
+    assert_eq!(s["end"]["offset"], key.end);
+    assert_eq!(json["diagnostics"][1]["suggestion"]["start"]["column"], 10);
+
+    let junit = render::junit(&diags, &context);
+    common::assert_valid_junit(&junit);
+    assert!(junit.contains("did you mean `collected_on`?"), "{junit}");
+}
+
+#[test]
+fn ci_formats_name_files_from_the_checkout_and_the_others_from_the_root() {
+    let (map, reg) = (sources(SOA), registry());
+    let diags = findings(SOA);
+    let context = ctx(&map, &reg).with_path_prefix("compliance/");
+
+    let github = render::github(&diags, &context);
+    assert!(
+        github.contains("file=compliance/soa.yaml,line=5"),
+        "{github}"
+    );
+    assert!(!github.contains("file=soa.yaml"), "{github}");
+    let summary = render::github_summary(&diags, &context);
+    assert!(summary.contains("| compliance/soa.yaml:5:"), "{summary}");
+
+    let log = sarif_of(&diags, &context);
+    common::assert_valid_sarif(&log);
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        uris.iter().all(|u| u.starts_with("compliance/")),
+        "{uris:?}"
+    );
+    assert!(
+        uris.contains(&"compliance/annexa.toml"),
+        "repository-level: {uris:?}"
+    );
+
+    let junit = render::junit(&diags, &context);
+    common::assert_valid_junit(&junit);
+    assert!(
+        junit.contains("<testsuite name=\"compliance/soa.yaml\""),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("file=\"compliance/risks/R-007.yaml\""),
+        "{junit}"
+    );
+
+    // Human output and JSON stay relative to annexa's root.
+    let json: Value = serde_json::from_str(&render::json(&diags, &context)).unwrap();
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["file"].as_str())
+            .all(|f| !f.starts_with("compliance/"))
+    );
+    let human = render::human(&diags, &context, PLAIN);
+    assert!(human.contains("[soa.yaml:5:"), "{human}");
+}
+
+#[test]
+fn a_finding_that_stops_the_run_says_the_check_is_incomplete() {
+    let text = "[files]\nexlcude = []\n";
+    let mut map = SourceMap::new();
+    map.insert(SourceFile::new("annexa.toml", "annexa.toml", text));
+    let reg = annexa::rules::builtin_registry();
+    let d = Diagnostic::error("CFG001", "invalid `annexa.toml`: unknown field `exlcude`")
+        .at("annexa.toml", span_of(text, "exlcude", 0));
+    let context = ctx(&map, reg);
+    let diags = std::slice::from_ref(&d);
+    let human = render::human(diags, &context, PLAIN);
+    assert!(human.contains("\nThe check did not complete"), "{human}");
+    let github = render::github(diags, &context);
+    assert!(
+        github.contains("\nannexa: the check did not complete"),
+        "{github}"
+    );
+    let json: Value = serde_json::from_str(&render::json(diags, &context)).unwrap();
+    assert_eq!(json["complete"], false);
+    let log = sarif_of(diags, &context);
+    common::assert_valid_sarif(&log);
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+    let clean = sarif_of(&[], &context);
+    assert_eq!(
+        clean["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
     );
 }

@@ -26,8 +26,10 @@ pub(super) enum OutputFormat {
     Json,
     /// SARIF 2.1.0, for code scanning and SARIF viewers.
     Sarif,
-    /// GitHub Actions workflow annotations.
+    /// GitHub Actions workflow annotations (and the job summary).
     Github,
+    /// JUnit XML, for CI test reports.
+    Junit,
 }
 
 #[derive(Debug, clap::Args)]
@@ -107,9 +109,11 @@ pub(super) fn run(args: Args) -> u8 {
     if let Some(today) = args.today {
         options.today = today;
     }
+    // CI formats name files as the git checkout sees them (`compliance/soa.yaml`).
+    let prefix = discover::checkout_prefix(&options.root);
     let outcome = match engine::run(&options) {
         Ok(o) => o,
-        Err(e) => return super::report_config_error(&e),
+        Err(e) => return config_error(&args, &e, &prefix),
     };
     let threshold = match args.fail_on {
         Some(FailOnArg::Error) => Severity::Error,
@@ -131,23 +135,16 @@ pub(super) fn run(args: Args) -> u8 {
             Err(e) => return super::usage_error(e),
         }
     }
-    let color = args.color.enabled() && args.output.is_none();
     let ctx = RenderContext::new(
         &outcome.sources,
         &outcome.registry,
         env!("CARGO_PKG_VERSION"),
     )
-    .with_root_file(outcome.config_file.as_deref());
-    let text = render(args.format, &outcome.diagnostics, &ctx, color);
-    if args.format == OutputFormat::Github {
-        write_github_summary(&outcome.diagnostics, &ctx);
-    }
-    if let Some(path) = &args.output {
-        if let Err(e) = crate::baseline::write_atomic(path, &text) {
-            return super::usage_error(e);
-        }
-    } else {
-        print!("{text}");
+    .with_root_file(outcome.config_file.as_deref())
+    .with_path_prefix(&prefix)
+    .with_fail_on(threshold);
+    if let Err(code) = emit(&args, &outcome.diagnostics, &ctx) {
+        return code;
     }
     // An internal error, a configuration problem, or a rule file or catalog that could not be
     // loaded leaves the verdict incomplete: a failure of the run (its code's policy says
@@ -164,6 +161,50 @@ pub(super) fn run(args: Args) -> u8 {
     // The process ends now: freeing every artifact one by one would only cost time.
     std::mem::forget(outcome);
     code
+}
+
+/// Render the report in the chosen format and write it where asked (standard output or
+/// `--output`), with the job summary for `github`. `Err` holds the exit code of a failed write.
+fn emit(args: &Args, diags: &[Diagnostic], ctx: &RenderContext<'_>) -> Result<(), u8> {
+    let color = args.color.enabled() && args.output.is_none();
+    let text = render(args.format, diags, ctx, color);
+    if args.format == OutputFormat::Github {
+        write_github_summary(diags, ctx);
+    }
+    match &args.output {
+        Some(path) => {
+            crate::baseline::write_atomic(path, &text).map_err(super::usage_error)?;
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// A configuration that could not be read stops the run (exit code 2), and is still a report
+/// in the chosen format, so that CI shows it where it shows findings: a SARIF result at the
+/// offending line of `annexa.toml`, an annotation and a job summary line, a JSON document, a
+/// JUnit error. Standard error gets the human report as well (the only copy in `human`).
+fn config_error(args: &Args, e: &engine::ConfigError, prefix: &str) -> u8 {
+    let code = super::report_config_error(e);
+    if args.format == OutputFormat::Human && args.output.is_none() {
+        return code;
+    }
+    let mut sources = SourceMap::new();
+    if let Some(s) = &e.source {
+        sources.insert(s.clone());
+    }
+    let root_file = e.source.as_ref().map(|s| s.rel.as_str());
+    let ctx = RenderContext::new(
+        &sources,
+        rules::builtin_registry(),
+        env!("CARGO_PKG_VERSION"),
+    )
+    .with_root_file(root_file.or(Some(crate::config::FILE_NAME)))
+    .with_path_prefix(prefix);
+    match emit(args, std::slice::from_ref(&e.diagnostic), &ctx) {
+        Ok(()) => code,
+        Err(write_failed) => write_failed,
+    }
 }
 
 /// Write a baseline, refusing to replace a file that is not one.
@@ -200,6 +241,7 @@ pub(super) fn render(
         OutputFormat::Json => render::Format::Json,
         OutputFormat::Sarif => render::Format::Sarif,
         OutputFormat::Github => render::Format::Github,
+        OutputFormat::Junit => render::Format::Junit,
     };
     render::render(format, diags, ctx, human_options(color))
 }

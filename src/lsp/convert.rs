@@ -196,25 +196,6 @@ pub(crate) fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// The message shown in the editor: the message, the primary label when it says something
-/// more (`did you mean …?`), and the help on a line of its own.
-pub(crate) fn message(d: &Diagnostic) -> String {
-    let mut m = d.message.clone();
-    if let Some(label) = d
-        .label
-        .as_deref()
-        .filter(|l| !l.is_empty() && !d.message.contains(l))
-    {
-        m.push('\n');
-        m.push_str(label);
-    }
-    if let Some(help) = d.help.as_deref().filter(|h| !h.is_empty()) {
-        m.push_str("\nhelp: ");
-        m.push_str(help);
-    }
-    m
-}
-
 /// Resolve a related location to a URI and a range; `None` if its file cannot be named.
 pub(crate) trait Locate {
     fn locate(&self, file: &str, span: Span) -> Option<lsp_types::Location>;
@@ -245,7 +226,7 @@ pub(crate) fn diagnostic(
         code: Some(NumberOrString::String(d.code.clone())),
         code_description: None,
         source: Some("annexa".to_string()),
-        message: message(d),
+        message: d.text(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
@@ -368,13 +349,13 @@ mod tests {
             .with_label("did you mean `collected_on`?")
             .with_help("known fields here: id");
         assert_eq!(
-            message(&d),
+            d.text(),
             "unknown field `colected_on`\ndid you mean `collected_on`?\nhelp: known fields here: id"
         );
         // A label that the message already says is not repeated.
         let d = Diagnostic::error(codes::SCH002, "unknown field `x` in control `C`")
             .with_label("unknown field");
-        assert_eq!(message(&d), "unknown field `x` in control `C`");
+        assert_eq!(d.text(), "unknown field `x` in control `C`");
         assert_eq!(severity(Severity::Note), DiagnosticSeverity::INFORMATION);
     }
 }

@@ -23,9 +23,12 @@ pub fn github(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {
         out.push_str(&annotation(d, ctx));
         out.push('\n');
     }
-    let summary = Summary::of(diags);
+    let summary = Summary::of(diags, ctx.registry);
     out.push_str(&format!("annexa: {}\n", summary.line()));
-    let most = summary.errors.max(summary.warnings).max(summary.notes);
+    if let Some(note) = summary.incomplete_note() {
+        out.push_str(&format!("annexa: {note}\n"));
+    }
+    let most = summary.by_severity().into_iter().max().unwrap_or(0);
     if most > ANNOTATION_LIMIT {
         out.push_str(&format!(
             "annexa: GitHub shows at most {ANNOTATION_LIMIT} annotations of each level in a step; \
@@ -62,11 +65,11 @@ fn annotation(d: &Diagnostic, ctx: &RenderContext<'_>) -> String {
         .into_iter()
         .map(|(k, v)| format!("{k}={}", escape_property(&v)))
         .collect();
-    let mut message = d.message.clone();
-    if let Some(help) = &d.help {
-        message.push_str(&format!("\nhelp: {help}"));
-    }
-    format!("::{command} {}::{}", props.join(","), escape_data(&message))
+    format!(
+        "::{command} {}::{}",
+        props.join(","),
+        escape_data(&d.text())
+    )
 }
 
 /// Escape the message of a workflow command (what follows the second `::`).
@@ -83,8 +86,11 @@ pub(crate) fn escape_property(s: &str) -> String {
 
 /// A Markdown job summary: the totals, then a table with every finding in the given order.
 pub fn github_summary(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {
-    let summary = Summary::of(diags);
+    let summary = Summary::of(diags, ctx.registry);
     let mut out = format!("## annexa: {}\n", summary.line());
+    if let Some(note) = summary.incomplete_note() {
+        out.push_str(&format!("\n**{}**\n", escape_cell(note)));
+    }
     if diags.is_empty() {
         return out;
     }
@@ -121,10 +127,13 @@ fn row(d: &Diagnostic, ctx: &RenderContext<'_>) -> String {
         Some(t) => format!("{} ({t})", d.code),
         None => d.code.clone(),
     };
-    let mut message = escape_cell(&d.message);
-    if let Some(help) = &d.help {
-        message.push_str(&format!("<br>help: {}", escape_cell(help)));
-    }
+    // Each line escaped on its own, so that a stray backtick in one cannot pair with another's.
+    let message = d
+        .text_lines()
+        .iter()
+        .map(|l| escape_cell(l))
+        .collect::<Vec<_>>()
+        .join("<br>");
     format!(
         "| {} | {} | {} | {} |\n",
         d.severity.as_str(),

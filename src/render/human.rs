@@ -32,7 +32,9 @@ impl Default for HumanOptions {
 }
 
 /// Render `diags` for a terminal. Each report is followed by a blank line; the output ends
-/// with the [`Summary::line`] and, when codes were reported, a pointer to `annexa explain`.
+/// with the [`Summary::line`] (compliance and tool findings counted apart), a line saying so
+/// when the check did not complete, and, when codes were reported, a pointer to
+/// `annexa explain`.
 pub fn human(diags: &[Diagnostic], ctx: &RenderContext<'_>, opts: HumanOptions) -> String {
     let theme = if opts.color {
         GraphicalTheme::unicode()
@@ -69,8 +71,12 @@ pub fn human(diags: &[Diagnostic], ctx: &RenderContext<'_>, opts: HumanOptions) 
             out.push_str("\n\n");
         }
     }
-    out.push_str(&Summary::of(diags).line());
+    let summary = Summary::of(diags, ctx.registry);
+    out.push_str(&summary.line());
     out.push('\n');
+    if let Some(note) = summary.incomplete_note() {
+        out.push_str(&format!("{}{}\n", note[..1].to_uppercase(), &note[1..]));
+    }
 
     let explained: BTreeSet<&str> = diags
         .iter()
@@ -284,7 +290,7 @@ mod tests {
                 &ctx_with(&map, &reg),
                 HumanOptions { color: true, width },
             );
-            assert!(out.contains("4 errors"), "{out}");
+            assert!(out.contains("(4 errors)"), "{out}");
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{RenderContext, Summary, resolve, title};
+use super::{RenderContext, Summary, Tally, about, resolve, title};
 use crate::diagnostic::{Diagnostic, Location};
 
 /// Version of the JSON shape (`"version"` at the top of the document).
@@ -13,14 +13,20 @@ pub(crate) const JSON_VERSION: u32 = 1;
 
 /// Render `diags` as the versioned JSON document. Keys appear in a fixed order.
 pub fn json(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {
-    let summary = Summary::of(diags);
+    let summary = Summary::of(diags, ctx.registry);
+    let [errors, warnings, notes] = summary.by_severity();
+    let counts =
+        |t: &Tally| json!({ "errors": t.errors, "warnings": t.warnings, "notes": t.notes });
     let doc = json!({
         "version": JSON_VERSION,
         "tool": { "name": "annexa", "version": ctx.tool_version },
+        "complete": !summary.incomplete,
         "summary": {
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "notes": summary.notes,
+            "errors": errors,
+            "warnings": warnings,
+            "notes": notes,
+            "compliance": counts(&summary.compliance),
+            "tool": counts(&summary.tool),
         },
         "diagnostics": diags.iter().map(|d| diagnostic(d, ctx)).collect::<Vec<_>>(),
     });
@@ -36,6 +42,7 @@ fn diagnostic(d: &Diagnostic, ctx: &RenderContext<'_>) -> Value {
     m.insert("code".into(), json!(d.code));
     m.insert("title".into(), json!(title(ctx, &d.code)));
     m.insert("severity".into(), json!(d.severity.as_str()));
+    m.insert("about".into(), json!(about(ctx, d)));
     m.insert("message".into(), json!(d.message));
     let (file, start, end) = position(d.location.as_ref(), ctx);
     m.insert("file".into(), file);
@@ -43,6 +50,7 @@ fn diagnostic(d: &Diagnostic, ctx: &RenderContext<'_>) -> Value {
     m.insert("end".into(), end);
     m.insert("label".into(), json!(d.label));
     m.insert("help".into(), json!(d.help));
+    m.insert("suggestion".into(), suggestion(d, ctx));
     let related: Vec<Value> = d
         .related
         .iter()
@@ -56,6 +64,19 @@ fn diagnostic(d: &Diagnostic, ctx: &RenderContext<'_>) -> Value {
     m.insert("field".into(), json!(d.entity.field));
     m.insert("fingerprint".into(), json!(d.fingerprint()));
     Value::Object(m)
+}
+
+/// The single-edit fix: `{start, end, replacement}` in the finding's file, or null.
+fn suggestion(d: &Diagnostic, ctx: &RenderContext<'_>) -> Value {
+    let (Some(loc), Some(s)) = (&d.location, &d.suggestion) else {
+        return Value::Null;
+    };
+    let at = Location {
+        file: loc.file.clone(),
+        span: s.span,
+    };
+    let (_, start, end) = position(Some(&at), ctx);
+    json!({ "start": start, "end": end, "replacement": s.replacement })
 }
 
 /// `file`, `start` and `end` of a location. When the file is not in the source map the

@@ -9,17 +9,19 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::registry::Registry;
+use crate::registry::{About, Registry};
 use crate::source::{LineCol, SourceFile, SourceMap};
 
 pub(crate) mod github;
 pub(crate) mod human;
 pub(crate) mod json;
+pub(crate) mod junit;
 pub(crate) mod sarif;
 
 pub use github::{github, github_summary};
 pub use human::{HumanOptions, human};
 pub use json::json;
+pub use junit::junit;
 pub use sarif::sarif;
 
 /// What every renderer needs besides the diagnostics.
@@ -36,9 +38,13 @@ pub struct RenderContext<'a> {
     /// results without a location.
     pub root_file: Option<&'a str>,
     /// Where annexa's root sits inside the version-control checkout (`compliance/` when
-    /// `annexa.toml` is in that folder; empty when they coincide). SARIF URIs and GitHub
-    /// annotations are relative to the checkout, so code scanning can place them.
+    /// `annexa.toml` is in that folder; empty when they coincide). The paths of the CI formats
+    /// (SARIF, GitHub annotations and job summary, JUnit) are relative to the checkout, so
+    /// that code scanning and CI can place them; human and JSON output keep root-relative paths.
     pub path_prefix: &'a str,
+    /// The lowest severity that fails the run (`--fail-on`): JUnit reports findings at or
+    /// above it as failed test cases.
+    pub fail_on: Severity,
 }
 
 impl<'a> RenderContext<'a> {
@@ -49,7 +55,13 @@ impl<'a> RenderContext<'a> {
             tool_version,
             root_file: None,
             path_prefix: "",
+            fail_on: Severity::Error,
         }
+    }
+
+    pub fn with_fail_on(mut self, threshold: Severity) -> Self {
+        self.fail_on = threshold;
+        self
     }
 
     pub fn with_path_prefix(mut self, prefix: &'a str) -> Self {
@@ -75,10 +87,17 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Junit,
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Human, Format::Json, Format::Sarif, Format::Github];
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -86,6 +105,7 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Github => "github",
+            Format::Junit => "junit",
         }
     }
 
@@ -107,12 +127,13 @@ pub fn render(
         Format::Json => json(diags, ctx),
         Format::Sarif => sarif(diags, ctx),
         Format::Github => github(diags, ctx),
+        Format::Junit => junit(diags, ctx),
     }
 }
 
-/// Counts by severity, and the files with findings.
+/// Counts by severity of one kind of finding, and where they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Summary {
+pub(crate) struct Tally {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
@@ -122,25 +143,25 @@ pub(crate) struct Summary {
     pub repository_level: usize,
 }
 
-impl Summary {
-    pub(crate) fn of(diags: &[Diagnostic]) -> Summary {
-        let mut s = Summary::default();
+impl Tally {
+    fn of<'d>(diags: impl Iterator<Item = &'d Diagnostic>) -> Tally {
+        let mut t = Tally::default();
         let mut files = BTreeSet::new();
         for d in diags {
             match d.severity {
-                Severity::Error => s.errors += 1,
-                Severity::Warning => s.warnings += 1,
-                Severity::Note => s.notes += 1,
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Note => t.notes += 1,
             }
             match d.file() {
                 Some(f) => {
                     files.insert(f);
                 }
-                None => s.repository_level += 1,
+                None => t.repository_level += 1,
             }
         }
-        s.files = files.len();
-        s
+        t.files = files.len();
+        t
     }
 
     pub(crate) fn total(&self) -> usize {
@@ -161,21 +182,84 @@ impl Summary {
         .join(", ")
     }
 
+    /// `in 3 files`, `in the repository`, `in 1 file and the repository`.
+    fn place(&self) -> String {
+        match (self.files, self.repository_level > 0) {
+            (0, _) => "in the repository".to_string(),
+            (n, false) => format!("in {}", plural(n, "file")),
+            (n, true) => format!("in {} and the repository", plural(n, "file")),
+        }
+    }
+}
+
+/// What a report found: compliance findings and tool findings counted apart (an unreadable
+/// file or a configuration error is not a nonconformity), and whether a finding stopped the
+/// run (then there is no verdict).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Summary {
+    pub compliance: Tally,
+    pub tool: Tally,
+    /// A finding whose code stops the run (configuration, rule file, catalog, internal
+    /// error): the check did not complete.
+    pub incomplete: bool,
+}
+
+impl Summary {
+    pub(crate) fn of(diags: &[Diagnostic], registry: &Registry) -> Summary {
+        let about = |d: &&Diagnostic| registry.about(&d.code);
+        Summary {
+            compliance: Tally::of(diags.iter().filter(|d| about(d) == About::Compliance)),
+            tool: Tally::of(diags.iter().filter(|d| about(d) == About::Tool)),
+            incomplete: diags.iter().any(|d| registry.policy(&d.code).stops_run),
+        }
+    }
+
+    /// Every finding, compliance and tool.
+    pub(crate) fn total(&self) -> usize {
+        self.compliance.total() + self.tool.total()
+    }
+
+    /// Findings of each severity, compliance and tool together.
+    pub(crate) fn by_severity(&self) -> [usize; 3] {
+        let (c, t) = (&self.compliance, &self.tool);
+        [
+            c.errors + t.errors,
+            c.warnings + t.warnings,
+            c.notes + t.notes,
+        ]
+    }
+
     /// The closing line of the human output and the headline of the job summary:
-    /// `no findings`, `2 errors, 1 warning in 3 files`, `1 error in the repository`,
-    /// `1 error, 1 note in 1 file and the repository`.
+    /// `no findings`, `3 compliance findings (2 errors, 1 warning) in 2 files`,
+    /// `1 compliance finding (1 note) in the repository, 2 tool findings (2 errors) in 1 file`.
     pub(crate) fn line(&self) -> String {
         if self.total() == 0 {
             return "no findings".to_string();
         }
-        let place = match (self.files, self.repository_level > 0) {
-            (0, _) => "the repository".to_string(),
-            (n, false) => plural(n, "file"),
-            (n, true) => format!("{} and the repository", plural(n, "file")),
-        };
-        format!("{} in {place}", self.counts())
+        [(&self.compliance, "compliance"), (&self.tool, "tool")]
+            .into_iter()
+            .filter(|(t, _)| t.total() > 0)
+            .map(|(t, word)| {
+                format!(
+                    "{} ({}) {}",
+                    plural(t.total(), &format!("{word} finding")),
+                    t.counts(),
+                    t.place()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// What a report says after its summary line when the check did not complete.
+    pub(crate) fn incomplete_note(&self) -> Option<&'static str> {
+        self.incomplete.then_some(INCOMPLETE)
     }
 }
+
+/// Said by every format when a finding stopped the run.
+pub(crate) const INCOMPLETE: &str = "the check did not complete: a configuration, rule file, \
+     catalog or internal error stops the run (exit code 2); fix it to get a verdict";
 
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -231,6 +315,11 @@ pub(crate) fn resolve<'a>(ctx: &RenderContext<'a>, loc: &Location) -> Option<Res
     })
 }
 
+/// What a finding is about (compliance or the tool), as the registry declares it.
+pub(crate) fn about(ctx: &RenderContext<'_>, d: &Diagnostic) -> &'static str {
+    ctx.registry.about(&d.code).as_str()
+}
+
 /// The registry title of a code, if the registry knows it.
 pub(crate) fn title<'a>(ctx: &RenderContext<'a>, code: &str) -> Option<&'a str> {
     ctx.registry.get(code).map(|m| m.title.as_str())
@@ -244,25 +333,47 @@ mod tests {
     #[test]
     fn summary_line_wording() {
         let at = |d: Diagnostic, f: &str| d.at(f, Span::new(0, 1));
-        assert_eq!(Summary::of(&[]).line(), "no findings");
+        let none = Registry::default();
+        assert_eq!(Summary::of(&[], &none).line(), "no findings");
         let diags = vec![
             at(Diagnostic::error("A", "a"), "a.yaml"),
             at(Diagnostic::error("A", "b"), "b.yaml"),
             at(Diagnostic::warning("B", "c"), "a.yaml"),
         ];
-        assert_eq!(Summary::of(&diags).line(), "2 errors, 1 warning in 2 files");
         assert_eq!(
-            Summary::of(&[Diagnostic::error("R", "r")]).line(),
-            "1 error in the repository"
+            Summary::of(&diags, &none).line(),
+            "3 compliance findings (2 errors, 1 warning) in 2 files"
+        );
+        assert_eq!(
+            Summary::of(&[Diagnostic::error("R", "r")], &none).line(),
+            "1 compliance finding (1 error) in the repository"
         );
         let mixed = vec![
             Diagnostic::new("N", Severity::Note, "n"),
             at(Diagnostic::error("A", "a"), "a.yaml"),
         ];
         assert_eq!(
-            Summary::of(&mixed).line(),
-            "1 error, 1 note in 1 file and the repository"
+            Summary::of(&mixed, &none).line(),
+            "2 compliance findings (1 error, 1 note) in 1 file and the repository"
         );
+    }
+
+    #[test]
+    fn tool_findings_are_counted_apart() {
+        let engine = crate::registry::engine_codes();
+        let diags = vec![
+            Diagnostic::error("SOA004", "a").at("soa.yaml", Span::new(0, 1)),
+            Diagnostic::error("FILE001", "b").at("x.yaml", Span::at(0)),
+            Diagnostic::error("CFG001", "c").at("annexa.toml", Span::at(0)),
+        ];
+        let s = Summary::of(&diags, &engine);
+        assert_eq!(
+            s.line(),
+            "1 compliance finding (1 error) in 1 file, 2 tool findings (2 errors) in 2 files"
+        );
+        assert_eq!(s.by_severity(), [3, 0, 0]);
+        assert!(s.incomplete, "CFG001 stops the run");
+        assert!(!Summary::of(&diags[..2], &engine).incomplete);
     }
 
     #[test]

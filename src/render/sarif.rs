@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{RenderContext, resolve};
+use super::{RenderContext, Summary, about, resolve};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::registry::RuleMeta;
 
@@ -61,6 +61,9 @@ pub fn sarif(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {
                     "description": { "text": "The root of the repository annexa checked." }
                 }
             },
+            "invocations": [{
+                "executionSuccessful": !Summary::of(diags, ctx.registry).incomplete,
+            }],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
@@ -233,10 +236,7 @@ fn level(s: Severity) -> &'static str {
 }
 
 fn result(d: &Diagnostic, rule_index: usize, ctx: &RenderContext<'_>) -> Value {
-    let mut text = d.message.clone();
-    if let Some(help) = &d.help {
-        text.push_str(&format!("\nhelp: {help}"));
-    }
+    let text = d.text();
     let mut r = Map::new();
     r.insert("ruleId".into(), json!(d.code));
     r.insert("ruleIndex".into(), json!(rule_index));
@@ -274,11 +274,45 @@ fn result(d: &Diagnostic, rule_index: usize, ctx: &RenderContext<'_>) -> Value {
             .collect();
         r.insert("relatedLocations".into(), Value::Array(related));
     }
+    if let Some(fix) = fix(d, ctx) {
+        r.insert("fixes".into(), json!([fix]));
+    }
     r.insert(
         "partialFingerprints".into(),
         json!({ FINGERPRINT_KEY: d.fingerprint() }),
     );
+    r.insert("properties".into(), json!({ "about": about(ctx, d) }));
     Value::Object(r)
+}
+
+/// The single-edit suggestion as a SARIF `fix`: one replacement at the exact region of the
+/// finding's file. None when there is no suggestion or its file is not in the source map.
+fn fix(d: &Diagnostic, ctx: &RenderContext<'_>) -> Option<Value> {
+    let (loc, s) = (d.location.as_ref()?, d.suggestion.as_ref()?);
+    let at = Location {
+        file: loc.file.clone(),
+        span: s.span,
+    };
+    let r = resolve(ctx, &at)?;
+    let description = match r.text() {
+        "" => format!("insert `{}`", s.replacement),
+        old => format!("replace `{old}` with `{}`", s.replacement),
+    };
+    Some(json!({
+        "description": { "text": description },
+        "artifactChanges": [{
+            "artifactLocation": artifact(&ctx.checkout_path(&loc.file)),
+            "replacements": [{
+                "deletedRegion": {
+                    "startLine": r.start_lc.line,
+                    "startColumn": r.start_lc.column,
+                    "endLine": r.end_lc.line,
+                    "endColumn": r.end_lc.column,
+                },
+                "insertedContent": { "text": s.replacement },
+            }],
+        }],
+    }))
 }
 
 /// The `physicalLocation` of a location. A file missing from the source map (it could

@@ -23,6 +23,21 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A temporary repository holding the given files, with an empty `annexa.toml` unless one
+/// is given.
+pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    if !files.iter().any(|(p, _)| *p == "annexa.toml") {
+        std::fs::write(dir.path().join("annexa.toml"), "").unwrap();
+    }
+    dir
+}
+
 /// Every file under `root`, repository-relative with `/`, sorted.
 pub fn files(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -114,4 +129,107 @@ pub fn found(o: &engine::Outcome) -> Vec<(String, String, usize)> {
             None => (d.code.clone(), String::new(), 0),
         })
         .collect()
+}
+
+/// Check a JUnit XML report: well-formed, with counts that add up (parsed here), and valid
+/// against the Jenkins `junit-10.xsd` schema in `tests/data` — with Python's `xmlschema`,
+/// from `$ANNEXA_XMLSCHEMA_PYTHON` (which `.ci/run` sets up) or `python3`. Without it the
+/// schema check is skipped with a note, unless `ANNEXA_REQUIRE_XMLSCHEMA` is set, as in CI.
+pub fn assert_valid_junit(xml: &str) {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let count = |n: roxmltree::Node<'_, '_>, name: &str| -> usize {
+        n.attribute(name)
+            .unwrap_or_else(|| panic!("`{name}` on <{}>", n.tag_name().name()))
+            .parse()
+            .unwrap()
+    };
+    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    for suite in root.children().filter(|n| n.is_element()) {
+        assert_eq!(suite.tag_name().name(), "testsuite");
+        assert!(suite.attribute("name").is_some());
+        let cases: Vec<_> = suite.children().filter(|n| n.is_element()).collect();
+        let with = |child: &str| {
+            cases
+                .iter()
+                .filter(|c| c.children().any(|k| k.tag_name().name() == child))
+                .count()
+        };
+        assert_eq!(count(suite, "tests"), cases.len());
+        assert_eq!(count(suite, "failures"), with("failure"));
+        assert_eq!(count(suite, "errors"), with("error"));
+        for case in &cases {
+            assert_eq!(case.tag_name().name(), "testcase");
+            assert!(case.attribute("name").is_some_and(|n| !n.is_empty()));
+            assert!(case.attribute("classname").is_some());
+        }
+        tests += cases.len();
+        failures += with("failure");
+        errors += with("error");
+    }
+    assert_eq!(
+        (
+            count(root, "tests"),
+            count(root, "failures"),
+            count(root, "errors")
+        ),
+        (tests, failures, errors)
+    );
+
+    let python = std::env::var("ANNEXA_XMLSCHEMA_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_xmlschema = std::process::Command::new(&python)
+        .args(["-c", "import xmlschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_xmlschema {
+        assert!(
+            std::env::var_os("ANNEXA_REQUIRE_XMLSCHEMA").is_none(),
+            "`{python}` cannot import xmlschema, and ANNEXA_REQUIRE_XMLSCHEMA is set"
+        );
+        eprintln!("note: Python's xmlschema is not installed: JUnit checked without its schema");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.xml");
+    std::fs::write(&report, xml).unwrap();
+    let xsd = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/junit-10.xsd");
+    let out = std::process::Command::new(&python)
+        .args([
+            "-c",
+            "import sys, xmlschema; xmlschema.XMLSchema(sys.argv[1]).validate(sys.argv[2])",
+        ])
+        .arg(&xsd)
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "JUnit report is not valid against junit-10.xsd:\n{}\n{xml}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Check a SARIF log against the OASIS SARIF 2.1.0 schema in `tests/data` (draft-04; the
+/// `uri` and `uri-reference` formats are checked too).
+pub fn assert_valid_sarif(log: &serde_json::Value) {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+    )
+    .expect("schema copy in tests/data");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles offline");
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF is not valid:\n{}",
+        errors.join("\n")
+    );
 }
