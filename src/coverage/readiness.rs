@@ -16,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
 use crate::model::compliance::{self, Compliance};
 use crate::model::views::Expiry;
-use crate::registry::Registry;
+use crate::registry::{About, Registry};
 use crate::source::SourceMap;
 
 /// What the verdict is computed from.
@@ -36,7 +36,7 @@ pub(crate) fn readiness(facts: &Facts<'_>) -> Readiness {
     let mut tool = Vec::new();
     for d in facts.findings {
         let finding = finding(d, facts.sources);
-        if is_tool(facts.registry, &d.code) {
+        if facts.registry.about(&d.code) == About::Tool {
             if d.severity >= Severity::Warning {
                 tool.push(finding);
             }
@@ -62,14 +62,6 @@ pub(crate) fn readiness(facts: &Facts<'_>) -> Readiness {
         nonconformities: nonconformities(facts),
         records: records(facts.model, facts.today),
     }
-}
-
-/// Is this code about the tool rather than about compliance?
-fn is_tool(registry: &Registry, code: &str) -> bool {
-    registry
-        .get(code)
-        .and_then(|m| m.basis.as_ref())
-        .is_some_and(|b| b.tool)
 }
 
 fn finding(d: &Diagnostic, sources: &SourceMap) -> Finding {
