@@ -10,6 +10,9 @@
 //!   to a copy of the example organisation.
 //! - `first-hour`: the seven things an auditor flags in the first hour, each a change to a copy
 //!   of the example organisation.
+//! - `auditor-findings`: the findings an auditor raises most often (context, objectives, a
+//!   deployed AI system's records, risk acceptance, the audit programme, AI and cloud
+//!   suppliers), each a change to a copy of the example organisation.
 
 mod common;
 
@@ -89,4 +92,22 @@ fn auditor_probes_behave_as_the_review_asks() {
 #[test]
 fn what_an_auditor_checks_first_is_reported() {
     assert_matches("first-hour");
+}
+
+#[test]
+fn what_an_auditor_raises_most_is_reported_with_its_severity() {
+    assert_matches("auditor-findings");
+    // Observations are warnings (the new ones, and the example organisation's early warnings);
+    // everything else, NC001 past its grace period included, is an error.
+    let warnings = [
+        "AUD004", "AUD005", "CTX002", "OBJ003", "SOA008", "EVD002", "REV002", "RSK002",
+    ];
+    for d in &run("auditor-findings").diagnostics {
+        let want = if warnings.contains(&d.code.as_str()) {
+            annexa::diagnostic::Severity::Warning
+        } else {
+            annexa::diagnostic::Severity::Error
+        };
+        assert_eq!(d.severity, want, "{} {:?}", d.code, d.file());
+    }
 }

@@ -70,6 +70,7 @@ fn the_scaffold_passes_check() {
         "impact-assessments/example-ai-system.md",
         "policies/information-security-policy.md",
         "policies/ai-policy.md",
+        "objectives/objectives.yaml",
         "procedures/ai-impact-assessment.md",
         "evidence/records.yaml",
         "audits/internal-audit-2026.yaml",

@@ -594,7 +594,7 @@ fn yaml_artifacts_as_markdown_front_matter() {
                 );
             }
         }
-        assert_eq!(kinds.len(), 10, "{kinds:?}");
+        assert_eq!(kinds.len(), 11, "{kinds:?}");
     });
 }
 

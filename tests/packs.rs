@@ -90,14 +90,17 @@ const BROKEN_PACKS: &[(&str, &str, usize)] = &[
     ("AI006", "ai-systems/article-search.yaml", 6),
     ("AI007", "ai-systems/signup-screening.yaml", 44),
     // Risk.
-    ("RSK003", "risks/ai-ticket-triage.yaml", 43),
     ("RSK004", "risks/platform.yaml", 70),
     ("RSK005", "risks/platform.yaml", 91),
     ("RSK006", "risks/suppliers-and-sites.yaml", 74),
     ("RSK007", "risks/access-and-people.yaml", 91),
+    ("RSK008", "risks/ai-ticket-triage.yaml", 43),
     // Scope.
     ("SCO002", "scope.yaml", 5),
     ("SCO004", "standards/iso42001/scope.yaml", 6),
+    ("CTX001", "standards/iso42001/scope.yaml", 28),
+    ("CTX002", "standards/iso42001/scope.yaml", 18),
+    ("CTX002", "standards/iso42001/scope.yaml", 20),
     // The example organisation's own early warnings, unchanged.
     ("EVD002", "evidence/infrastructure.yaml", 20),
     ("NC002", "nonconformities/nc-2026-02.yaml", 14),
@@ -132,6 +135,12 @@ const BROKEN_NO_SOA: &[(&str, &str, usize)] = &[
     ("AUD001", "scope.yaml", 15),
     ("MR001", "scope.yaml", 14),
     ("MR001", "scope.yaml", 15),
+    ("OBJ001", "scope.yaml", 14),
+    ("OBJ001", "scope.yaml", 15),
+    ("CTX001", "scope.yaml", 38),
+    ("CTX001", "scope.yaml", 43),
+    ("CTX002", "scope.yaml", 25),
+    ("CTX002", "scope.yaml", 27),
 ];
 
 /// The findings of `fixtures/broken-no-scope/EXPECTED.md`.
@@ -169,6 +178,7 @@ fn the_fixtures_make_every_builtin_rule_fire() {
         "example-org",
         "auditor-probes",
         "first-hour",
+        "auditor-findings",
     ] {
         for d in &run(name).diagnostics {
             fired.insert(d.code.clone());

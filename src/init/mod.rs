@@ -58,6 +58,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("templates/objectives.md"),
     ),
     (
+        "objectives/objectives.yaml",
+        include_str!("templates/objective.yaml"),
+    ),
+    (
         "procedures/risk-assessment.md",
         include_str!("templates/procedure-risk-assessment.md"),
     ),

@@ -22,10 +22,11 @@ pub enum Kind {
     ManagementReview,
     Nonconformity,
     Supplier,
+    Objective,
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 13] = [
+    pub(crate) const ALL: [Kind; 14] = [
         Kind::Scope,
         Kind::StatementOfApplicability,
         Kind::Control,
@@ -39,6 +40,7 @@ impl Kind {
         Kind::ManagementReview,
         Kind::Nonconformity,
         Kind::Supplier,
+        Kind::Objective,
     ];
 
     /// The name written in `kind:`.
@@ -57,6 +59,7 @@ impl Kind {
             Kind::ManagementReview => "management-review",
             Kind::Nonconformity => "nonconformity",
             Kind::Supplier => "supplier",
+            Kind::Objective => "objective",
         }
     }
 
@@ -82,6 +85,7 @@ impl Kind {
             Kind::ManagementReview => include_str!("../../schemas/management-review.schema.json"),
             Kind::Nonconformity => include_str!("../../schemas/nonconformity.schema.json"),
             Kind::Supplier => include_str!("../../schemas/supplier.schema.json"),
+            Kind::Objective => include_str!("../../schemas/objective.schema.json"),
         }
     }
 }
