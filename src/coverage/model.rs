@@ -208,7 +208,7 @@ pub struct Requirement {
     pub controls: Vec<String>,
     /// Policies and procedures that list it in `satisfies`, and the records that are its
     /// documented information by their kind: the scope (4.1–4.3), the Statement of
-    /// Applicability (6.1.3), internal audits (9.2), management reviews (9.3) and
+    /// Applicability (6.1.3), objectives (6.2), internal audits (9.2), management reviews (9.3) and
     /// nonconformities (10.2).
     pub documents: Vec<String>,
     /// Ancestors mapped directly, whose controls and documents are counted here too.

@@ -118,11 +118,12 @@ impl<'a> DocumentView<'a> {
 }
 
 /// The clauses whose documented information an artifact of a kind is, by its nature: a
-/// scope is the record of 4.1–4.3, an SoA of 6.1.3, an internal audit of 9.2, a management
-/// review of 9.3, a nonconformity of 10.2.
+/// scope is the record of 4.1–4.3, an SoA of 6.1.3, an objective of 6.2, an internal audit of
+/// 9.2, a management review of 9.3, a nonconformity of 10.2.
 const RECORD_CLAUSES: &[(Kind, &[&str])] = &[
     (Kind::Scope, &["4.1", "4.2", "4.3"]),
     (Kind::StatementOfApplicability, &["6.1.3"]),
+    (Kind::Objective, &["6.2"]),
     (Kind::InternalAudit, &["9.2"]),
     (Kind::ManagementReview, &["9.3"]),
     (Kind::Nonconformity, &["10.2"]),
@@ -134,8 +135,8 @@ pub(crate) struct RecordView<'a> {
     pub artifact: &'a Artifact,
     pub id: &'a str,
     pub clauses: &'static [&'static str],
-    /// The frameworks it says it covers (an audit's `scope.frameworks`, a review's
-    /// `frameworks`); `None`: every framework in scope.
+    /// The frameworks it says it covers (an audit's `scope.frameworks`, a review's or an
+    /// objective's `frameworks`); `None`: every framework in scope.
     pub frameworks: Option<Vec<&'a str>>,
 }
 
@@ -145,7 +146,7 @@ impl<'a> RecordView<'a> {
         let value = &artifact.value;
         let frameworks = match artifact.kind {
             Kind::InternalAudit => value.get("scope").map(|s| strings(s.get("frameworks"))),
-            Kind::ManagementReview => Some(strings(value.get("frameworks"))),
+            Kind::ManagementReview | Kind::Objective => Some(strings(value.get("frameworks"))),
             _ => None,
         };
         Some(RecordView {
