@@ -193,6 +193,7 @@ registry! {
     not_future::NotFuture,
     fresh::Fresh,
     due::Due,
+    date_order::DateOrder,
     reference::Reference,
     referenced_by::ReferencedBy,
     requirement::Requirement,
