@@ -488,10 +488,30 @@ fn parent_of(schema_path: &str) -> &str {
     schema_path.rfind('/').map_or("", |i| &schema_path[..i])
 }
 
-/// The `description` at `schema_pointer` in the kind's schema (following no `$ref`).
+/// The node an evaluation path leads to in `schema`, through the schema's own definitions
+/// (`$ref: "#/$defs/…"`, as the rule schema's); a reference to another schema ends the way
+/// (`common.schema.json#/…`: what the kinds' schemas refer to is described where they do).
+fn resolve<'s>(schema: &'s Value, schema_pointer: &str) -> Option<&'s Value> {
+    let mut node = schema;
+    for token in schema_pointer.split('/').skip(1) {
+        node = match token {
+            "$ref" => schema.pointer(node.get("$ref")?.as_str()?.strip_prefix('#')?)?,
+            key => {
+                let key = key.replace("~1", "/").replace("~0", "~");
+                match node {
+                    Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+                    _ => node.get(key.as_str())?,
+                }
+            }
+        };
+    }
+    Some(node)
+}
+
+/// The `description` at `schema_pointer` in the kind's schema.
 fn description<'s>(schema: &'s Value, schema_pointer: &str) -> Option<&'s str> {
-    schema
-        .pointer(&format!("{schema_pointer}/description"))
+    resolve(schema, schema_pointer)?
+        .get("description")
         .and_then(Value::as_str)
 }
 
@@ -519,8 +539,8 @@ fn with_description(d: Diagnostic, schema: &Value, schema_path: &str) -> Diagnos
 }
 
 fn known_properties(schema: &Value, schema_pointer: &str) -> Vec<String> {
-    schema
-        .pointer(&format!("{schema_pointer}/properties"))
+    resolve(schema, schema_pointer)
+        .and_then(|node| node.get("properties"))
         .and_then(Value::as_object)
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default()

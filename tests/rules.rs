@@ -192,7 +192,16 @@ fn invalid_rule_files_are_reported_at_their_place() {
         )
     };
     let cases: &[(&str, usize, &str)] = &[
-        ("    assert:\n      - presnt: owner\n", 9, "presnt"),
+        (
+            "    assert:\n      - presnt: owner\n",
+            9,
+            "did you mean `present`",
+        ),
+        (
+            "    when:\n      - passes: { due: { field: d, margn: 3d } }\n    assert:\n      - present: owner\n",
+            9,
+            "did you mean `margin`",
+        ),
         (
             "    assert:\n      - pattern: { field: id, regex: \"(\" }\n",
             9,

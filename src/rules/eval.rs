@@ -3,30 +3,30 @@
 //! For each rule: every artifact of its kinds (every item of `for_each` inside them), kept
 //! when all `when` conditions hold; each assertion that fails yields a [`Failure`] — the
 //! place (JSON pointer) it concerns and the values the message may interpolate — which
-//! [`super::diagnose`] turns into a diagnostic at that node's span.
+//! [`super::diagnose`] turns into a diagnostic at that node's span. The functions evaluate
+//! themselves (`functions`); conditions and the helpers functions share are here.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 use serde_json::Value;
 
-use super::compile::{Age, Check, Cond, Operand, RefBy, Rule};
-use super::format::{CompareOp, Level, UniqueScope};
-use super::path::{FieldPath, display, is_non_empty};
+use super::compile::{Cond, Rule};
+use super::format::Level;
+use super::path::{FieldPath, is_non_empty};
 use crate::catalog::Catalogs;
-use crate::dates::{self, Duration};
+use crate::dates;
 use crate::model::{Artifact, Compliance, Index, Kind};
 use crate::source::Span;
-use crate::suggest::did_you_mean;
 
 /// A place naming a key: the artifact (its index), the mapping holding the field (tested by
 /// `where`), and the exact value naming the key (where a label points).
 #[derive(Debug, Clone)]
-struct Place {
-    artifact: usize,
-    holder: String,
-    at: String,
+pub(crate) struct Place {
+    pub artifact: usize,
+    pub holder: String,
+    pub at: String,
 }
 
 /// Places by the key naming them.
@@ -73,7 +73,7 @@ impl<'a> Env<'a> {
     /// Every value at `field` in artifacts of `kinds`, mapped to the places holding it: the
     /// item that holds the key (for `key` lookups) or the mapping that holds the field (for
     /// `referenced_by`). List values are spread: each item is a key.
-    fn places(&self, kinds: &[Kind], field: &FieldPath) -> Arc<PlaceMap> {
+    pub(crate) fn places(&self, kinds: &[Kind], field: &FieldPath) -> Arc<PlaceMap> {
         // Rules ask with the same (compiled, long-lived) arguments for every subject: look
         // them up by address first, and by value only the first time.
         let site = (kinds.as_ptr() as usize, field as *const FieldPath as usize);
@@ -134,7 +134,7 @@ fn memo<K: std::hash::Hash + Eq, V>(
 }
 
 /// The pointer of the mapping that holds the node at `pointer`.
-fn parent(pointer: &str) -> &str {
+pub(crate) fn parent(pointer: &str) -> &str {
     pointer.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
@@ -171,7 +171,11 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    fn at(pointer: impl Into<String>, value: Option<&Value>, label: impl Into<String>) -> Self {
+    pub(crate) fn at(
+        pointer: impl Into<String>,
+        value: Option<&Value>,
+        label: impl Into<String>,
+    ) -> Self {
         Failure {
             pointer: pointer.into(),
             missing: value.is_none(),
@@ -185,7 +189,7 @@ impl Failure {
         }
     }
 
-    fn var(mut self, name: &'static str, value: impl Into<String>) -> Self {
+    pub(crate) fn var(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.vars.push((name, value.into()));
         self
     }
@@ -223,26 +227,12 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
             .flat_map(|k| env.index.of_kind(*k))
             .collect()
     };
-    // Uniqueness across the repository needs every subject; other findings of a subject
-    // depend on it alone.
-    let repository_unique = rule.checks.iter().any(|c| {
-        matches!(
-            c,
-            Check::Unique {
-                scope: UniqueScope::Repository,
-                ..
-            }
-        )
-    });
-    // `recent` reports at another artifact than its subject: every subject is evaluated, and
-    // the run's selection keeps the findings in the selected files.
-    let reports_elsewhere = rule
-        .checks
-        .iter()
-        .any(|c| matches!(c, Check::Recent { .. }));
+    // Findings that depend on other subjects (uniqueness across the repository) or land on
+    // another artifact (`recent`) need every subject; the run's selection keeps the findings
+    // in the selected files. Other findings of a subject depend on it alone.
+    let every_subject = rule.checks.iter().any(|c| c.check.needs_every_subject());
     if let Some(focus) = &env.focus
-        && !repository_unique
-        && !reports_elsewhere
+        && !every_subject
     {
         artifacts.retain(|a| crate::discover::selected(&a.file, focus));
     }
@@ -276,8 +266,8 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
                 continue;
             }
             let mut failures = Vec::new();
-            for (i, check) in rule.checks.iter().enumerate() {
-                failures.extend(run_check(check, &subject, env, &mut |key| {
+            for (i, assert) in rule.checks.iter().enumerate() {
+                failures.extend(assert.check.eval(&subject, env, &mut |key| {
                     let k = (i, key.0.to_string());
                     match seen.get(&k) {
                         Some(first) => Some(first.clone()),
@@ -296,7 +286,7 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
     out
 }
 
-/// A repository-level rule: its `exists` assertions, once. Its `when` may only test the
+/// A repository-level rule: its assertions (functions that can run for the whole repository), once. Its `when` may only test the
 /// scope (checked at compile time). Findings are reported through a subject whose pointer
 /// is `#`, which `diagnose` turns into a repository-level diagnostic (no file).
 fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
@@ -316,22 +306,11 @@ fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Fai
     if !applies {
         return Vec::new();
     }
-    let mut failures = Vec::new();
-    for check in &rule.checks {
-        if let Check::Exists {
-            kinds,
-            condition,
-            min,
-        } = check
-        {
-            let n = count_matching(kinds, condition, None, env);
-            if n < *min {
-                let mut f = Failure::at("#", None, format!("{n} found"));
-                f.missing = false;
-                failures.push(f.var("count", n.to_string()).var("limit", min.to_string()));
-            }
-        }
-    }
+    let failures: Vec<Failure> = rule
+        .checks
+        .iter()
+        .flat_map(|c| c.check.eval_repository(env))
+        .collect();
     if failures.is_empty() {
         return Vec::new();
     }
@@ -362,7 +341,7 @@ fn placeholder() -> &'static Artifact {
 }
 
 /// Artifacts of `kinds` that satisfy `condition` (interpolated against `outer`).
-fn count_matching(
+pub(crate) fn count_matching(
     kinds: &[Kind],
     condition: &[Cond],
     outer: Option<&Subject<'_>>,
@@ -373,7 +352,7 @@ fn count_matching(
 
 /// The artifacts of `kinds` that satisfy `condition`, whose string values interpolate the
 /// fields of `outer` (the rule's subject; each artifact itself when there is none).
-fn matching<'e, 'a>(
+pub(crate) fn matching<'e, 'a>(
     kinds: &'e [Kind],
     condition: &'e [Cond],
     outer: Option<&'e Value>,
@@ -393,57 +372,8 @@ fn matching<'e, 'a>(
         })
 }
 
-/// `recent`: the newest record of `kinds` satisfying `condition` (dated on or before today)
-/// must be at most `max_age` old. Too old: reported at that record's date, naming it, with
-/// the subject as a related place; none at all: reported at the subject.
-fn recent(
-    kinds: &[Kind],
-    condition: &[Cond],
-    date: &str,
-    max_age: Duration,
-    s: &Subject<'_>,
-    env: &Env<'_>,
-) -> Vec<Failure> {
-    let all = env.index.all();
-    let records = matching(kinds, condition, Some(s.value), env);
-    let Some((newest, held)) = crate::model::compliance::newest(records, date, env.today) else {
-        let names: Vec<String> = kinds.iter().map(|k| k.name().replace('-', " ")).collect();
-        let label = format!("no {} on record", names.join(" or "));
-        let mut f = Failure::at(s.pointer.clone(), Some(s.value), label)
-            .var("newest", "none is recorded")
-            .var("max_age", max_age.to_string());
-        f.missing = false;
-        return vec![f];
-    };
-    let due = max_age.after(held);
-    if due.is_some_and(|d| d >= env.today) {
-        return Vec::new();
-    }
-    let name = newest.id.clone().unwrap_or_else(|| newest.file.clone());
-    let days = dates::days_between(held, env.today);
-    let pointer = format!("/{}", escape_key(date));
-    let mut f = Failure::at(
-        pointer,
-        newest.value.get(date),
-        format!("the newest, {days} day(s) ago: older than {max_age}"),
-    )
-    .var(
-        "newest",
-        format!("the newest, `{name}`, is dated {held} ({days} day(s) ago)"),
-    )
-    .var("max_age", max_age.to_string());
-    f.related.push(RelatedPlace {
-        file: s.artifact.file.clone(),
-        span: s.artifact.anchor(&s.pointer),
-        message: "required by this entry".into(),
-    });
-    f.entity = Some(format!("recent:{}", s.pointer));
-    f.elsewhere = all.iter().find(|a| std::ptr::eq(&***a, newest)).cloned();
-    vec![f]
-}
-
 /// The last key of a JSON pointer, unescaped (`/a/b~1c` → `b/c`).
-fn last_key(pointer: &str) -> String {
+pub(crate) fn last_key(pointer: &str) -> String {
     pointer
         .rsplit('/')
         .next()
@@ -453,7 +383,7 @@ fn last_key(pointer: &str) -> String {
 }
 
 /// The values a field path reaches, a list's items spread (`inputs` and `inputs[]` alike).
-fn items_of<'v>(hits: &[super::path::Hit<'v>]) -> Vec<&'v Value> {
+pub(crate) fn items_of<'v>(hits: &[super::path::Hit<'v>]) -> Vec<&'v Value> {
     hits.iter()
         .filter_map(|h| h.value)
         .flat_map(|v| match v {
@@ -464,42 +394,18 @@ fn items_of<'v>(hits: &[super::path::Hit<'v>]) -> Vec<&'v Value> {
 }
 
 /// A key as a JSON pointer token.
-fn escape_key(key: &str) -> String {
+pub(crate) fn escape_key(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Interpolate a condition's string value against the rule's subject (`"{id}"`).
-fn resolve<'v>(want: &'v Value, outer: &Value) -> std::borrow::Cow<'v, Value> {
+pub(crate) fn resolve<'v>(want: &'v Value, outer: &Value) -> std::borrow::Cow<'v, Value> {
     match want {
         Value::String(s) if s.contains('{') => {
             std::borrow::Cow::Owned(Value::String(super::template::render(s, outer, &[])))
         }
         other => std::borrow::Cow::Borrowed(other),
     }
-}
-
-/// How many places of `r.kinds` name `id` in `r.field` and satisfy `r.condition`.
-fn referencing(r: &RefBy, id: &str, outer: &Value, env: &Env<'_>) -> Vec<Place> {
-    let places = env.places(&r.kinds, &r.field);
-    let all = env.index.all();
-    places
-        .get(id)
-        .map(|v| {
-            v.iter()
-                .filter(|p| {
-                    let a = &all[p.artifact];
-                    let value = a.value.pointer(&p.holder).unwrap_or(&a.value);
-                    let s = Subject {
-                        artifact: a,
-                        pointer: p.holder.clone(),
-                        value,
-                    };
-                    r.condition.iter().all(|c| holds(c, &s, outer, env))
-                })
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Does a condition hold for `subject`? String values of field conditions are interpolated
@@ -511,14 +417,8 @@ pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_
         Cond::Any(cs) => cs.iter().any(|c| holds(c, subject, outer, env)),
         Cond::Not(c) => !holds(c, subject, outer, env),
         Cond::InScope(f) => env.model.in_scope(f),
-        Cond::ReferencedBy(r) => match r.key.get(value).and_then(Value::as_str) {
-            Some(id) => {
-                let n = referencing(r, id, outer, env).len();
-                n >= r.min && r.max.is_none_or(|m| n <= m)
-            }
-            None => false,
-        },
-        Cond::Passes(check) => run_check(check, subject, env, &mut |_| None).is_empty(),
+        Cond::ReferencedBy(r) => r.holds(value, outer, env),
+        Cond::Passes(a) => a.check.eval(subject, env, &mut |_| None).is_empty(),
         Cond::Field {
             path,
             equals,
@@ -562,785 +462,47 @@ pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_
 }
 
 /// Equality that treats `1` and `1.0` alike.
-fn loosely_equal(a: &Value, b: &Value) -> bool {
+pub(crate) fn loosely_equal(a: &Value, b: &Value) -> bool {
     match (a.as_f64(), b.as_f64()) {
         (Some(x), Some(y)) => x == y,
         _ => a == b,
     }
 }
 
-type Seen<'s, 'a> = dyn FnMut((&str, &str)) -> Option<(&'a Artifact, String)> + 's;
+/// What `unique` records across a rule's subjects: given a value and its pointer, the first
+/// place that held the same value (recording this one when it is the first).
+pub(crate) type Seen<'s, 'a> = dyn FnMut((&str, &str)) -> Option<(&'a Artifact, String)> + 's;
 
-fn run_check<'a>(
-    check: &Check,
-    s: &Subject<'a>,
-    env: &Env<'a>,
-    seen: &mut Seen<'_, 'a>,
-) -> Vec<Failure> {
-    match check {
-        Check::Present(path) => path
-            .select(s.value, &s.pointer)
-            .into_iter()
-            .filter(|h| h.value.is_none_or(|v| !is_non_empty(v)))
-            .map(|h| {
-                // The label sits on the parent (the field is not there to label), so it
-                // names what is missing.
-                let name = h
-                    .pointer
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .replace("~1", "/")
-                    .replace("~0", "~");
-                let label = if h.value.is_some() {
-                    format!("`{name}` is empty")
-                } else {
-                    format!("no `{name}`")
-                };
-                Failure::at(h.pointer, h.value, label)
-            })
-            .collect(),
-        Check::Pattern(path, re) => path
-            .select(s.value, &s.pointer)
-            .into_iter()
-            .filter_map(|h| {
-                let v = h.value?;
-                let text = v
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string());
-                (!re.is_match(&text))
-                    .then(|| Failure::at(h.pointer, Some(v), "does not match the expected form"))
-            })
-            .collect(),
-        Check::OneOf(path, values) => path
-            .select(s.value, &s.pointer)
-            .into_iter()
-            .filter_map(|h| {
-                let v = h.value?;
-                if values.iter().any(|o| loosely_equal(v, o)) {
-                    return None;
-                }
-                let allowed: Vec<String> = values.iter().map(|o| display(Some(o))).collect();
-                Some(
-                    Failure::at(h.pointer, Some(v), "not an allowed value")
-                        .var("allowed", allowed.join(", ")),
-                )
-            })
-            .collect(),
-        Check::Compare {
-            left,
-            op,
-            value,
-            other,
-        } => compare(left, *op, *value, other.as_ref(), s, env),
-        Check::NotFuture(path) => dated(path, s)
-            .into_iter()
-            .filter(|(_, _, d)| *d > env.today)
-            .map(|(p, v, d)| {
-                Failure::at(p, Some(v), "in the future")
-                    .var("days", dates::days_between(env.today, d).to_string())
-            })
-            .collect(),
-        Check::Fresh {
-            field,
-            max_age,
-            margin,
-        } => fresh(field, max_age, *margin, s, env),
-        Check::Due { field, margin } => dated(field, s)
-            .into_iter()
-            .filter_map(|(p, v, d)| {
-                let horizon = margin.map_or(Some(env.today), |m| m.after(env.today))?;
-                (d < horizon).then(|| {
-                    let days = dates::days_between(env.today, d);
-                    let label = if d < env.today {
-                        format!("{} day(s) overdue", -days)
-                    } else {
-                        format!("due in {days} day(s)")
-                    };
-                    Failure::at(p, Some(v), label).var("days", days.abs().to_string())
-                })
-            })
-            .collect(),
-        Check::Reference {
-            field,
-            kinds,
-            key,
-            condition,
-            ignore_unresolved,
-        } => reference(
-            field,
-            kinds,
-            key.as_ref(),
-            condition,
-            *ignore_unresolved,
-            s,
-            env,
-        ),
-        Check::Unique { field, scope } => {
-            let mut local: HashMap<String, String> = HashMap::new();
-            let mut out = Vec::new();
-            for h in field.select(s.value, &s.pointer) {
-                let Some(v) = h.value else { continue };
-                let key = display(Some(v));
-                let first = match scope {
-                    UniqueScope::Artifact => local
-                        .get(&key)
-                        .map(|p| (s.artifact, p.clone()))
-                        .or_else(|| {
-                            local.insert(key.clone(), h.pointer.clone());
-                            None
-                        }),
-                    UniqueScope::Repository => seen((&key, &h.pointer)),
-                };
-                if let Some((a, p)) = first {
-                    let mut f = Failure::at(h.pointer, Some(v), "duplicate");
-                    f.related.push(RelatedPlace {
-                        file: a.file.clone(),
-                        span: a.value_span(&p),
-                        message: "first defined here".into(),
-                    });
-                    f.entity = Some(format!("{key}#dup"));
-                    out.push(f.var("first", a.file.clone()));
-                }
-            }
-            out
-        }
-        Check::Coverage {
-            field,
-            requirement_type,
-        } => coverage(field, requirement_type, s, env),
-        Check::Count {
-            field,
-            condition,
-            min,
-            max,
-        } => {
-            let hits = field.select(s.value, &s.pointer);
-            let items: Vec<&Value> = items_of(&hits)
-                .into_iter()
-                .filter(|v| {
-                    let item = Subject {
-                        artifact: s.artifact,
-                        pointer: s.pointer.clone(),
-                        value: v,
-                    };
-                    condition.iter().all(|c| holds(c, &item, s.value, env))
-                })
-                .collect();
-            let n = items.len();
-            let pointer = hits
-                .first()
-                .map(|h| h.pointer.clone())
-                .unwrap_or_else(|| s.pointer.clone());
-            let present = hits.first().and_then(|h| h.value);
-            let mut out = Vec::new();
-            if let Some(m) = min.filter(|m| n < *m) {
-                out.push(
-                    Failure::at(
-                        pointer.clone(),
-                        present,
-                        format!("{n} found, at least {m} required"),
-                    )
-                    .var("count", n.to_string())
-                    .var("limit", m.to_string()),
-                );
-            }
-            if let Some(m) = max.filter(|m| n > *m) {
-                out.push(
-                    Failure::at(pointer, present, format!("{n} found, at most {m} allowed"))
-                        .var("count", n.to_string())
-                        .var("limit", m.to_string()),
-                );
-            }
-            out
-        }
-        Check::Exists {
-            kinds,
-            condition,
-            min,
-        } => {
-            let n = count_matching(kinds, condition, Some(s), env);
-            if n >= *min {
-                return Vec::new();
-            }
-            let mut f = Failure::at(s.pointer.clone(), Some(s.value), format!("{n} found"));
-            f.missing = false;
-            vec![f.var("count", n.to_string()).var("limit", min.to_string())]
-        }
-        Check::Requirement {
-            field,
-            requirement_type,
-        } => field
-            .select(s.value, &s.pointer)
-            .into_iter()
-            .flat_map(|h| spread(h.pointer, h.value))
-            .filter_map(|(p, v)| {
-                let text = v.as_str()?;
-                let problem =
-                    super::requirements::check(text, requirement_type.as_deref(), env.catalogs)?;
-                let mut f = Failure::at(p, Some(v), problem.label).var("hint", problem.hint);
-                f.entity = Some(format!("req:{text}"));
-                Some(f)
-            })
-            .collect(),
-        Check::File { field, check } => field
-            .select(s.value, &s.pointer)
-            .into_iter()
-            .flat_map(|h| spread(h.pointer, h.value))
-            .filter_map(|(p, v)| {
-                let text = v.as_str()?;
-                let problem = super::files::check(text, *check, env.root.as_deref())?;
-                Some(Failure::at(p, Some(v), problem.label).var("reason", problem.reason))
-            })
-            .collect(),
-        Check::ReferencedBy(r) => {
-            let Some(id) = r.key.get(s.value).and_then(Value::as_str) else {
-                return Vec::new();
-            };
-            let places = referencing(r, id, s.value, env);
-            let n = places.len();
-            let names: Vec<&str> = r.kinds.iter().map(|k| k.name()).collect();
-            let all = env.index.all();
-            let by: Vec<String> = places
-                .iter()
-                .filter_map(|p| all[p.artifact].id.clone())
-                .collect();
-            let mut f = if n < r.min {
-                Failure::at(
-                    s.pointer.clone(),
-                    Some(s.value),
-                    format!("no {} refers to `{id}`", names.join(" or ")),
-                )
-                .var("limit", r.min.to_string())
-            } else if let Some(m) = r.max.filter(|m| n > *m) {
-                // Too many: point at the places that refer to the subject.
-                let mut f = Failure::at(
-                    s.pointer.clone(),
-                    Some(s.value),
-                    format!("referred to by {}", by.join(", ")),
-                )
-                .var("limit", m.to_string());
-                for p in places.iter().take(3) {
-                    let a = &all[p.artifact];
-                    f.related.push(RelatedPlace {
-                        file: a.file.clone(),
-                        span: a.anchor(&p.at),
-                        message: format!("`{id}` is referred to here"),
-                    });
-                }
-                f
-            } else {
-                return Vec::new();
-            };
-            f.missing = false;
-            vec![f.var("count", n.to_string()).var("by", by.join(", "))]
-        }
-        Check::Framework(path) => path
-            .select(s.value, &s.pointer)
-            .into_iter()
-            .filter_map(|h| {
-                let v = h.value?;
-                let text = v.as_str()?;
-                if env.catalogs.get(text).is_some() {
-                    return None;
-                }
-                let known: Vec<&str> = env.catalogs.iter().map(|c| c.framework.as_str()).collect();
-                let label = match did_you_mean(text, known.iter().copied()) {
-                    Some(sg) => format!("no catalog for `{text}`; did you mean `{sg}`?"),
-                    None => format!("no catalog for `{text}`"),
-                };
-                Some(Failure::at(h.pointer, Some(v), label).var("known", known.join(", ")))
-            })
-            .collect(),
-        Check::Includes { field, values } => {
-            let hits = field.select(s.value, &s.pointer);
-            let present = items_of(&hits);
-            let missing: Vec<String> = values
-                .iter()
-                .filter(|w| !present.iter().any(|v| loosely_equal(v, w)))
-                .map(|w| display(Some(w)))
-                .collect();
-            if missing.is_empty() {
-                return Vec::new();
-            }
-            let (pointer, value) = hits
-                .first()
-                .map_or((s.pointer.clone(), None), |h| (h.pointer.clone(), h.value));
-            let label = format!("lacks {}", missing.join(", "));
-            vec![Failure::at(pointer, value, label).var("missing", missing.join(", "))]
-        }
-        Check::Meaningful {
-            field,
-            min_length,
-            not_title_of,
-        } => {
-            let title = not_title_of
-                .as_ref()
-                .and_then(|p| p.get(s.value))
-                .and_then(Value::as_str)
-                .and_then(|r| env.catalogs.requirement(r))
-                .map(|(_, req)| req.title.clone());
-            field
-                .select(s.value, &s.pointer)
-                .into_iter()
-                .filter_map(|h| {
-                    let problem = super::text::problem(h.value, *min_length, title.as_deref())?;
-                    let label = match h.value {
-                        Some(_) => problem.clone(),
-                        None => format!("no `{}`", last_key(&h.pointer)),
-                    };
-                    Some(Failure::at(h.pointer, h.value, label).var("reason", problem))
-                })
-                .collect()
-        }
-        Check::Recent {
-            kinds,
-            condition,
-            date,
-            max_age,
-        } => recent(kinds, condition, date, *max_age, s, env),
-        Check::Sections(required) => {
-            if s.artifact.format != crate::discover::Format::Markdown {
-                return Vec::new();
-            }
-            let headings: Vec<(String, &crate::markdown::Heading)> = s
-                .artifact
-                .headings
-                .iter()
-                .map(|h| (format!(" {} ", words(&h.text)), h))
-                .collect();
-            let mut missing = Vec::new();
-            let mut out = Vec::new();
-            for names in required {
-                // A heading names a section when it contains one of its names as whole words:
-                // "Impacts on individuals and groups of individuals" names both Individuals and
-                // Groups.
-                let found = headings.iter().find(|(text, _)| {
-                    names
-                        .iter()
-                        .any(|n| text.contains(&format!(" {} ", words(n))))
-                });
-                match found {
-                    None => missing.push(names[0].as_str()),
-                    Some((_, h)) if h.empty => {
-                        let mut f = Failure::at(
-                            s.pointer.clone(),
-                            Some(s.value),
-                            format!("`{}` has nothing under it", h.text),
-                        )
-                        .var("missing", format!("{} (empty)", names[0]));
-                        f.missing = false;
-                        f.span = Some(h.span);
-                        f.entity = Some(format!("section:{}", names[0]));
-                        out.push(f);
-                    }
-                    Some(_) => {}
-                }
-            }
-            if !missing.is_empty() {
-                let mut f = Failure::at(s.pointer.clone(), Some(s.value), "missing sections");
-                f.missing = false;
-                out.insert(0, f.var("missing", missing.join(", ")));
-            }
-            out
-        }
-    }
-}
-
-/// Lower-case words of a heading or section name, single-spaced, punctuation dropped.
-fn words(text: &str) -> String {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The values at `path` from the subject (those that are there), with their pointers.
+pub(crate) fn values_at<'v>(
+    path: &FieldPath,
+    s: &Subject<'v>,
+) -> impl Iterator<Item = (String, &'v Value)> + use<'v> {
+    path.select(s.value, &s.pointer)
+        .into_iter()
+        .filter_map(|h| Some((h.pointer, h.value?)))
 }
 
 /// Every date at `path` (values that are not valid dates are the schema's business).
-fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(String, &'v Value, Date)> {
-    path.select(s.value, &s.pointer)
-        .into_iter()
-        .filter_map(|h| {
-            let v = h.value?;
-            let d = dates::parse_date(v.as_str()?)?;
-            Some((h.pointer, v, d))
-        })
+pub(crate) fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(String, &'v Value, Date)> {
+    values_at(path, s)
+        .filter_map(|(p, v)| Some((p, v, dates::parse_date(v.as_str()?)?)))
         .collect()
 }
 
-fn fresh(
-    field: &FieldPath,
-    max_age: &Age,
-    margin: Option<Duration>,
-    s: &Subject<'_>,
-    env: &Env<'_>,
-) -> Vec<Failure> {
-    let age = match max_age {
-        Age::Literal(d) => Some(*d),
-        Age::Field { path, default } => {
-            dates::validity(path.get(s.value).and_then(Value::as_str), *default)
-        }
-    };
-    let Some(age) = age else { return Vec::new() };
-    let Some(horizon) = margin.map_or(Some(env.today), |m| m.after(env.today)) else {
-        return Vec::new();
-    };
-    dated(field, s)
-        .into_iter()
-        .filter_map(|(p, v, d)| {
-            let expires = age.after(d)?;
-            (expires < horizon).then(|| {
-                let days = dates::days_between(env.today, expires);
-                let label = if expires < env.today {
-                    format!("expired on {expires} ({} day(s) ago)", -days)
-                } else {
-                    format!("expires on {expires} (in {days} day(s))")
-                };
-                Failure::at(p, Some(v), label)
-                    .var("expires", expires.to_string())
-                    .var("max_age", age.to_string())
-                    .var("days", days.abs().to_string())
-            })
-        })
-        .collect()
-}
-
-/// A value and, when it is a list, each of its items, with their pointers.
-fn spread(pointer: String, value: Option<&Value>) -> Vec<(String, &Value)> {
-    match value {
-        None => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (format!("{pointer}/{i}"), v))
-            .collect(),
-        Some(v) => vec![(pointer, v)],
-    }
-}
-
-/// A number, or a date as a day count (so dates compare in calendar order).
-fn as_number(v: &Value) -> Option<f64> {
-    v.as_f64().or_else(|| {
-        let d = dates::parse_date(v.as_str()?)?;
-        Some(dates::days_between(Date::constant(1970, 1, 1), d) as f64)
-    })
-}
-
-fn number(o: &Operand, v: &Value, env: &Env<'_>) -> Option<f64> {
-    match o {
-        Operand::Field(p) => p.get(v).and_then(as_number),
-        Operand::Deref(local, remote) => {
-            let id = local.get(v)?.as_str()?;
-            remote.get(&env.index.get(id)?.value).and_then(as_number)
-        }
-        Operand::Product(ps) => ps
-            .iter()
-            .map(|p| p.get(v).and_then(Value::as_f64))
-            .try_fold(1.0, |acc, x| x.map(|x| acc * x)),
-    }
-}
-
-/// A value for messages: dates print as dates.
-fn operand_text(o: &Operand, v: &Value, env: &Env<'_>) -> Option<String> {
-    let raw = match o {
-        Operand::Field(p) => p.get(v)?,
-        Operand::Deref(local, remote) => {
-            remote.get(&env.index.get(local.get(v)?.as_str()?)?.value)?
-        }
-        Operand::Product(_) => return number(o, v, env).map(fmt_num),
-    };
-    Some(display(Some(raw)))
-}
-
-fn operand_pointer(o: &Operand, base: &str) -> String {
-    match o {
-        Operand::Field(p) | Operand::Deref(p, _) => p.pointer(base),
-        // A product (likelihood × impact) is about the mapping holding its factors.
-        Operand::Product(ps) => ps
-            .first()
-            .and_then(|p| p.pointer(base))
-            .map(|p| parent(&p).to_string()),
-    }
-    .unwrap_or_else(|| base.to_string())
-}
-
-fn compare(
-    left: &Operand,
-    op: CompareOp,
-    value: Option<f64>,
-    other: Option<&Operand>,
-    s: &Subject<'_>,
-    env: &Env<'_>,
-) -> Vec<Failure> {
-    let Some(l) = number(left, s.value, env) else {
-        return Vec::new();
-    };
-    let r = match (value, other) {
-        (Some(v), _) => Some(v),
-        (None, Some(o)) => number(o, s.value, env),
-        _ => None,
-    };
-    let Some(r) = r else { return Vec::new() };
-    let ok = match op {
-        CompareOp::Lt => l < r,
-        CompareOp::Le => l <= r,
-        CompareOp::Gt => l > r,
-        CompareOp::Ge => l >= r,
-        CompareOp::Eq => l == r,
-        CompareOp::Ne => l != r,
-    };
-    if ok {
-        return Vec::new();
-    }
-    let pointer = operand_pointer(left, &s.pointer);
-    let value = s.artifact.value.pointer(&pointer).cloned();
-    let left_text = operand_text(left, s.value, env).unwrap_or_else(|| fmt_num(l));
-    let right_text = other
-        .and_then(|o| operand_text(o, s.value, env))
-        .unwrap_or_else(|| fmt_num(r));
-    let mut f = Failure::at(
-        pointer,
-        value.as_ref(),
-        format!("{left_text} is not {} {right_text}", op_text(op)),
-    );
-    f.missing = false;
-    vec![f.var("left", left_text).var("right", right_text)]
-}
-
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
-fn op_text(op: CompareOp) -> &'static str {
-    match op {
-        CompareOp::Lt => "<",
-        CompareOp::Le => "<=",
-        CompareOp::Gt => ">",
-        CompareOp::Ge => ">=",
-        CompareOp::Eq => "==",
-        CompareOp::Ne => "!=",
-    }
-}
-
-fn reference(
-    field: &FieldPath,
-    kinds: &[Kind],
-    key: Option<&FieldPath>,
-    condition: &[Cond],
-    ignore_unresolved: bool,
-    s: &Subject<'_>,
-    env: &Env<'_>,
-) -> Vec<Failure> {
-    let hits: Vec<_> = field
-        .select(s.value, &s.pointer)
-        .into_iter()
-        .filter(|h| h.value.is_some())
-        .collect();
-    if hits.is_empty() {
-        return Vec::new();
-    }
-    // A static, so that `places` finds it by address too.
-    static ID_PATH: std::sync::LazyLock<Option<FieldPath>> =
-        std::sync::LazyLock::new(|| FieldPath::parse("id").ok());
-    let Some(key) = key.or(ID_PATH.as_ref()) else {
-        return Vec::new();
-    };
-    let targets = env.places(kinds, key);
-    let all = env.index.all();
-    let kind_names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
-    let mut out = Vec::new();
-    for h in hits {
-        let Some(v) = h.value else { continue };
-        // Pointers are built only for findings: most references resolve.
-        let values: Vec<(Option<usize>, &Value)> = match v {
+/// Every text at `path`, a list's items one by one, with its pointer and value.
+pub(crate) fn texts_at<'v>(
+    path: &FieldPath,
+    s: &Subject<'v>,
+) -> impl Iterator<Item = (String, &'v Value, &'v str)> + use<'v> {
+    values_at(path, s)
+        .flat_map(|(pointer, value)| match value {
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| (Some(i), x))
+                .map(|(i, v)| (format!("{pointer}/{i}"), v))
                 .collect(),
-            other => vec![(None, other)],
-        };
-        for (index, item) in values {
-            let Some(wanted) = item.as_str() else {
-                continue;
-            };
-            let pointer = || match index {
-                Some(i) => format!("{}/{i}", h.pointer),
-                None => h.pointer.clone(),
-            };
-            let Some(place) = targets.get(wanted).and_then(|v| v.first()) else {
-                if !ignore_unresolved {
-                    let suggestion = did_you_mean(wanted, targets.keys().map(String::as_str));
-                    let label = match suggestion {
-                        Some(sg) => format!(
-                            "no {} `{wanted}`; did you mean `{sg}`?",
-                            kind_names.join(" or ")
-                        ),
-                        None => format!("no {} `{wanted}`", kind_names.join(" or ")),
-                    };
-                    let mut f = Failure::at(pointer(), Some(item), label)
-                        .var("suggestion", suggestion.unwrap_or("").to_string());
-                    f.entity = Some(format!("ref:{wanted}"));
-                    out.push(f);
-                }
-                continue;
-            };
-            if condition.is_empty() {
-                continue;
-            }
-            let a = &all[place.artifact];
-            let t = Subject {
-                artifact: a,
-                pointer: place.holder.clone(),
-                value: a.value.pointer(&place.holder).unwrap_or(&a.value),
-            };
-            if let Some(failed) = condition.iter().find(|c| !holds(c, &t, s.value, env)) {
-                let label = match why_not(failed, &t, s.value) {
-                    Some(why) => format!("`{wanted}` does not qualify: {why}"),
-                    None => format!("`{wanted}` does not qualify"),
-                };
-                let mut f = Failure::at(pointer(), Some(item), label);
-                f.related.push(RelatedPlace {
-                    file: t.artifact.file.clone(),
-                    span: t.artifact.value_span(&place.at),
-                    message: format!("`{wanted}` is defined here"),
-                });
-                f.entity = Some(format!("ref:{wanted}"));
-                out.push(f);
-            }
-        }
-    }
-    out
-}
-
-/// Why a field condition does not hold for `t`, in words (`its `system` is `AIS-1`, not
-/// `AIS-2``); `None` for other conditions.
-fn why_not(c: &Cond, t: &Subject<'_>, outer: &Value) -> Option<String> {
-    let (negated, field) = match c {
-        Cond::Not(inner) => (true, &**inner),
-        other => (false, other),
-    };
-    let Cond::Field {
-        path,
-        equals,
-        one_of,
-        present,
-        contains,
-        ..
-    } = field
-    else {
-        return None;
-    };
-    let name = path.text();
-    let values: Vec<String> = path
-        .select(t.value, "")
-        .iter()
-        .filter_map(|h| h.value)
-        .map(|v| display(Some(v)))
-        .collect();
-    if negated {
-        return (!values.is_empty()).then(|| format!("its `{name}` is `{}`", values.join(", ")));
-    }
-    let actual = if values.is_empty() {
-        "missing".to_string()
-    } else {
-        format!("`{}`", values.join(", "))
-    };
-    if let Some(want) = present {
-        return Some(if *want {
-            format!("it has no `{name}`")
-        } else {
-            format!("it has `{name}`")
-        });
-    }
-    if let Some(e) = equals {
-        let e = display(Some(&resolve(e, outer)));
-        return Some(format!("its `{name}` is {actual}, not `{e}`"));
-    }
-    if let Some(options) = one_of {
-        let options: Vec<String> = options
-            .iter()
-            .map(|o| format!("`{}`", display(Some(&resolve(o, outer)))))
-            .collect();
-        return Some(format!(
-            "its `{name}` is {actual}, not {}",
-            options.join(" or ")
-        ));
-    }
-    if let Some(item) = contains {
-        let item = display(Some(&resolve(item, outer)));
-        return Some(format!("its `{name}` does not list `{item}`"));
-    }
-    None
-}
-
-/// `coverage`: every requirement of `requirement_type` of every framework in scope must be
-/// named at `field` — in any artifact of the subject's kind (an SoA written as one document per
-/// framework, or in several files, is one SoA). Each missing requirement is reported once, at
-/// the document that names most requirements of its framework (see
-/// [`crate::model::compliance::home`]).
-fn coverage(
-    field: &FieldPath,
-    requirement_type: &str,
-    s: &Subject<'_>,
-    env: &Env<'_>,
-) -> Vec<Failure> {
-    let documents: Vec<&Artifact> = env.index.of_kind(s.artifact.kind).collect();
-    let named = |a: &Artifact| -> Vec<String> {
-        field
-            .select(&a.value, "")
-            .into_iter()
-            .filter_map(|h| h.value.and_then(Value::as_str).map(str::to_string))
-            .collect()
-    };
-    let present: BTreeSet<String> = documents.iter().flat_map(|a| named(a)).collect();
-    // Anchor at the list that should hold the entries (its key), or the artifact.
-    let list_pointer = field
-        .select(s.value, &s.pointer)
-        .first()
-        .map(|h| h.pointer.split('/').take(2).collect::<Vec<_>>().join("/"))
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for framework in env.model.frameworks().iter().map(|f| f.id) {
-        let Some(catalog) = env.catalogs.get(framework) else {
-            continue;
-        };
-        let home = crate::model::compliance::home(&documents, framework, |a| {
-            field
-                .select(&a.value, "")
-                .into_iter()
-                .filter_map(|h| h.value.and_then(Value::as_str))
-                .collect()
-        });
-        if !home.is_some_and(|h| std::ptr::eq(h, s.artifact)) {
-            continue;
-        }
-        for r in catalog
-            .requirements
-            .iter()
-            .filter(|r| r.kind == requirement_type)
-        {
-            let reference = format!("{framework}/{}", r.id);
-            if present.contains(reference.as_str()) {
-                continue;
-            }
-            let mut f = Failure::at(
-                list_pointer.clone(),
-                None,
-                format!("no entry for `{reference}`"),
-            )
-            .var("missing", reference.clone())
-            .var("title", r.title.clone())
-            .var("framework", framework.to_string());
-            f.missing = false;
-            f.entity = Some(format!("coverage:{reference}"));
-            out.push(f);
-        }
-    }
-    out
+            v => vec![(pointer, v)],
+        })
+        .filter_map(|(p, v)| Some((p, v, v.as_str()?)))
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Component, Path};
 
-use super::format::FileCheck;
+use super::functions::file::FileCheck;
 
 pub(crate) struct Problem {
     pub label: String,

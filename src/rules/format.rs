@@ -1,13 +1,16 @@
 //! The rule file format (`annexa-rules: v1`), as typed data. `docs/rules.md` documents it
-//! with an example of every function; `schemas/rules.schema.json` is its JSON Schema.
+//! with an example of every function; `schemas/rules.schema.json` is its JSON Schema. The
+//! arguments of each function are typed in the function's own module (`functions`).
 //!
 //! A rule applies to artifacts of some kinds (optionally to each item of a list inside them,
 //! `for_each`), filters them with `when` conditions, and asserts one or more functions. Every
 //! failed assertion is one finding, at the span of the field it concerns.
 
 use serde::Deserialize;
+use serde::de::{self, Deserializer};
 use serde_json::Value;
 
+use super::functions::{self, Entry, referenced_by::RefByArgs};
 use crate::diagnostic::Severity;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,7 +167,7 @@ pub(crate) enum Condition {
     },
     /// Some artifact of `kinds` names the subject (its `id`) in `field`.
     ReferencedBy {
-        referenced_by: ReferencedBy,
+        referenced_by: RefByArgs,
     },
     /// The assertion passes on the subject.
     Passes {
@@ -198,249 +201,26 @@ pub(crate) struct FieldCondition {
     pub order: Option<Value>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ReferencedBy {
-    pub kinds: Vec<String>,
-    /// The field of those artifacts holding the reference(s), e.g. `supports` or
-    /// `entries[].implemented_by`.
-    pub field: String,
-    /// Conditions on the mapping that holds the field (the artifact, or the list item).
-    #[serde(default, rename = "where")]
-    pub condition: Vec<Condition>,
-    /// How many such references are needed (default 1).
-    #[serde(default)]
-    pub min: Option<usize>,
-    /// How many such references are allowed at most.
-    #[serde(default)]
-    pub max: Option<usize>,
-    /// The subject's field that others refer to (default `id`), e.g. `control` for an SoA entry.
-    #[serde(default)]
-    pub key: Option<String>,
+/// One assertion: a mapping with one key, the name of a function of the registry
+/// ([`super::functions`]), whose value is that function's arguments (compiled by it).
+#[derive(Debug, Clone)]
+pub(crate) struct Assertion {
+    pub function: &'static Entry,
+    pub args: Value,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum Unresolved {
-    #[default]
-    Report,
-    Ignore,
-}
-
-/// A duration: literal (`90d`) or read from a field with a default.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum DurationSpec {
-    Literal(String),
-    Field {
-        field: String,
-        #[serde(default)]
-        default: Option<String>,
-    },
-}
-
-/// One assertion: exactly one function.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum Assertion {
-    /// The field is present and non-empty.
-    Present(FieldArg),
-    /// The field's string value matches a regular expression.
-    Pattern { field: String, regex: String },
-    /// The field's value is one of these.
-    OneOf { field: String, values: Vec<Value> },
-    /// Numeric comparison with a constant or with another field (or a product of fields).
-    Compare {
-        field: FieldOrProduct,
-        op: CompareOp,
-        #[serde(default)]
-        value: Option<NumberSpec>,
-        #[serde(default)]
-        other: Option<FieldOrProduct>,
-    },
-    /// The date is not after today.
-    NotFuture(FieldArg),
-    /// The date is not older than `max_age` (staying so for `margin` more days, if given).
-    Fresh {
-        field: String,
-        max_age: DurationSpec,
-        #[serde(default)]
-        margin: Option<String>,
-    },
-    /// The deadline has not passed (and is not within `margin` of today, if given).
-    Due {
-        field: String,
-        #[serde(default)]
-        margin: Option<String>,
-    },
-    /// Each value is the id of an artifact of one of `kinds` that satisfies `where`.
-    Reference {
-        field: String,
-        kinds: Vec<String>,
-        /// The field of the target that the value must equal (default: its `id`); with
-        /// `[]` the target is an item inside the artifact (`entries[].control`).
-        #[serde(default)]
-        key: Option<String>,
-        #[serde(default, rename = "where")]
-        condition: Vec<Condition>,
-        /// `ignore`: values that name nothing are skipped (only resolved targets are tested
-        /// against `where`). Default `report`.
-        #[serde(default)]
-        unresolved: Unresolved,
-    },
-    /// The field's value is unique across the repository (or within the artifact).
-    Unique {
-        field: String,
-        #[serde(default)]
-        scope: UniqueScope,
-    },
-    /// Every requirement of every catalog in scope (of a type) appears among the field's values.
-    Coverage {
-        field: String,
-        #[serde(default = "default_requirement_type")]
-        requirement_type: String,
-    },
-    /// The number of items at `field` that satisfy `where` is within bounds.
-    Count {
-        field: String,
-        #[serde(default, rename = "where")]
-        condition: Vec<Condition>,
-        #[serde(default)]
-        min: Option<usize>,
-        #[serde(default)]
-        max: Option<usize>,
-    },
-    /// Each value is a known requirement (`framework/id`) of a catalog, optionally of a type.
-    Requirement {
-        field: String,
-        #[serde(default, rename = "type")]
-        requirement_type: Option<String>,
-    },
-    /// Each value is a framework id that has a catalog (`iso27001:2022`).
-    Framework(FieldArg),
-    /// Each value, a repository-relative path (URLs are skipped), stays inside the
-    /// repository (`inside`) or also names an existing file (`exists`). Files are never read.
-    File {
-        field: String,
-        #[serde(default)]
-        check: FileCheck,
-    },
-    /// At least `min` (default 1) artifacts of `kinds` name the subject in `field`.
-    ReferencedBy(ReferencedBy),
-    /// The repository holds at least `min` (default 1) artifacts of `kind` satisfying `where`.
-    Exists {
-        kinds: Vec<String>,
-        #[serde(default, rename = "where")]
-        condition: Vec<Condition>,
-        #[serde(default)]
-        min: Option<usize>,
-    },
-    /// A Markdown artifact has these sections (headings; case and spacing ignored).
-    Sections { required: RequiredSections },
-    /// The list at `field` includes every one of `values` (`{missing}` names those it lacks).
-    Includes { field: String, values: Vec<Value> },
-    /// The text says something: present, not a placeholder (`N/A`, `TBD`, `-`, `none`…), at
-    /// least `min_length` characters, and not only the title of the requirement named at
-    /// `not_title_of` (a justification that repeats the control's title says nothing).
-    Meaningful {
-        field: String,
-        #[serde(default)]
-        min_length: Option<usize>,
-        #[serde(default)]
-        not_title_of: Option<String>,
-    },
-    /// The newest artifact of `kinds` satisfying `where`, by its `date` (records dated after
-    /// today do not count), is at most `max_age` old. Reported at that record's date when it
-    /// is too old, at the subject when there is none.
-    Recent {
-        kinds: Vec<String>,
-        #[serde(default, rename = "where")]
-        condition: Vec<Condition>,
-        date: String,
-        max_age: String,
-    },
-}
-
-/// `sections: { required: … }`: a list, or `$param` naming one. Each item is a section name,
-/// or a list of ways to write it (the first is the name shown): `[Society, societal]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum RequiredSections {
-    List(Vec<SectionSpec>),
-    Param(String),
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum SectionSpec {
-    Name(String),
-    Alternatives(Vec<String>),
-}
-
-fn default_requirement_type() -> String {
-    "control".into()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum FileCheck {
-    #[default]
-    Exists,
-    Inside,
-}
-
-/// A number, or `$param`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum NumberSpec {
-    Number(f64),
-    Param(String),
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum FieldArg {
-    Short(String),
-    Long { field: String },
-}
-
-impl FieldArg {
-    pub(crate) fn path(&self) -> &str {
-        match self {
-            FieldArg::Short(s) => s,
-            FieldArg::Long { field } => field,
+impl<'de> Deserialize<'de> for Assertion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::<String, Value>::deserialize(d)?;
+        let mut entries = map.into_iter();
+        match (entries.next(), entries.next()) {
+            (Some((name, args)), None) => match functions::find(&name) {
+                Some(function) => Ok(Assertion { function, args }),
+                None => Err(de::Error::unknown_variant(&name, functions::NAMES)),
+            },
+            _ => Err(de::Error::custom(
+                "an assertion is a mapping with exactly one function",
+            )),
         }
     }
-}
-
-/// A field, or the product of several (`[likelihood, impact]`: the risk score).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum FieldOrProduct {
-    Field(String),
-    Product(Vec<String>),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub(crate) enum CompareOp {
-    #[serde(rename = "<")]
-    Lt,
-    #[serde(rename = "<=")]
-    Le,
-    #[serde(rename = ">")]
-    Gt,
-    #[serde(rename = ">=")]
-    Ge,
-    #[serde(rename = "==")]
-    Eq,
-    #[serde(rename = "!=")]
-    Ne,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum UniqueScope {
-    #[default]
-    Repository,
-    Artifact,
 }

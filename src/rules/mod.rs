@@ -8,6 +8,7 @@ pub(crate) mod compile;
 pub(crate) mod eval;
 pub(crate) mod files;
 pub(crate) mod format;
+pub(crate) mod functions;
 pub(crate) mod path;
 pub(crate) mod requirements;
 pub(crate) mod template;
@@ -297,7 +298,8 @@ fn span_of(spans: &SpanMap, pointer: &str, fallback: Span) -> Span {
         .unwrap_or(fallback)
 }
 
-fn to_pointer(path: &serde_path_to_error::Path) -> String {
+/// The JSON pointer of a place serde reports an error at.
+pub(crate) fn to_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut p = String::new();
     for seg in path.iter() {

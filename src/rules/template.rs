@@ -3,7 +3,7 @@
 //! (`{value}`, `{today}`, `{artifact.id}`, `{artifact.kind}`, and per-function ones such as
 //! `{missing}` or `{limit}`). Every name is checked when the rule file loads ([`names`],
 //! checked in `compile`): a name that is neither a field of the rule's kinds, a parameter nor
-//! one of [`PROVIDED`] is a `RULE001`. `{{` and `}}` print braces.
+//! one of [`provided`] is a `RULE001`. `{{` and `}}` print braces.
 
 use serde_json::Value;
 
@@ -12,33 +12,25 @@ use super::path::{FieldPath, display};
 /// Names known besides field paths.
 pub(crate) type Vars<'a> = &'a [(&'a str, String)];
 
-/// The names annexa provides to every template: the subject's value and artifact, today's
-/// date, and the values the rule-language functions attach to their findings.
+/// The names annexa provides to every template: the subject's value and artifact and today's
+/// date. Each function adds its own (`functions::Entry::vars`): see [`provided`].
 pub(crate) const PROVIDED: &[&str] = &[
     "value",
     "today",
     "artifact.id",
     "artifact.kind",
     "artifact.file",
-    "allowed",
-    "by",
-    "count",
-    "days",
-    "expires",
-    "first",
-    "framework",
-    "hint",
-    "known",
-    "left",
-    "limit",
-    "max_age",
-    "missing",
-    "newest",
-    "reason",
-    "right",
-    "suggestion",
-    "title",
 ];
+
+/// Every name a template may use besides fields and parameters: [`PROVIDED`] and the names
+/// the functions attach to their findings (`{days}`, `{missing}`…).
+pub(crate) fn provided() -> impl Iterator<Item = &'static str> {
+    PROVIDED.iter().copied().chain(
+        super::functions::FUNCTIONS
+            .iter()
+            .flat_map(|f| f.vars.iter().map(|(name, _)| *name)),
+    )
+}
 
 /// The names a template interpolates, in order (`{{`/`}}` escapes skipped).
 pub(crate) fn names(template: &str) -> Vec<&str> {
