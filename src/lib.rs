@@ -32,6 +32,7 @@ pub(crate) mod lsp;
 pub mod markdown;
 pub mod model;
 pub(crate) mod parse;
+pub(crate) mod pointer;
 pub mod registry;
 pub mod render;
 pub mod rules;

@@ -177,7 +177,7 @@ pub(crate) fn field_name(pointer: &str) -> String {
     }
     let mut s = String::new();
     for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = crate::pointer::unescape(token);
         if token.chars().all(|c| c.is_ascii_digit()) && !token.is_empty() {
             s.push_str(&format!("[{token}]"));
         } else {
@@ -221,7 +221,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             let property = property.as_str().unwrap_or_default();
-            let parent = parent_of(schema_path);
+            let parent = crate::pointer::parent(schema_path);
             let mut d = at(
                 codes::SCH001,
                 format!(
@@ -239,11 +239,11 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
         }
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            let known = known_properties(schema, parent_of(schema_path));
+            let known = known_properties(schema, crate::pointer::parent(schema_path));
             unexpected
                 .iter()
                 .map(|key| {
-                    let p = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    let p = crate::pointer::child(pointer, key);
                     let mut d = at(
                         codes::SCH002,
                         format!("unknown field `{key}` in {}", owner_name(a, pointer)),
@@ -484,10 +484,6 @@ fn owner_name(a: &Target<'_>, pointer: &str) -> String {
     }
 }
 
-fn parent_of(schema_path: &str) -> &str {
-    schema_path.rfind('/').map_or("", |i| &schema_path[..i])
-}
-
 /// The node an evaluation path leads to in `schema`, through the schema's own definitions
 /// (`$ref: "#/$defs/…"`, as the rule schema's); a reference to another schema ends the way
 /// (`common.schema.json#/…`: what the kinds' schemas refer to is described where they do).
@@ -497,10 +493,10 @@ fn resolve<'s>(schema: &'s Value, schema_pointer: &str) -> Option<&'s Value> {
         node = match token {
             "$ref" => schema.pointer(node.get("$ref")?.as_str()?.strip_prefix('#')?)?,
             key => {
-                let key = key.replace("~1", "/").replace("~0", "~");
+                let key = crate::pointer::unescape(key);
                 match node {
                     Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
-                    _ => node.get(key.as_str())?,
+                    _ => node.get(key.as_ref())?,
                 }
             }
         };
@@ -521,7 +517,7 @@ fn description<'s>(schema: &'s Value, schema_pointer: &str) -> Option<&'s str> {
 fn with_description(d: Diagnostic, schema: &Value, schema_path: &str) -> Diagnostic {
     let mut property = match schema_path.find("/$ref") {
         Some(i) => &schema_path[..i],
-        None => parent_of(schema_path),
+        None => crate::pointer::parent(schema_path),
     };
     // A branch of `oneOf`/`anyOf`/`allOf` is described by the property that holds them.
     while let Some((rest, index)) = property.rsplit_once('/')

@@ -118,7 +118,7 @@ impl DocView<'_> {
     /// The key span of the first entry of the mapping at `pointer`.
     fn first_key_span(&self, pointer: &str) -> Option<Span> {
         let first = self.value.pointer(pointer)?.as_object()?.keys().next()?;
-        let child = format!("{pointer}/{}", first.replace('~', "~0").replace('/', "~1"));
+        let child = crate::pointer::child(pointer, first);
         self.spans.get(&child).and_then(|s| s.key)
     }
 }

@@ -246,7 +246,7 @@ pub(crate) fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     err(
-                        format!("{pointer}/{i}"),
+                        crate::pointer::item(pointer, i),
                         format!("unknown kind `{n}`{hint}"),
                     )
                 },
@@ -296,7 +296,7 @@ impl Ctx<'_> {
         conds
             .iter()
             .enumerate()
-            .map(|(i, c)| self.condition(c, &format!("{pointer}/{i}")))
+            .map(|(i, c)| self.condition(c, &crate::pointer::item(pointer, i)))
             .collect()
     }
 

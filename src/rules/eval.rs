@@ -94,7 +94,7 @@ impl<'a> Env<'a> {
             }
             for h in field.select(&a.value, "") {
                 let Some(v) = h.value else { continue };
-                let holder = parent(&h.pointer).to_string();
+                let holder = crate::pointer::parent(&h.pointer).to_string();
                 let mut add = |k: &Value, at: String| {
                     if let Some(k) = k.as_str() {
                         map.entry(k.to_string()).or_default().push(Place {
@@ -131,11 +131,6 @@ fn memo<K: std::hash::Hash + Eq, V>(
     let v = make();
     lock().insert(key, Arc::clone(&v));
     v
-}
-
-/// The pointer of the mapping that holds the node at `pointer`.
-pub(crate) fn parent(pointer: &str) -> &str {
-    pointer.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
 /// A secondary place that explains a failure.
@@ -372,16 +367,6 @@ pub(crate) fn matching<'e, 'a>(
         })
 }
 
-/// The last key of a JSON pointer, unescaped (`/a/b~1c` → `b/c`).
-pub(crate) fn last_key(pointer: &str) -> String {
-    pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .replace("~1", "/")
-        .replace("~0", "~")
-}
-
 /// The values a field path reaches, a list's items spread (`inputs` and `inputs[]` alike).
 pub(crate) fn items_of<'v>(hits: &[super::path::Hit<'v>]) -> Vec<&'v Value> {
     hits.iter()
@@ -391,11 +376,6 @@ pub(crate) fn items_of<'v>(hits: &[super::path::Hit<'v>]) -> Vec<&'v Value> {
             other => vec![other],
         })
         .collect()
-}
-
-/// A key as a JSON pointer token.
-pub(crate) fn escape_key(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Interpolate a condition's string value against the rule's subject (`"{id}"`).
@@ -500,7 +480,7 @@ pub(crate) fn texts_at<'v>(
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (format!("{pointer}/{i}"), v))
+                .map(|(i, v)| (crate::pointer::item(&pointer, i), v))
                 .collect(),
             v => vec![(pointer, v)],
         })

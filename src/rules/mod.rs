@@ -305,9 +305,7 @@ pub(crate) fn to_pointer(path: &serde_path_to_error::Path) -> String {
     for seg in path.iter() {
         match seg {
             Segment::Seq { index } => p.push_str(&format!("/{index}")),
-            Segment::Map { key } => {
-                p.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1")))
-            }
+            Segment::Map { key } => p.push_str(&crate::pointer::child("", key)),
             Segment::Enum { variant } => p.push_str(&format!("/{variant}")),
             Segment::Unknown => {}
         }
@@ -421,7 +419,7 @@ pub(crate) fn stable_pointer(root: &Value, pointer: &str) -> String {
     for token in pointer.split('/').skip(1) {
         let next = node.and_then(|n| match n {
             Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-            Value::Object(map) => map.get(&token.replace("~1", "/").replace("~0", "~")),
+            Value::Object(map) => map.get(crate::pointer::unescape(token).as_ref()),
             _ => None,
         });
         let key = match (node, next) {

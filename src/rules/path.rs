@@ -68,7 +68,10 @@ impl FieldPath {
                     "invalid field path `{text}`: use dotted keys with `[]` for each list item, e.g. `entries[].control`"
                 ));
             }
-            segments.push(Segment::Key(key.to_string(), escape(key)));
+            segments.push(Segment::Key(
+                key.to_string(),
+                crate::pointer::escape(key).into_owned(),
+            ));
             if each {
                 segments.push(Segment::Each);
             }
@@ -178,10 +181,6 @@ impl FieldPath {
         }
         self.follow(root, |_| {})
     }
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Is the value "present and non-empty"? Null, empty strings (after trimming), empty lists

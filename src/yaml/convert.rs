@@ -12,9 +12,10 @@ use tree_sitter::{Node, TreeCursor};
 
 use super::kinds::{self, Kind};
 use super::scalar::{self, ScalarIssue};
-use super::spans::{NodeSpans, SpanMap, escape_token};
+use super::spans::{NodeSpans, SpanMap};
 use super::{Limits, YamlError};
 use crate::codes;
+use crate::pointer::escape as escape_token;
 use crate::source::Span;
 
 /// The core schema's tag prefix (what `!!` expands to by default).

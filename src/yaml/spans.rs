@@ -124,15 +124,6 @@ impl SpanMap {
     }
 }
 
-/// Escape one reference token of a JSON pointer (`~` → `~0`, `/` → `~1`).
-pub(super) fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1").into()
-    } else {
-        token.into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,11 +178,5 @@ mod tests {
         );
         assert_eq!(m.nearest("/a/b/c").unwrap().0, "/a");
         assert_eq!(m.nearest("/x").unwrap().0, "");
-    }
-
-    #[test]
-    fn escape() {
-        assert_eq!(escape_token("a/b~c"), "a~1b~0c");
-        assert_eq!(escape_token("plain"), "plain");
     }
 }

@@ -10,7 +10,8 @@ use super::operand::{FieldOrProduct, Operand};
 use super::{At, Check, Function, Result};
 use crate::dates;
 use crate::rules::compile::{Ctx, err};
-use crate::rules::eval::{Env, Failure, Seen, Subject, parent};
+use crate::pointer::parent;
+use crate::rules::eval::{Env, Failure, Seen, Subject};
 use crate::rules::path::display;
 
 /// A numeric comparison of a field (or product of fields) with a constant `value` or with `other`.

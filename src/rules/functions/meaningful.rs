@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{At, Check, Function, Result};
 use crate::rules::compile::{self, Ctx};
-use crate::rules::eval::{Env, Failure, Seen, Subject, last_key};
+use crate::rules::eval::{Env, Failure, Seen, Subject};
 use crate::rules::path::FieldPath;
 use crate::rules::text;
 
@@ -83,7 +83,7 @@ impl Check for MeaningfulCheck {
                 let problem = text::problem(h.value, self.min_length, title.as_deref())?;
                 let label = match h.value {
                     Some(_) => problem.clone(),
-                    None => format!("no `{}`", last_key(&h.pointer)),
+                    None => format!("no `{}`", crate::pointer::last(&h.pointer)),
                 };
                 Some(Failure::at(h.pointer, h.value, label).var("reason", problem))
             })

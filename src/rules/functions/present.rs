@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::args::FieldArg;
 use super::{At, Check, Function, Result};
 use crate::rules::compile::Ctx;
-use crate::rules::eval::{Env, Failure, Seen, Subject, last_key};
+use crate::rules::eval::{Env, Failure, Seen, Subject};
 use crate::rules::path::{FieldPath, is_non_empty};
 
 /// The field is present and non-empty.
@@ -42,7 +42,7 @@ impl Check for PresentCheck {
             .map(|h| {
                 // The label sits on the parent (the field is not there to label), so it
                 // names what is missing.
-                let name = last_key(&h.pointer);
+                let name = crate::pointer::last(&h.pointer);
                 let label = if h.value.is_some() {
                     format!("`{name}` is empty")
                 } else {

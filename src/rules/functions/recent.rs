@@ -9,7 +9,7 @@ use super::{At, Check, Function, Result};
 use crate::dates::{self, Duration};
 use crate::model::Kind;
 use crate::rules::compile::{Cond, Ctx, err};
-use crate::rules::eval::{Env, Failure, RelatedPlace, Seen, Subject, escape_key, matching};
+use crate::rules::eval::{Env, Failure, RelatedPlace, Seen, Subject, matching};
 
 /// The newest artifact of `kinds` that satisfies `where`, by its `date` field (records dated after today do not count), is at most `max_age` old. Too old: reported at that record's date, naming it; none: reported at the subject. Template names: `{newest}` (which record, its date and age, or that none is recorded) and `{max_age}`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -109,7 +109,7 @@ impl Check for RecentCheck {
         }
         let name = newest.id.clone().unwrap_or_else(|| newest.file.clone());
         let days = dates::days_between(held, env.today);
-        let pointer = format!("/{}", escape_key(date));
+        let pointer = crate::pointer::child("", date);
         let mut f = Failure::at(
             pointer,
             newest.value.get(date),
