@@ -14,6 +14,8 @@
 //!
 //! Needs bash, curl, tar, python3 (and unzip for the Windows archive).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -229,17 +231,11 @@ fn make_executable(path: &Path) {
 }
 
 fn sh(script: &str, dir: &Path) -> String {
-    let out = Command::new("bash")
-        .args(["-euo", "pipefail", "-c", script])
-        .current_dir(dir)
-        .output()
-        .expect("bash runs");
-    assert!(
-        out.status.success(),
-        "`{script}` failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::succeed(
+        Command::new("bash")
+            .args(["-euo", "pipefail", "-c", script])
+            .current_dir(dir),
+    )
 }
 
 /// A fake GitHub server: `<dir>/<repository>/releases/download/v<version>/` with the assets

@@ -5,6 +5,8 @@
 //! version; the licence is declared the same way everywhere. Building and installing the
 //! wheel is tested by tests/wheel/run (scripts/test).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,23 +23,19 @@ fn toml_file(path: &str) -> toml::Table {
     toml::from_str(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Every file under a directory, as paths relative to the root with `/`.
-fn files_under(dir: &Path, out: &mut BTreeSet<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            let relative = path.strip_prefix(root()).unwrap();
-            out.insert(relative.to_string_lossy().replace('\\', "/"));
-        }
-    }
+/// Every file under a directory of the repository, as paths relative to the root with `/`.
+fn files_under(dir: &str, out: &mut BTreeSet<String>) {
+    out.extend(
+        common::files(&root().join(dir))
+            .into_iter()
+            .map(|f| format!("{dir}/{f}")),
+    );
 }
 
 /// The files `include_str!`/`include_bytes!` in src name, relative to the root.
 fn included_by_src() -> BTreeSet<String> {
     let mut sources = BTreeSet::new();
-    files_under(&root().join("src"), &mut sources);
+    files_under("src", &mut sources);
     let mut out = BTreeSet::new();
     for source in sources.iter().filter(|f| f.ends_with(".rs")) {
         let text = read(source);
@@ -66,21 +64,12 @@ fn included_by_src() -> BTreeSet<String> {
 #[test]
 fn the_crate_holds_exactly_what_it_needs() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["package", "--list", "--allow-dirty", "--offline", "--quiet"])
-        .current_dir(root())
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "cargo package --list: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let list = common::succeed(
+        Command::new(cargo)
+            .args(["package", "--list", "--allow-dirty", "--offline", "--quiet"])
+            .current_dir(root()),
     );
-    let listed: BTreeSet<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let listed: BTreeSet<String> = list.lines().map(str::to_owned).collect();
 
     // The manifest, the lock file, the README the manifest names and the licence.
     let mut expected: BTreeSet<String> = [
@@ -95,9 +84,9 @@ fn the_crate_holds_exactly_what_it_needs() {
     .into();
     // The sources; the built-in rules and catalogs; the JSON Schemas, embedded for validation
     // and published for editors (docs/artifacts.md), catalog.schema.json too.
-    files_under(&root().join("src"), &mut expected);
-    files_under(&root().join("rules"), &mut expected);
-    files_under(&root().join("schemas"), &mut expected);
+    files_under("src", &mut expected);
+    files_under("rules", &mut expected);
+    files_under("schemas", &mut expected);
     for file in included_by_src() {
         assert!(
             expected.contains(&file),
@@ -170,22 +159,16 @@ fn the_python_packages_are_built_from_this_crate() {
         eprintln!("skipped the hook package's metadata: no python3");
         return;
     };
-    let out = Command::new(python)
-        .args([
-            "-c",
-            "import sys; sys.path.insert(0, sys.argv[1]); import annexa_hook_backend as b; \
-             print(b._metadata(b._version()), end='')",
-        ])
-        .arg(&backend_dir)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let metadata = common::succeed(
+        Command::new(python)
+            .args([
+                "-c",
+                "import sys; sys.path.insert(0, sys.argv[1]); import annexa_hook_backend as b; \
+                 print(b._metadata(b._version()), end='')",
+            ])
+            .arg(&backend_dir)
+            .current_dir(root()),
     );
-    let metadata = String::from_utf8(out.stdout).unwrap();
     let version = env!("CARGO_PKG_VERSION");
     assert!(
         metadata.contains(&format!("\nVersion: {version}\n"))
