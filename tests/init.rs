@@ -87,7 +87,12 @@ fn the_scaffold_passes_check() {
     assert!(hook.contains(&format!("rev: v{}", env!("CARGO_PKG_VERSION"))));
     assert!(hook.contains("id: annexa"));
     let workflow = std::fs::read_to_string(dir.join(".github/workflows/annexa.yml")).unwrap();
-    assert!(workflow.contains("annexa check --format github"));
+    // The action at this version (it downloads the release binary), with SARIF uploads.
+    assert!(workflow.contains(&format!(
+        "uses: OWNER/annexa@v{}",
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(workflow.contains("security-events: write"));
     assert!(workflow.contains("schedule:"));
     let ia = std::fs::read_to_string(dir.join("impact-assessments/example-ai-system.md")).unwrap();
     for section in [

@@ -348,10 +348,14 @@ fn pre_commit_hooks_are_valid() {
         string(hook.get("name"), &format!("{what}: name"));
         let entry = string(hook.get("entry"), &format!("{what}: entry"));
         assert!(entry.starts_with("annexa check"), "{what}: entry `{entry}`");
-        assert_eq!(
-            string(hook.get("language"), &format!("{what}: language")),
+        // The prebuilt wheel (pyproject.toml at the root), or a build from source.
+        let language = string(hook.get("language"), &format!("{what}: language"));
+        let expected = if id.ends_with("-src") {
             "rust"
-        );
+        } else {
+            "python"
+        };
+        assert_eq!(language, expected, "{what}: language");
         assert_eq!(
             hook.get("require_serial"),
             Some(&Value::Bool(true)),
@@ -363,10 +367,30 @@ fn pre_commit_hooks_are_valid() {
             }
         }
     }
-    assert!(ids.contains("annexa"), "no hook `annexa`");
-    let annexa = hooks.iter().find(|h| h["id"] == "annexa").unwrap();
+    let hook = |id: &str| {
+        hooks
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("no hook `{id}`"))
+    };
+    // annexa.toml is TOML: the hook runs when it changes, so a broken configuration is refused.
+    let annexa = hook("annexa");
     assert_eq!(annexa["pass_filenames"], Value::Bool(true));
-    assert_eq!(annexa["types_or"], serde_json::json!(["yaml", "markdown"]));
+    assert_eq!(
+        annexa["types_or"],
+        serde_json::json!(["yaml", "markdown", "toml"])
+    );
+    // Each hook has a source-built twin that differs in nothing else.
+    for id in ["annexa", "annexa-all"] {
+        let mut python = hook(id).as_object().unwrap().clone();
+        let mut rust = hook(&format!("{id}-src")).as_object().unwrap().clone();
+        for key in ["id", "language", "description"] {
+            python.remove(key);
+            rust.remove(key);
+        }
+        assert_eq!(python, rust, "`{id}` and `{id}-src` differ");
+    }
+    assert_eq!(ids.len(), 4, "expected two hooks and their -src twins");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 pub mod lsp;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// Copy a directory tree, leaving out result caches (`.annexa-cache/`) left by earlier runs.
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -232,4 +233,16 @@ pub fn assert_valid_sarif(log: &serde_json::Value) {
         "SARIF is not valid:\n{}",
         errors.join("\n")
     );
+
+/// Runs a command that must succeed (else the test fails with its stderr); its stdout.
+pub fn succeed(cmd: &mut Command) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
