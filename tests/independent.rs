@@ -66,6 +66,17 @@ fn a_clean_repository_in_every_alternative_layout_has_no_findings() {
 }
 
 #[test]
+fn an_integrated_repository_written_from_the_docs_gets_exactly_its_seeded_findings() {
+    assert_matches("independent-auditor");
+}
+
+#[test]
+fn its_defect_free_twin_has_no_findings() {
+    assert!(expected("independent-auditor-clean").is_empty());
+    assert_matches("independent-auditor-clean");
+}
+
+#[test]
 fn seeded_defects_are_each_reported_once_at_their_line() {
     assert_matches("independent-defects");
 }

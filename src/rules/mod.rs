@@ -371,10 +371,14 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
         None if f.missing => at.missing_anchor(&f.pointer),
         None => at.anchor(&f.pointer),
     };
-    let entity = f
-        .entity
-        .clone()
-        .unwrap_or_else(|| stable_pointer(&a.value, &f.pointer));
+    // A rule-specific key (`ref:CTL-DLP`) names what is wrong inside its subject: when the
+    // subject is an item of a list (`for_each`), the item's own key comes first, so that two
+    // items with the same problem keep apart (their fingerprints and baselines too).
+    let entity = match &f.entity {
+        Some(key) if s.pointer.is_empty() => key.clone(),
+        Some(key) => format!("{}/{key}", stable_pointer(&a.value, &s.pointer)),
+        None => stable_pointer(&a.value, &f.pointer),
+    };
     let mut d = Diagnostic::new(rule.def.code.clone(), rule.def.severity, message)
         .at(at.file.clone(), span)
         .with_label(label)

@@ -233,6 +233,7 @@ pub fn assert_valid_sarif(log: &serde_json::Value) {
         "SARIF is not valid:\n{}",
         errors.join("\n")
     );
+}
 
 /// Runs a command that must succeed (else the test fails with its stderr); its stdout.
 pub fn succeed(cmd: &mut Command) -> String {
