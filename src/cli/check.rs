@@ -132,12 +132,7 @@ pub(super) fn run(args: Args) -> u8 {
         }
     }
     let color = args.color.enabled() && args.output.is_none();
-    let ctx = RenderContext::new(
-        &outcome.sources,
-        &outcome.registry,
-        env!("CARGO_PKG_VERSION"),
-    )
-    .with_root_file(outcome.config_file.as_deref());
+    let ctx = context(&outcome);
     let text = render(args.format, &outcome.diagnostics, &ctx, color);
     if args.format == OutputFormat::Github {
         write_github_summary(&outcome.diagnostics, &ctx);
@@ -186,6 +181,16 @@ fn write_baseline(path: &std::path::Path, diags: &[Diagnostic]) -> u8 {
         baseline.findings.len()
     );
     0
+}
+
+/// What the reports of a run are rendered with (`audit-pack` writes its findings with it too).
+pub(super) fn context(outcome: &engine::Outcome) -> RenderContext<'_> {
+    RenderContext::new(
+        &outcome.sources,
+        &outcome.registry,
+        env!("CARGO_PKG_VERSION"),
+    )
+    .with_root_file(outcome.config_file.as_deref())
 }
 
 /// Render a report in any format.

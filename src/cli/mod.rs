@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod audit_pack;
 mod catalog;
 mod check;
 mod coverage;
@@ -53,6 +54,9 @@ enum Command {
     /// The Statement of Applicability as auditors read it: a spreadsheet (a sheet per
     /// framework), CSV, Markdown or HTML.
     Soa(soa::Args),
+    /// Write the audit pack: the SoA spreadsheet, the coverage page, the findings, the
+    /// evidence index with file hashes, and a manifest (a directory, or a `.zip`).
+    AuditPack(audit_pack::Args),
     /// Scaffold an integrated ISO/IEC 27001 + ISO/IEC 42001 repository.
     Init(init::Args),
 }
@@ -137,6 +141,7 @@ fn run(cli: Cli) -> u8 {
         Command::Lsp(args) => lsp::run(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Soa(args) => soa::run(args),
+        Command::AuditPack(args) => audit_pack::run(args),
         Command::Init(args) => init::run(args),
     }
 }
