@@ -11,7 +11,7 @@
 //! `codes`, `dates`, `suggest`, `timings`) → syntax (`yaml`, `markdown`) → repository
 //! (`config`, `discover`) → model (`catalog`, `model`, `registry`) → checks (`parse`,
 //! `validate`, `supersede`, `rules`) → stages (`adjust`, `suppress`, `baseline`, `cache`) →
-//! `engine` → outputs (`render`, `coverage`, `init`) → front ends (`lsp`, `cli`).
+//! `engine` → outputs (`render`, `coverage`, `soa`, `pack`, `init`) → front ends (`lsp`, `cli`).
 //! `docs/architecture.md` ("Layers") says what each layer may use; `tests/layers.rs` checks it.
 
 pub mod adjust;
@@ -31,11 +31,13 @@ pub(crate) mod init;
 pub(crate) mod lsp;
 pub mod markdown;
 pub mod model;
+pub(crate) mod pack;
 pub(crate) mod parse;
 pub(crate) mod pointer;
 pub mod registry;
 pub mod render;
 pub mod rules;
+pub(crate) mod soa;
 pub mod source;
 pub(crate) mod suggest;
 pub(crate) mod supersede;

@@ -1,6 +1,8 @@
 //! `annexa coverage` on the example organisation, as of a fixed date: real numbers, snapshots
 //! of the Markdown and JSON, and a self-contained HTML page.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -207,48 +209,7 @@ fn html_is_self_contained_and_well_formed() {
         assert!(html.contains(&format!("<h2>{title}</h2>")), "{title}");
     }
     // Nothing to fetch: no URLs at all, no scripts, no external resources.
-    for banned in [
-        "http://", "https://", "<script", "<link", "<img", "@import", "url(",
-    ] {
-        assert!(!html.contains(banned), "{banned}");
-    }
+    common::assert_self_contained(&html);
     assert!(html.contains("@media print"));
-    assert_balanced(&html);
-}
-
-/// Every element that needs a closing tag is closed, in order.
-fn assert_balanced(html: &str) {
-    const VOID: [&str; 4] = ["meta", "br", "hr", "!doctype"];
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = html;
-    // Skip the stylesheet, whose text is not markup.
-    while let Some(start) = rest.find('<') {
-        rest = &rest[start + 1..];
-        let end = rest.find('>').expect("every tag ends");
-        let tag = &rest[..end];
-        rest = &rest[end + 1..];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| !c.is_whitespace() && *c != '/')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if VOID.contains(&name.as_str()) {
-            continue;
-        }
-        if let Some(closing) = tag.strip_prefix('/') {
-            let closing = closing.trim().to_ascii_lowercase();
-            let open = stack
-                .pop()
-                .unwrap_or_else(|| panic!("`</{closing}>` closes nothing"));
-            assert_eq!(open, closing, "`<{open}>` closed by `</{closing}>`");
-        } else {
-            stack.push(name.clone());
-            if name == "style" {
-                let close = rest.find("</style>").expect("the stylesheet ends");
-                rest = &rest[close..];
-            }
-        }
-    }
-    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    common::assert_balanced(&html);
 }

@@ -297,3 +297,38 @@ fn text_or_sections_outside_the_four_fail() {
         ["`## Reported at` occurs 2 times"]
     );
 }
+
+/// The names listed in `text` after `marker`, up to the first `.`, backquotes dropped, sorted.
+fn listed_kinds(text: &str, marker: &str) -> Vec<String> {
+    let rest = &text[text.find(marker).unwrap_or_else(|| panic!("{marker}")) + marker.len()..];
+    let list = &rest[..rest.find('.').unwrap()];
+    let mut names: Vec<String> = list
+        .split(',')
+        .map(|n| n.trim().trim_matches('`').to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_docs_list_every_kind() {
+    let mut known: Vec<String> = annexa::model::Kind::ALL
+        .iter()
+        .map(|k| k.name().to_string())
+        .collect();
+    known.sort();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let artifacts = read("docs/artifacts.md");
+    assert_eq!(
+        listed_kinds(&artifacts, "`kind` is one of:"),
+        known,
+        "docs/artifacts.md"
+    );
+    let engine = read("rules/engine.yaml");
+    assert_eq!(
+        listed_kinds(&engine, "The known kinds are:"),
+        known,
+        "KIND001's docs"
+    );
+}

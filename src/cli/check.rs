@@ -135,14 +135,9 @@ pub(super) fn run(args: Args) -> u8 {
             Err(e) => return super::usage_error(e),
         }
     }
-    let ctx = RenderContext::new(
-        &outcome.sources,
-        &outcome.registry,
-        env!("CARGO_PKG_VERSION"),
-    )
-    .with_root_file(outcome.config_file.as_deref())
-    .with_path_prefix(&prefix)
-    .with_fail_on(threshold);
+    let ctx = context(&outcome)
+        .with_path_prefix(&prefix)
+        .with_fail_on(threshold);
     if let Err(code) = emit(&args, &outcome.diagnostics, &ctx) {
         return code;
     }
@@ -227,6 +222,16 @@ fn write_baseline(path: &std::path::Path, diags: &[Diagnostic]) -> u8 {
         baseline.findings.len()
     );
     0
+}
+
+/// What the reports of a run are rendered with (`audit-pack` writes its findings with it too).
+pub(super) fn context(outcome: &engine::Outcome) -> RenderContext<'_> {
+    RenderContext::new(
+        &outcome.sources,
+        &outcome.registry,
+        env!("CARGO_PKG_VERSION"),
+    )
+    .with_root_file(outcome.config_file.as_deref())
 }
 
 /// Render a report in any format.

@@ -1,7 +1,7 @@
 //! `annexa coverage [PATH]`: the cross-framework picture, as a table, Markdown, JSON or a
 //! self-contained HTML page.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
@@ -25,74 +25,101 @@ pub(super) enum Format {
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// The repository (or a path inside it; default: the current directory). The root is
-    /// found by walking up to `annexa.toml`, else `.git`.
-    path: Option<PathBuf>,
+    #[command(flatten)]
+    repository: Repository,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
+}
+
+/// The repository a report is made of, and the day (`coverage`, `soa`, `audit-pack`).
+#[derive(Debug, clap::Args)]
+pub(super) struct Repository {
+    /// The repository (or a path inside it; default: the current directory). The root is
+    /// found by walking up to `annexa.toml`, else `.git`.
+    path: Option<PathBuf>,
     /// The date evidence freshness is judged on (YYYY-MM-DD), for reproducible reports.
     #[arg(long, value_parser = super::parse_date)]
     today: Option<jiff::civil::Date>,
 }
 
 pub(super) fn run(args: Args) -> u8 {
-    let start = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    if !start.exists() {
-        return super::usage_error(format!("`{}` does not exist", start.display()));
-    }
-    let root = match discover::locate_root(&start) {
-        Ok(r) => r,
-        Err(e) => return super::usage_error(e),
+    let loaded = match Loaded::load(&args.repository) {
+        Ok(l) => l,
+        Err(code) => return code,
     };
-    let mut options = Options::new(root.clone());
-    if let Some(today) = args.today {
-        options.today = today;
-    }
-    let outcome = match engine::run(&options) {
-        Ok(o) => o,
-        Err(e) => return super::report_config_error(&e),
-    };
-    // The run's own parameters (rule files declare both; these fallbacks are their defaults).
-    let duration = |amount, unit| crate::dates::Duration { amount, unit };
-    use crate::dates::Unit::{Days, Years};
-    let model = coverage::build(&Input {
-        artifacts: &outcome.artifacts,
-        catalogs: &outcome.catalogs,
-        today: options.today,
-        evidence_validity: outcome.duration_param("evidence_validity", duration(1, Years)),
-        warn_within: outcome.duration_param("warn_within", duration(30, Days)),
-        findings: &outcome.diagnostics,
-        registry: &outcome.registry,
-        sources: &outcome.sources,
-    });
+    let model = coverage::build(&loaded.input());
     let text = match args.format {
         Format::Table => coverage::table::render(&model),
         Format::Markdown => coverage::markdown::render(&model),
         Format::Json => coverage::json::render(&model),
         Format::Html => coverage::html::render(&model),
     };
-    let errors = outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    if errors > 0 {
-        eprintln!(
-            "note: `annexa check` reports {errors} error(s) in this repository; the coverage shows what could be read"
-        );
-    }
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = crate::baseline::write_atomic(path, &text) {
-                return super::usage_error(e);
-            }
-            eprintln!("wrote `{}`", path.display());
+    loaded.note_errors("coverage");
+    super::write_output(args.output.as_deref(), text.as_bytes())
+}
+
+/// A run of the check over a repository, for the reports built on the coverage model
+/// (`coverage`, `soa`, `audit-pack`).
+pub(super) struct Loaded {
+    pub outcome: engine::Outcome,
+    pub options: Options,
+}
+
+impl Loaded {
+    /// Find the repository around its path (default: the current directory) and check it
+    /// as of its day (default: the system date); `Err`: the exit code, the error reported.
+    pub fn load(repository: &Repository) -> Result<Loaded, u8> {
+        let start = repository.path.as_deref().unwrap_or(Path::new("."));
+        if !start.exists() {
+            return Err(super::usage_error(format!(
+                "`{}` does not exist",
+                start.display()
+            )));
         }
-        None => print!("{text}"),
+        let root = discover::locate_root(start).map_err(super::usage_error)?;
+        let mut options = Options::new(root);
+        if let Some(today) = repository.today {
+            options.today = today;
+        }
+        let outcome = engine::run(&options).map_err(|e| super::report_config_error(&e))?;
+        Ok(Loaded { outcome, options })
     }
-    0
+
+    /// What the coverage model is computed from, with the run's own parameters (rule files
+    /// declare both; these fallbacks are their defaults).
+    pub fn input(&self) -> Input<'_> {
+        let outcome = &self.outcome;
+        let duration = |amount, unit| crate::dates::Duration { amount, unit };
+        use crate::dates::Unit::{Days, Years};
+        Input {
+            artifacts: &outcome.artifacts,
+            catalogs: &outcome.catalogs,
+            today: self.options.today,
+            evidence_validity: outcome.duration_param("evidence_validity", duration(1, Years)),
+            warn_within: outcome.duration_param("warn_within", duration(30, Days)),
+            findings: &outcome.diagnostics,
+            registry: &outcome.registry,
+            sources: &outcome.sources,
+        }
+    }
+
+    /// Say on standard error when `annexa check` reports errors: the `what` shows what
+    /// could be read.
+    pub fn note_errors(&self, what: &str) {
+        let errors = self
+            .outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        if errors > 0 {
+            eprintln!(
+                "note: `annexa check` reports {errors} error(s) in this repository; the {what} shows what could be read"
+            );
+        }
+    }
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod audit_pack;
 mod catalog;
 mod check;
 mod coverage;
@@ -16,6 +17,7 @@ mod explain;
 mod init;
 mod lsp;
 mod rules;
+mod soa;
 mod test_rules;
 
 #[derive(Debug, Parser)]
@@ -49,6 +51,12 @@ enum Command {
     Lsp(lsp::Args),
     /// The cross-framework coverage: requirements, the controls that serve them, evidence.
     Coverage(coverage::Args),
+    /// The Statement of Applicability as auditors read it: a spreadsheet (a sheet per
+    /// framework), CSV, Markdown or HTML.
+    Soa(soa::Args),
+    /// Write the audit pack: the SoA spreadsheet, the coverage page, the findings, the
+    /// evidence index with file hashes, and a manifest (a directory, or a `.zip`).
+    AuditPack(audit_pack::Args),
     /// Scaffold an integrated ISO/IEC 27001 + ISO/IEC 42001 repository.
     Init(init::Args),
 }
@@ -132,6 +140,8 @@ fn run(cli: Cli) -> u8 {
         Command::Catalog(args) => catalog::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Coverage(args) => coverage::run(args),
+        Command::Soa(args) => soa::run(args),
+        Command::AuditPack(args) => audit_pack::run(args),
         Command::Init(args) => init::run(args),
     }
 }
@@ -149,6 +159,30 @@ pub(crate) fn repository_root(root: Option<&std::path::Path>) -> Option<std::pat
         Some(r) => Some(crate::discover::absolute(r)),
         None => crate::discover::locate_root(std::path::Path::new(".")).ok(),
     }
+}
+
+/// Write a report to `output` (atomically), or to standard output; returns the exit code.
+pub(crate) fn write_output(output: Option<&std::path::Path>, bytes: &[u8]) -> u8 {
+    match output {
+        Some(path) => {
+            if let Err(e) = crate::baseline::write_bytes_atomic(path, bytes, true) {
+                return usage_error(e);
+            }
+            eprintln!("wrote `{}`", path.display());
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            // A reader that went away ends the run as `print!` would (see `closed_stdout`).
+            if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    return EXIT_BROKEN_PIPE;
+                }
+                return usage_error(format!("cannot write to standard output: {e}"));
+            }
+        }
+    }
+    0
 }
 
 /// Report a usage error on stderr; returns the usage exit code.

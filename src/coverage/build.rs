@@ -246,7 +246,7 @@ fn controls(
 }
 
 /// An evidence record with its expiry, or `None` past the end of the calendar.
-fn evidence_record(e: &EvidenceView<'_>, input: &Input<'_>) -> Option<Evidence> {
+pub(crate) fn evidence_record(e: &EvidenceView<'_>, input: &Input<'_>) -> Option<Evidence> {
     let expires_on = match e.expiry(input.evidence_validity)? {
         Expiry::On(date) => date.to_string(),
         Expiry::UntilSuperseded => dates::UNTIL_SUPERSEDED.to_string(),
@@ -432,7 +432,7 @@ fn requirement(
         Some(e) => Soa {
             applicability: Applicability::Applicable,
             status: e.status.as_deref().and_then(Status::from_name),
-            justification: None,
+            justification: e.justification.clone(),
         },
     });
     Requirement {

@@ -95,13 +95,7 @@ pub(crate) fn render(c: &Coverage) -> String {
         Some(o) => format!("Coverage: {o}"),
         None => "Coverage".to_string(),
     };
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!(
-        "<title>{} ({})</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        esc(&title),
-        esc(&c.today)
-    ));
+    out.push_str(&page_start(&title, &c.today, STYLE));
     out.push_str(&format!(
         "<header class=\"page\">\n<h1>{}</h1>\n<p class=\"sub\">As of {}. Evidence is fresh until <code>collected_on</code> + <code>valid_for</code> (default {}) and expiring within {} of that.</p>\n",
         esc(&title),
@@ -429,7 +423,13 @@ fn details(f: &Framework) -> String {
                     esc(&r.id),
                     esc(&r.title)
                 ));
-                if let Some(j) = r.soa.as_ref().and_then(|x| x.justification.as_deref()) {
+                // The page gives the reason of an exclusion; inclusions are in the SoA export.
+                if let Some(j) = r
+                    .soa
+                    .as_ref()
+                    .filter(|x| x.applicability == Applicability::Excluded)
+                    .and_then(|x| x.justification.as_deref())
+                {
                     s.push_str(&format!("<span class=\"why\">{}</span>", esc(j)));
                 }
                 s.push_str("</td>");
@@ -483,6 +483,18 @@ fn anchor(id: &str) -> String {
 }
 
 /// Escape text for HTML content and attribute values.
+/// The start of a self-contained page, up to `<main>`: its title (with the day) and its
+/// inline stylesheet.
+pub(crate) fn page_start(title: &str, today: &str, style: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} ({})</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n",
+        esc(title),
+        esc(today)
+    )
+}
+
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

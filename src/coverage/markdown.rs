@@ -135,6 +135,6 @@ pub(crate) fn render(c: &Coverage) -> String {
 }
 
 /// Text safe inside a table cell: pipes escaped, line breaks flattened.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
 }

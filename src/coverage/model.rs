@@ -225,7 +225,7 @@ pub struct Soa {
     pub applicability: Applicability,
     /// The implementation status of an applicable control.
     pub status: Option<Status>,
-    /// The justification of an exclusion.
+    /// The entry's justification: why the control is included, or why it is excluded.
     pub justification: Option<String>,
 }
 

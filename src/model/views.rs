@@ -53,6 +53,8 @@ pub(crate) struct EvidenceView<'a> {
     /// The controls it supports, in order.
     pub supports: Vec<&'a str>,
     pub collected_on: Date,
+    /// Where the evidence itself lives, as written: a repository-relative path or a URL.
+    pub location: Option<&'a str>,
     /// `valid_for` as written.
     valid_for: Option<&'a str>,
 }
@@ -65,6 +67,7 @@ impl<'a> EvidenceView<'a> {
             id: artifact.id.as_deref()?,
             supports: strings(value.get("supports")),
             collected_on: dates::parse_date(value.get("collected_on")?.as_str()?)?,
+            location: text(value, "location"),
             valid_for: value.get("valid_for").and_then(Value::as_str),
         })
     }
@@ -253,7 +256,7 @@ mod tests {
     #[test]
     fn evidence_expires_by_its_validity_or_the_default_or_never() {
         let all = artifacts(
-            r#"{"kind": "evidence", "id": "E1", "collected_on": "2026-01-10", "valid_for": "90d", "supports": ["C1", "C2"]}
+            r#"{"kind": "evidence", "id": "E1", "collected_on": "2026-01-10", "valid_for": "90d", "supports": ["C1", "C2"], "location": "evidence/e1.md"}
             ---{"kind": "evidence", "id": "E2", "collected_on": "2026-01-10"}
             ---{"kind": "evidence", "id": "E3", "collected_on": "2020-01-10", "valid_for": "until-superseded"}
             ---{"kind": "evidence", "id": "E4", "collected_on": "not a date"}"#,
@@ -269,6 +272,8 @@ mod tests {
         );
         let date = |s: &str| dates::parse_date(s).unwrap();
         assert_eq!(views.evidence[0].supports, ["C1", "C2"]);
+        assert_eq!(views.evidence[0].location, Some("evidence/e1.md"));
+        assert_eq!(views.evidence[1].location, None);
         assert_eq!(
             views.evidence[0].expiry(year),
             Some(Expiry::On(date("2026-04-10")))

@@ -20,7 +20,7 @@ fn problem(label: &str, reason: impl Into<String>) -> Option<Problem> {
 }
 
 /// A URL (`https://…`, `s3://…`) is not a repository path.
-fn is_url(text: &str) -> bool {
+pub(crate) fn is_url(text: &str) -> bool {
     match text.split_once("://") {
         Some((scheme, _)) => {
             !scheme.is_empty()

@@ -247,3 +247,96 @@ pub fn succeed(cmd: &mut Command) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Run the annexa binary with `args`.
+pub fn annexa(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_annexa"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Every fixture's name, sorted.
+pub fn fixture_names() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Run a Python 3 script that reads files with openpyxl (the files given as arguments) and
+/// return what it prints. Fails, saying what to install, when openpyxl is missing.
+pub fn python(script: &str, args: &[&Path]) -> String {
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output();
+    match probe {
+        Ok(o) if o.status.success() => {}
+        _ => panic!(
+            "these tests read spreadsheets back with Python's openpyxl: install it with `pip install openpyxl`"
+        ),
+    }
+    let o = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        o.status.success(),
+        "the Python reader failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("UTF-8 from python")
+}
+
+/// Every element of an HTML page that needs a closing tag is closed, in order.
+pub fn assert_balanced(html: &str) {
+    const VOID: [&str; 4] = ["meta", "br", "hr", "!doctype"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    // Skip the stylesheet, whose text is not markup.
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let end = rest.find('>').expect("every tag ends");
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if let Some(closing) = tag.strip_prefix('/') {
+            let closing = closing.trim().to_ascii_lowercase();
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("`</{closing}>` closes nothing"));
+            assert_eq!(open, closing, "`<{open}>` closed by `</{closing}>`");
+        } else {
+            stack.push(name.clone());
+            if name == "style" {
+                let close = rest.find("</style>").expect("the stylesheet ends");
+                rest = &rest[close..];
+            }
+        }
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+/// A page that loads nothing: no URLs, scripts or external resources.
+pub fn assert_self_contained(html: &str) {
+    for banned in [
+        "http://", "https://", "<script", "<link", "<img", "@import", "url(",
+    ] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+}
