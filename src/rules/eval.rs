@@ -236,7 +236,7 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
     {
         artifacts.retain(|a| crate::discover::selected(&a.file, focus));
     }
-    // Repository-wide state for `unique`: value → first place seen.
+    // Repository-wide state for `unique`: value → the place kept as the original.
     let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
     for artifact in artifacts {
         let subjects: Vec<Subject<'a>> = match &rule.for_each {
@@ -267,16 +267,26 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
             }
             let mut failures = Vec::new();
             for (i, assert) in rule.checks.iter().enumerate() {
-                failures.extend(assert.check.eval(&subject, env, &mut |key| {
-                    let k = (i, key.0.to_string());
-                    match seen.get(&k) {
-                        Some(first) => Some(first.clone()),
-                        None => {
-                            seen.insert(k, (subject.artifact, key.1.to_string()));
-                            None
-                        }
-                    }
-                }));
+                failures.extend(
+                    assert
+                        .check
+                        .eval(&subject, env, &mut |(value, pointer), keep| {
+                            let here = (subject.artifact, pointer.to_string());
+                            match seen.entry((i, value.to_string())) {
+                                std::collections::hash_map::Entry::Occupied(mut e) => {
+                                    Some(if keep {
+                                        e.insert(here)
+                                    } else {
+                                        e.get().clone()
+                                    })
+                                }
+                                std::collections::hash_map::Entry::Vacant(e) => {
+                                    e.insert(here);
+                                    None
+                                }
+                            }
+                        }),
+                );
             }
             if !failures.is_empty() {
                 out.push((subject, failures));
@@ -418,7 +428,7 @@ pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_
         Cond::Not(c) => !holds(c, subject, outer, env),
         Cond::InScope(f) => env.model.in_scope(f),
         Cond::ReferencedBy(r) => r.holds(value, outer, env),
-        Cond::Passes(a) => a.check.eval(subject, env, &mut |_| None).is_empty(),
+        Cond::Passes(a) => a.check.eval(subject, env, &mut |_, _| None).is_empty(),
         Cond::Field {
             path,
             equals,
@@ -469,9 +479,10 @@ pub(crate) fn loosely_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// What `unique` records across a rule's subjects: given a value and its pointer, the first
-/// place that held the same value (recording this one when it is the first).
-pub(crate) type Seen<'s, 'a> = dyn FnMut((&str, &str)) -> Option<(&'a Artifact, String)> + 's;
+/// What `unique` records across a rule's subjects: given a value and its pointer in the
+/// subject, the place kept so far for the same value, if any (recording this one when there is
+/// none). With `keep`, this place is kept from now on instead.
+pub(crate) type Seen<'s, 'a> = dyn FnMut((&str, &str), bool) -> Option<(&'a Artifact, String)> + 's;
 
 /// The values at `path` from the subject (those that are there), with their pointers.
 pub(crate) fn values_at<'v>(
