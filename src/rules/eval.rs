@@ -49,6 +49,8 @@ pub struct Env<'a> {
     cache: Mutex<HashMap<String, Arc<PlaceMap>>>,
     /// The same maps by the addresses of the arguments a rule passes.
     sites: Mutex<HashMap<(usize, usize), Arc<PlaceMap>>>,
+    /// The repository's files, listed the first time a path names none (`file`'s suggestions).
+    files: std::sync::OnceLock<Vec<String>>,
 }
 
 impl<'a> Env<'a> {
@@ -62,7 +64,19 @@ impl<'a> Env<'a> {
             focus: None,
             cache: Mutex::new(HashMap::new()),
             sites: Mutex::new(HashMap::new()),
+            files: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Every file of the repository, repository-relative and sorted (none without a root);
+    /// listed once per run, the first time it is asked for.
+    pub(crate) fn repository_files(&self) -> &[String] {
+        self.files.get_or_init(|| {
+            self.root
+                .as_deref()
+                .map(crate::discover::repository_files)
+                .unwrap_or_default()
+        })
     }
 
     pub fn with_root(mut self, root: std::path::PathBuf) -> Self {
@@ -168,6 +182,9 @@ pub(crate) struct Failure {
     /// The finding is at this span of the subject's file rather than at a node of its value
     /// (a Markdown heading of `sections`).
     pub span: Option<Span>,
+    /// The text that would fix the value (a path that exists): a one-edit suggestion, when the
+    /// value is written as a plain or quoted scalar.
+    pub replacement: Option<String>,
 }
 
 impl Failure {
@@ -186,6 +203,7 @@ impl Failure {
             entity: None,
             elsewhere: None,
             span: None,
+            replacement: None,
         }
     }
 
