@@ -151,12 +151,16 @@ pub(crate) fn absolute(p: &Path) -> PathBuf {
 /// The repository-relative, `/`-separated form of `path`, if it lies under `root`.
 pub(crate) fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = absolute(path);
-    let rel = rel.strip_prefix(root).ok()?;
+    Some(slashed(rel.strip_prefix(root).ok()?))
+}
+
+/// A relative path with `/` between its components, on every platform.
+fn slashed(rel: &Path) -> String {
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    Some(parts.join("/"))
+    parts.join("/")
 }
 
 /// Is `file` one of `only`, or inside one of its directories?
@@ -313,6 +317,31 @@ fn error_path(e: &ignore::Error) -> (Option<PathBuf>, String) {
         ignore::Error::Io(io) => (None, io.to_string()),
         other => (None, other.to_string()),
     }
+}
+
+/// At most this many file names are listed by [`repository_files`].
+const MAX_LISTED: usize = 100_000;
+
+/// Every file of the repository (any extension), repository-relative and sorted: what a path
+/// named in an artifact may be compared with. The walk skips what the main walk skips
+/// (ignore files, hidden files) and follows no link; names are listed, files never opened.
+pub(crate) fn repository_files(root: &Path) -> Vec<String> {
+    let mut out: Vec<String> = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(".annexaignore")
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter_map(|e| Some(slashed(e.path().strip_prefix(root).ok()?)))
+        .take(MAX_LISTED)
+        .collect();
+    out.sort();
+    out
 }
 
 /// The YAML files directly in `dir` (rule and catalog directories), sorted.

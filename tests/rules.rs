@@ -256,3 +256,63 @@ fn code_collisions_are_errors() {
     assert!(d.message.contains("already defined"), "{}", d.message);
     assert_eq!(line(&o, d), 4);
 }
+
+#[test]
+fn a_wrong_path_says_it_starts_at_the_root_and_suggests_the_file_that_exists() {
+    let evidence = "annexa: v1\nkind: evidence\nid: EV-1\nlocation: files/access-review.md\n---\nannexa: v1\nkind: evidence\nid: EV-2\nlocation: \"/evidence/files/access-review.md\"\n---\nannexa: v1\nkind: evidence\nid: EV-3\nlocation: evidence/files/acess-review.md\n";
+    let audit = "annexa: v1\nkind: internal-audit\nid: IA-1\nreport: ../audits/reports/ia-1.md\n";
+    let dir = common::repo(&[
+        ("evidence/records.yaml", evidence),
+        ("evidence/files/access-review.md", "signed\n"),
+        ("audits/ia-1.yaml", audit),
+        ("audits/reports/ia-1.md", "report\n"),
+    ]);
+    let o = check(dir.path());
+    let wanted = [
+        (
+            "EVD004",
+            "evidence/records.yaml",
+            4,
+            "evidence/files/access-review.md",
+        ),
+        (
+            "EVD004",
+            "evidence/records.yaml",
+            9,
+            "evidence/files/access-review.md",
+        ),
+        (
+            "EVD004",
+            "evidence/records.yaml",
+            14,
+            "evidence/files/access-review.md",
+        ),
+        ("REF011", "audits/ia-1.yaml", 4, "audits/reports/ia-1.md"),
+    ];
+    for (code, file, at, fix) in wanted {
+        let d = o
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code && d.file() == Some(file) && line(&o, d) == at)
+            .unwrap_or_else(|| panic!("{code} at {file}:{at}: {:#?}", found(&o)));
+        assert!(
+            d.message.contains("relative to the repository root"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains(&format!("did you mean `{fix}`?")),
+            "{}",
+            d.message
+        );
+        let s = d.suggestion.as_ref().expect("a one-edit suggestion");
+        assert_eq!(s.replacement, fix);
+        // The edit replaces the path as written, inside its quotes.
+        let src = &o.sources.get(file).unwrap().text;
+        let written = &src[s.span.start..s.span.end];
+        assert!(
+            !written.contains('"') && written.ends_with(".md"),
+            "{written}"
+        );
+    }
+}

@@ -49,6 +49,8 @@ pub struct Env<'a> {
     cache: Mutex<HashMap<String, Arc<PlaceMap>>>,
     /// The same maps by the addresses of the arguments a rule passes.
     sites: Mutex<HashMap<(usize, usize), Arc<PlaceMap>>>,
+    /// The repository's files, listed the first time a path names none (`file`'s suggestions).
+    files: std::sync::OnceLock<Vec<String>>,
 }
 
 impl<'a> Env<'a> {
@@ -62,7 +64,19 @@ impl<'a> Env<'a> {
             focus: None,
             cache: Mutex::new(HashMap::new()),
             sites: Mutex::new(HashMap::new()),
+            files: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Every file of the repository, repository-relative and sorted (none without a root);
+    /// listed once per run, the first time it is asked for.
+    pub(crate) fn repository_files(&self) -> &[String] {
+        self.files.get_or_init(|| {
+            self.root
+                .as_deref()
+                .map(crate::discover::repository_files)
+                .unwrap_or_default()
+        })
     }
 
     pub fn with_root(mut self, root: std::path::PathBuf) -> Self {
@@ -163,6 +177,9 @@ pub(crate) struct Failure {
     /// The finding is at this span of the subject's file rather than at a node of its value
     /// (a Markdown heading of `sections`).
     pub span: Option<Span>,
+    /// The text that would fix the value (a path that exists): a one-edit suggestion, when the
+    /// value is written as a plain or quoted scalar.
+    pub replacement: Option<String>,
 }
 
 impl Failure {
@@ -181,6 +198,7 @@ impl Failure {
             entity: None,
             elsewhere: None,
             span: None,
+            replacement: None,
         }
     }
 
@@ -231,7 +249,7 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
     {
         artifacts.retain(|a| crate::discover::selected(&a.file, focus));
     }
-    // Repository-wide state for `unique`: value → first place seen.
+    // Repository-wide state for `unique`: value → the place kept as the original.
     let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
     for artifact in artifacts {
         let subjects: Vec<Subject<'a>> = match &rule.for_each {
@@ -262,16 +280,26 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
             }
             let mut failures = Vec::new();
             for (i, assert) in rule.checks.iter().enumerate() {
-                failures.extend(assert.check.eval(&subject, env, &mut |key| {
-                    let k = (i, key.0.to_string());
-                    match seen.get(&k) {
-                        Some(first) => Some(first.clone()),
-                        None => {
-                            seen.insert(k, (subject.artifact, key.1.to_string()));
-                            None
-                        }
-                    }
-                }));
+                failures.extend(
+                    assert
+                        .check
+                        .eval(&subject, env, &mut |(value, pointer), keep| {
+                            let here = (subject.artifact, pointer.to_string());
+                            match seen.entry((i, value.to_string())) {
+                                std::collections::hash_map::Entry::Occupied(mut e) => {
+                                    Some(if keep {
+                                        e.insert(here)
+                                    } else {
+                                        e.get().clone()
+                                    })
+                                }
+                                std::collections::hash_map::Entry::Vacant(e) => {
+                                    e.insert(here);
+                                    None
+                                }
+                            }
+                        }),
+                );
             }
             if !failures.is_empty() {
                 out.push((subject, failures));
@@ -398,7 +426,7 @@ pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_
         Cond::Not(c) => !holds(c, subject, outer, env),
         Cond::InScope(f) => env.model.in_scope(f),
         Cond::ReferencedBy(r) => r.holds(value, outer, env),
-        Cond::Passes(a) => a.check.eval(subject, env, &mut |_| None).is_empty(),
+        Cond::Passes(a) => a.check.eval(subject, env, &mut |_, _| None).is_empty(),
         Cond::Field {
             path,
             equals,
@@ -449,9 +477,10 @@ pub(crate) fn loosely_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// What `unique` records across a rule's subjects: given a value and its pointer, the first
-/// place that held the same value (recording this one when it is the first).
-pub(crate) type Seen<'s, 'a> = dyn FnMut((&str, &str)) -> Option<(&'a Artifact, String)> + 's;
+/// What `unique` records across a rule's subjects: given a value and its pointer in the
+/// subject, the place kept so far for the same value, if any (recording this one when there is
+/// none). With `keep`, this place is kept from now on instead.
+pub(crate) type Seen<'s, 'a> = dyn FnMut((&str, &str), bool) -> Option<(&'a Artifact, String)> + 's;
 
 /// The values at `path` from the subject (those that are there), with their pointers.
 pub(crate) fn values_at<'v>(

@@ -1,15 +1,30 @@
 //! The `file` function: a path an artifact names must stay inside the repository and, with
 //! `check: exists`, name an existing file. Paths are examined, never opened: an evidence
-//! record cannot make annexa read anything outside the repository.
+//! record cannot make annexa read anything outside the repository. A wrong path gets the
+//! existing file it most likely meant ([`nearest`]).
 
 use std::path::{Component, Path};
 
 use super::functions::file::FileCheck;
+use crate::suggest::did_you_mean;
 
 pub(crate) struct Problem {
     pub label: String,
     /// Template name `{reason}`.
     pub reason: String,
+}
+
+impl Problem {
+    /// The problem with a "did you mean" for the file that exists, if there is one.
+    pub(crate) fn suggesting(self, file: Option<&str>) -> Problem {
+        match file {
+            Some(f) => Problem {
+                label: format!("{}; did you mean `{f}`?", self.label),
+                reason: format!("{}; did you mean `{f}`?", self.reason),
+            },
+            None => self,
+        }
+    }
 }
 
 fn problem(label: &str, reason: impl Into<String>) -> Option<Problem> {
@@ -57,7 +72,7 @@ pub(crate) fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<
         if depth < 0 {
             return problem(
                 "outside the repository",
-                "the path climbs above the repository root with `..`",
+                "the path climbs above the repository root with `..` (paths are relative to the repository root, not to the file that names them)",
             );
         }
     }
@@ -67,7 +82,7 @@ pub(crate) fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<
         Err(_) => match mode {
             FileCheck::Exists => problem(
                 "no such file",
-                "nothing exists at this path in the repository",
+                "nothing exists at this path, relative to the repository root",
             ),
             FileCheck::Inside => None,
         },
@@ -83,6 +98,59 @@ pub(crate) fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<
             None
         }
     }
+}
+
+/// The existing file a wrong path most likely meant, among the repository's `files` (sorted):
+/// the path without a leading `/`; the path taken from the folder of `from`, the file that
+/// names it (paths start at the root, not there); the one file whose path ends with it, or
+/// whose name is its name; else the nearest path by spelling.
+pub(crate) fn nearest<'f>(text: &str, from: &str, files: &'f [String]) -> Option<&'f str> {
+    let known = |p: &str| {
+        files
+            .binary_search_by(|f| f.as_str().cmp(p))
+            .ok()
+            .map(|i| files[i].as_str())
+    };
+    let folder = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let lexical = [
+        normalise(text.trim_start_matches(['/', '\\'])),
+        normalise(&format!("{folder}/{text}")),
+    ];
+    if let Some(f) = lexical.iter().flatten().find_map(|p| known(p)) {
+        return (f != text).then_some(f);
+    }
+    let wanted = normalise(text)?;
+    let name = wanted.rsplit('/').next().unwrap_or(&wanted);
+    let suffix = format!("/{wanted}");
+    let ending: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| f.ends_with(&suffix))
+        .collect();
+    let named: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| f.rsplit('/').next() == Some(name))
+        .collect();
+    match (ending.as_slice(), named.as_slice()) {
+        ([one], _) | ([], [one]) => Some(one),
+        _ => did_you_mean(&wanted, files.iter().map(String::as_str)),
+    }
+}
+
+/// `a/./b/../c` as `a/c`, with `/` separators; `None` when it climbs above its start.
+fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -108,6 +176,53 @@ mod tests {
             "outside the repository"
         );
         assert!(check("a/../b", FileCheck::Exists, None).is_none());
+    }
+
+    #[test]
+    fn the_nearest_existing_file() {
+        let files: Vec<String> = [
+            "evidence/files/access-review-2026-q3.md",
+            "evidence/files/mfa-report.csv",
+            "evidence/records.yaml",
+            "policies/access.md",
+            "reports/q3.pdf",
+            "archive/reports/q3.pdf",
+        ]
+        .map(String::from)
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+        let from = "evidence/records.yaml";
+        let near = |text: &str| nearest(text, from, &files);
+        // Written from the evidence file's folder, not from the root.
+        assert_eq!(
+            near("files/mfa-report.csv"),
+            Some("evidence/files/mfa-report.csv")
+        );
+        assert_eq!(near("../policies/access.md"), Some("policies/access.md"));
+        // An absolute path that is the repository path with a leading slash.
+        assert_eq!(
+            near("/evidence/files/mfa-report.csv"),
+            Some("evidence/files/mfa-report.csv")
+        );
+        // A misspelling, a wrong extension, a missing folder.
+        assert_eq!(
+            near("evidence/files/acess-review-2026-q3.md"),
+            Some("evidence/files/access-review-2026-q3.md")
+        );
+        assert_eq!(
+            near("evidence/files/mfa-report.xlsx"),
+            Some("evidence/files/mfa-report.csv")
+        );
+        assert_eq!(
+            near("evidence/access-review-2026-q3.md"),
+            Some("evidence/files/access-review-2026-q3.md")
+        );
+        // One file ends with `reports/q3.pdf`; two are named `q3.pdf`: no guess between them.
+        assert_eq!(near("old/reports/q3.pdf"), Some("reports/q3.pdf"));
+        assert_eq!(near("docs/q3.pdf"), None);
+        assert_eq!(near("nothing/like/it.txt"), None);
     }
 
     #[cfg(unix)]

@@ -386,6 +386,11 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
     if let Some(h) = &rule.def.help {
         d = d.with_help(template::render(h, s.value, &vars));
     }
+    if let (Some(fix), Some(written)) = (&f.replacement, f.value.as_ref().and_then(Value::as_str))
+        && let Some((span, fix)) = crate::suggest::scalar_edit(span, written, fix)
+    {
+        d = d.with_suggestion(span, fix);
+    }
     for r in f.related {
         d = d.with_related(r.file, r.span, r.message);
     }

@@ -39,10 +39,16 @@ assert:
   - file: { field: location, check: inside }  # only must not leave the repository
 ";
     const DOCS: &'static str = "\
-URLs (`https://…`) are skipped. An absolute path, a path that climbs above the root with `..`,
-or one that resolves outside it through a symbolic link is reported; with `check: exists`, so is
-a path where nothing exists. Files are examined, never opened.";
-    const VARS: &'static [(&'static str, &'static str)] = &[("reason", "what is wrong with the path")];
+Paths are relative to the repository root; URLs (`https://…`) are skipped. An absolute path, a
+path that climbs above the root with `..`, or one that resolves outside it through a symbolic
+link is reported; with `check: exists`, so is a path where nothing exists. A wrong path gets a
+did-you-mean for the existing file it most likely meant: the same path from the root, or taken
+from the folder of the file that names it, a file whose path ends with it or with its name, or
+the nearest path by spelling. Files are examined, never opened.";
+    const VARS: &'static [(&'static str, &'static str)] = &[(
+        "reason",
+        "what is wrong with the path, with a did-you-mean for an existing file",
+    )];
 
     type Compiled = Files;
 
@@ -65,7 +71,11 @@ impl Check for Files {
         texts_at(&self.field, s)
             .filter_map(|(p, v, text)| {
                 let problem = files::check(text, self.check, env.root.as_deref())?;
-                Some(Failure::at(p, Some(v), problem.label).var("reason", problem.reason))
+                let near = files::nearest(text, &s.artifact.file, env.repository_files());
+                let problem = problem.suggesting(near);
+                let mut f = Failure::at(p, Some(v), problem.label).var("reason", problem.reason);
+                f.replacement = near.map(str::to_string);
+                Some(f)
             })
             .collect()
     }
