@@ -247,11 +247,12 @@ fn controls(
 
 /// An evidence record with its expiry, or `None` past the end of the calendar.
 pub(crate) fn evidence_record(e: &EvidenceView<'_>, input: &Input<'_>) -> Option<Evidence> {
-    let expires_on = match e.expiry(input.evidence_validity)? {
+    let expiry = e.expiry(input.evidence_validity)?;
+    let expires_on = match expiry {
         Expiry::On(date) => date.to_string(),
         Expiry::UntilSuperseded => dates::UNTIL_SUPERSEDED.to_string(),
     };
-    let standing = e.standing(input.evidence_validity, input.today, input.warn_within)?;
+    let standing = expiry.standing(input.today, input.warn_within);
     Some(Evidence {
         id: e.id.to_string(),
         title: e.text("title").map(str::to_string),

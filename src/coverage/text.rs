@@ -191,22 +191,20 @@ pub(super) fn readiness_listings(r: &Readiness) -> Vec<Listing> {
         d.as_ref()
             .map_or_else(|| "none".to_string(), |d| format!("{} ({})", d.id, d.date))
     };
-    let all = [
-        Listing {
-            title: "Blocking findings",
-            header: &["code", "where", "finding"],
-            rows: findings(&r.blocking),
-        },
-        Listing {
-            title: "Warnings",
-            header: &["code", "where", "finding"],
-            rows: findings(&r.warnings),
-        },
-        Listing {
-            title: "Not checked: problems reading the repository",
-            header: &["code", "where", "finding"],
-            rows: findings(&r.tool),
-        },
+    const FINDING: &[&str] = &["code", "where", "finding"];
+    let mut all: Vec<Listing> = [
+        ("Blocking findings", &r.blocking),
+        ("Warnings", &r.warnings),
+        ("Not checked: problems reading the repository", &r.tool),
+    ]
+    .into_iter()
+    .map(|(title, list)| Listing {
+        title,
+        header: FINDING,
+        rows: findings(list),
+    })
+    .collect();
+    all.extend([
         Listing {
             title: "Evidence expired or expiring",
             header: &["evidence", "expires", "controls", "owner"],
@@ -259,6 +257,7 @@ pub(super) fn readiness_listings(r: &Readiness) -> Vec<Listing> {
                 })
                 .collect(),
         },
-    ];
-    all.into_iter().filter(|l| !l.rows.is_empty()).collect()
+    ]);
+    all.retain(|l| !l.rows.is_empty());
+    all
 }

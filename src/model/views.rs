@@ -45,6 +45,16 @@ pub(crate) enum Expiry {
     UntilSuperseded,
 }
 
+impl Expiry {
+    /// Its standing on `today`, warned `warn_within` ahead.
+    pub fn standing(self, today: Date, warn_within: Duration) -> dates::Standing {
+        match self {
+            Expiry::On(expires) => dates::Standing::of(expires, today, warn_within),
+            Expiry::UntilSuperseded => dates::Standing::Current,
+        }
+    }
+}
+
 /// An evidence record (`kind: evidence`) with a readable `collected_on`.
 #[derive(Debug, Clone)]
 pub(crate) struct EvidenceView<'a> {
@@ -84,19 +94,6 @@ impl<'a> EvidenceView<'a> {
     /// The text of a field, trimmed, when it says something.
     pub fn text(&self, field: &str) -> Option<&'a str> {
         text(&self.artifact.value, field)
-    }
-
-    /// Its standing on `today`.
-    pub fn standing(
-        &self,
-        default: Duration,
-        today: Date,
-        warn_within: Duration,
-    ) -> Option<dates::Standing> {
-        Some(match self.expiry(default)? {
-            Expiry::On(expires) => dates::Standing::of(expires, today, warn_within),
-            Expiry::UntilSuperseded => dates::Standing::Current,
-        })
     }
 }
 
@@ -291,7 +288,7 @@ mod tests {
         let standing: Vec<_> = views
             .evidence
             .iter()
-            .map(|e| e.standing(year, today, warn))
+            .map(|e| e.expiry(year).map(|x| x.standing(today, warn)))
             .collect();
         use dates::Standing::*;
         assert_eq!(standing, [Some(Expiring), Some(Current), Some(Current)]);
