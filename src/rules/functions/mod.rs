@@ -203,6 +203,7 @@ registry! {
     exists::Exists,
     recent::Recent,
     sections::Sections,
+    body::Body,
 }
 
 /// The function named `name`.
