@@ -72,6 +72,7 @@ const BROKEN_PACKS: &[(&str, &str, usize)] = &[
     ("EVD001", "evidence/it.yaml", 33),
     ("EVD001", "evidence/governance.yaml", 22),
     ("EVD006", "controls/roles-responsibilities.yaml", 6),
+    ("EVD007", "controls/business-continuity.yaml", 21),
     ("EVD003", "evidence/access.yaml", 21),
     ("EVD004", "evidence/engineering.yaml", 39),
     ("REV001", "procedures/competence.md", 10),
