@@ -82,7 +82,6 @@ impl Duration {
     }
 
     /// `date` − this duration, or `None` before the start of the calendar.
-    #[cfg(test)]
     pub(crate) fn before(self, date: Date) -> Option<Date> {
         date.checked_sub(self.span()).ok()
     }

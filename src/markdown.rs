@@ -24,6 +24,22 @@ pub struct Heading {
     /// sub-heading with content counts as content).
     #[serde(default)]
     pub empty: bool,
+    /// The unfinished placeholders in the text this heading opens (the first heading also
+    /// holds those before it), one per line: see [`Placeholder`].
+    #[serde(default)]
+    pub placeholders: Vec<Placeholder>,
+}
+
+/// Text left unfinished on one line of a Markdown body: `TODO`, `TBD`, `TBC` or `FIXME` as a
+/// word, or the marker `annexa init` writes for text to replace (`Replace:`, or `Replace`
+/// alone in a table cell). Code blocks, inline code, HTML comments and the front matter are
+/// not searched.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Placeholder {
+    /// From the first placeholder of the line to the end of the last.
+    pub span: Span,
+    /// The placeholders as written (`TODO`, `Replace:`), joined by `, `.
+    pub text: String,
 }
 
 /// An HTML comment `<!-- … -->` (used for inline suppressions).
@@ -115,7 +131,94 @@ pub fn parse(src: &str, limits: &Limits) -> MarkdownDoc {
     }
     doc.comments = html_comments(text, base, &skip);
     mark_empty_sections(&mut doc.headings, src);
+    let mut hidden = skip;
+    hidden.extend(
+        doc.comments
+            .iter()
+            .map(|c| (c.span.start - base, c.span.end - base)),
+    );
+    attach_placeholders(&mut doc.headings, placeholders(text, base, &hidden));
     doc
+}
+
+/// The words that stand for text not yet written.
+const PLACEHOLDER_WORDS: &[&str] = &["TODO", "TBD", "TBC", "FIXME"];
+
+/// Every line of `text` with placeholders, outside the `hidden` ranges (front matter, code
+/// blocks, HTML comments) and inline code; spans are offset by `base`.
+fn placeholders(text: &str, base: usize, hidden: &[(usize, usize)]) -> Vec<Placeholder> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = start;
+        start += line.len();
+        let is_table_row = line.trim_start().starts_with('|');
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        let mut in_code = false;
+        let mut word: Option<usize> = None;
+        // Walk the line's characters; a word ends at the first character that is not part
+        // of it (a final sentinel ends the last one).
+        for (i, c) in line
+            .char_indices()
+            .chain(std::iter::once((line.len(), ' ')))
+        {
+            if c.is_alphanumeric() {
+                word.get_or_insert(i);
+                continue;
+            }
+            if let Some(w) = word.take() {
+                let at = line_start + w;
+                let visible = !in_code && !hidden.iter().any(|&(s, e)| s <= at && at < e);
+                if visible && let Some(end) = placeholder_end(line, w, i, is_table_row) {
+                    hits.push((w, end));
+                }
+            }
+            if c == '`' {
+                in_code = !in_code;
+            }
+        }
+        if let (Some(first), Some(last)) = (hits.first(), hits.last()) {
+            let mut words: Vec<&str> = hits.iter().map(|&(s, e)| &line[s..e]).collect();
+            words.dedup();
+            out.push(Placeholder {
+                span: Span::new(base + line_start + first.0, base + line_start + last.1),
+                text: words.join(", "),
+            });
+        }
+    }
+    out
+}
+
+/// The end of the placeholder that is the word `line[from..to]`, if it is one: a placeholder
+/// word, or `Replace` followed by `:` or alone in a table cell.
+fn placeholder_end(line: &str, from: usize, to: usize, is_table_row: bool) -> Option<usize> {
+    let word = &line[from..to];
+    if PLACEHOLDER_WORDS.contains(&word) {
+        return Some(to);
+    }
+    if word != "Replace" {
+        return None;
+    }
+    if line[to..].starts_with(':') {
+        return Some(to + 1);
+    }
+    let cell_start = line[..from].rfind('|').map(|i| i + 1)?;
+    let cell_end = line[to..].find('|').map(|i| to + i)?;
+    (is_table_row && line[cell_start..cell_end].trim() == word).then_some(to)
+}
+
+/// Give each placeholder to the heading whose text holds it (those before the first heading,
+/// to the first); with no heading, there is nowhere to keep them.
+fn attach_placeholders(headings: &mut [Heading], found: Vec<Placeholder>) {
+    for p in found {
+        let i = headings
+            .iter()
+            .rposition(|h| h.span.start <= p.span.start)
+            .unwrap_or(0);
+        if let Some(h) = headings.get_mut(i) {
+            h.placeholders.push(p);
+        }
+    }
 }
 
 /// Set [`Heading::empty`]: a section is empty when the text from the end of its heading to the
@@ -155,7 +258,11 @@ fn is_blank_body(body: &str) -> bool {
     }
     rest.split_whitespace().all(|w| {
         let core: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
-        core.is_empty() || matches!(core.to_lowercase().as_str(), "todo" | "tbd" | "tbc" | "na")
+        core.is_empty()
+            || matches!(
+                core.to_lowercase().as_str(),
+                "todo" | "tbd" | "tbc" | "fixme" | "na"
+            )
     })
 }
 
@@ -222,6 +329,7 @@ fn heading(node: Node<'_>, text: &str, base: usize) -> Option<Heading> {
         text: text_joined,
         span: Span::new(base + node.start_byte(), base + end),
         empty: false,
+        placeholders: Vec::new(),
     })
 }
 
@@ -313,6 +421,32 @@ mod tests {
             &DOC[d.comments[0].span.range()],
             "<!-- annexa: ignore SCH001 -->"
         );
+    }
+
+    #[test]
+    fn placeholders_by_line_outside_code_and_comments() {
+        let src = "---\nnotes: TODO\n---\nIntro TBD.\n# Title\n\nReplace: the purpose. Also TODO and FIXME.\n\n| Objective | Owner |\n|---|---|\n| Replace | Replace |\n\nReplace the batteries; see `TODO` and <!-- TBD -->.\n\n## Scope\n\n```\nTODO in code\n```\nTODOs and todo are words, not placeholders.\n";
+        let d = parse(src, &Limits::default());
+        let found: Vec<(&str, &str)> = d
+            .headings
+            .iter()
+            .flat_map(|h| h.placeholders.iter())
+            .map(|p| (&src[p.span.range()], p.text.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("TBD", "TBD"),
+                (
+                    "Replace: the purpose. Also TODO and FIXME",
+                    "Replace:, TODO, FIXME"
+                ),
+                ("Replace | Replace", "Replace"),
+            ]
+        );
+        // The one before the first heading belongs to it; the Scope section has none.
+        assert_eq!(d.headings[0].placeholders.len(), 3);
+        assert!(d.headings[1].placeholders.is_empty());
     }
 
     #[test]

@@ -22,6 +22,27 @@ pub(crate) fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// The candidate that is `word` misspelt — a letter or two added, dropped, changed or swapped
+/// (`comitments` for `commitments`) — if any. Stricter than [`did_you_mean`]: a shared
+/// beginning earns nothing, so `reporting` does not suggest `records`. For words of headings.
+pub(crate) fn misspelling<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::normalized_damerau_levenshtein(&word, &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
 /// How near `candidate` is to `word` (already lower-case), from 0 to 1.
 fn score(word: &str, candidate: &str) -> f64 {
     let lower = candidate.to_lowercase();
@@ -104,6 +125,14 @@ fn could_be_near(word: &str, counts: Option<&[u16; 128]>, candidate: &str) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspellings_are_typos_not_shared_beginnings() {
+        let headings = ["records", "comitments", "purpose"];
+        assert_eq!(misspelling("commitments", headings), Some("comitments"));
+        assert_eq!(misspelling("reports", headings), None);
+        assert_eq!(did_you_mean("reports", headings), Some("records"));
+    }
 
     #[test]
     fn an_edit_replaces_the_scalar_and_keeps_its_quotes() {

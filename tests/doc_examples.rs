@@ -65,6 +65,7 @@ fn is_annexa_toml(text: &str) -> bool {
         "[catalogs]",
         "[cache]",
         "[params]",
+        "[params.document_sections]",
         "[[overrides]]",
         "[[suppress]]",
     ];

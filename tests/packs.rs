@@ -72,6 +72,7 @@ const BROKEN_PACKS: &[(&str, &str, usize)] = &[
     ("EVD001", "evidence/it.yaml", 33),
     ("EVD001", "evidence/governance.yaml", 22),
     ("EVD006", "controls/roles-responsibilities.yaml", 6),
+    ("EVD007", "controls/business-continuity.yaml", 21),
     ("EVD003", "evidence/access.yaml", 21),
     ("EVD004", "evidence/engineering.yaml", 39),
     ("REV001", "procedures/competence.md", 10),
@@ -89,6 +90,11 @@ const BROKEN_PACKS: &[(&str, &str, usize)] = &[
     ("AI005", "ai-systems/ticket-triage.yaml", 50),
     ("AI006", "ai-systems/article-search.yaml", 6),
     ("AI007", "ai-systems/signup-screening.yaml", 44),
+    // Documents.
+    ("DOC011", "policies/information-security-policy.md", 4),
+    ("DOC012", "procedures/change-management.md", 4),
+    ("DOC013", "policies/supplier-security-policy.md", 44),
+    ("DOC014", "policies/supplier-security-policy.md", 41),
     // Risk.
     ("RSK004", "risks/platform.yaml", 70),
     ("RSK005", "risks/platform.yaml", 91),

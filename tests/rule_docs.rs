@@ -16,6 +16,9 @@
 //! catalogs, each also among its `references` — what certification practice expects, or what
 //! annexa chose; an engine code (and a rule about the tool rather than compliance, such as
 //! `SCO001`) is marked `tool: true`.
+//!
+//! The sections each known `document_type` needs (`DOC011`, the parameter `document_sections`)
+//! are listed in docs/artifacts.md exactly as the parameter has them.
 
 /// The sections every entry must have, in order.
 const REQUIRED: [&str; 4] = [
@@ -331,4 +334,55 @@ fn the_docs_list_every_kind() {
         known,
         "KIND001's docs"
     );
+}
+
+/// The table of body sections in docs/artifacts.md lists exactly the parameter
+/// `document_sections` of the built-in rules: every type, every section (by the name shown)
+/// and every other way to write it, in order.
+#[test]
+fn the_document_sections_table_matches_the_parameter() {
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/artifacts.md"),
+    )
+    .unwrap();
+    let table: Vec<(String, String, String)> = docs
+        .split("### Body sections of the known document types")
+        .nth(1)
+        .expect("docs/artifacts.md has the section")
+        .split("\n## ")
+        .next()
+        .unwrap()
+        .lines()
+        .skip_while(|l| !l.starts_with("|---"))
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (
+                cells[1].trim_matches('`').to_string(),
+                cells[2].to_string(),
+                cells[3].to_string(),
+            )
+        })
+        .collect();
+    let params = &annexa::rules::builtin().as_ref().unwrap().params;
+    let mut want = Vec::new();
+    for (kind, sections) in params["document_sections"].as_object().unwrap() {
+        for s in sections.as_array().unwrap() {
+            let names: Vec<&str> = match s {
+                serde_json::Value::String(n) => vec![n.as_str()],
+                other => other
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_str().unwrap())
+                    .collect(),
+            };
+            want.push((kind.clone(), names[0].to_string(), names[1..].join(", ")));
+        }
+    }
+    table
+        .iter()
+        .for_each(|row| assert!(want.contains(row), "not in the parameter: {row:?}"));
+    want.iter()
+        .for_each(|row| assert!(table.contains(row), "not in docs/artifacts.md: {row:?}"));
 }

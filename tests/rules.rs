@@ -316,3 +316,50 @@ fn a_wrong_path_says_it_starts_at_the_root_and_suggests_the_file_that_exists() {
         );
     }
 }
+
+#[test]
+fn a_repository_adds_its_own_document_types_and_keeps_the_known_ones() {
+    let config = "[params.document_sections]\n\
+        business-continuity-plan = [\"Scope\", [\"Recovery\", \"recovery objectives\"], \"Testing\"]\n\
+        topic-specific-policy = []\n";
+    let bcp = "---\nannexa: v1\nkind: procedure\nid: PRC-BCP\ntitle: Business continuity plan\ndocument_type: business-continuity-plan\n---\n# Business continuity plan\n## Scope\nAll sites.\n## Recovery objectives\nFour hours.\n## Testin\nYearly.\n";
+    let topic = "---\nannexa: v1\nkind: policy\nid: POL-T\ndocument_type: topic-specific-policy\n---\n## Rules\nLock screens.\n";
+    let infosec = "---\nannexa: v1\nkind: policy\nid: POL-IS\ndocument_type: information-security-policy\n---\n## Purpose\nWhy.\n## Review\nYearly.\n";
+    let dir = common::repo(&[
+        ("annexa.toml", config),
+        ("procedures/bcp.md", bcp),
+        ("policies/topic.md", topic),
+        ("policies/infosec.md", infosec),
+    ]);
+    let o = check(dir.path());
+    let doc011: Vec<(&str, &str)> = o
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "DOC011")
+        .map(|d| (d.file().unwrap(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        doc011,
+        [
+            (
+                "policies/infosec.md",
+                "policy `POL-IS` (`information-security-policy`) lacks section(s): Objectives, Commitments"
+            ),
+            (
+                "procedures/bcp.md",
+                "procedure `PRC-BCP` (`business-continuity-plan`) lacks section(s): Testing (did you mean the heading `Testin`?)"
+            ),
+        ],
+        "the repository's type is checked (with a did-you-mean), a built-in type it empties is not, the others still are"
+    );
+    let bcp_finding = o
+        .diagnostics
+        .iter()
+        .find(|d| d.file() == Some("procedures/bcp.md") && d.code == "DOC011")
+        .unwrap();
+    assert_eq!(line(&o, bcp_finding), 4, "at the id");
+    let related = &bcp_finding.related[0];
+    let src = &o.sources.get("procedures/bcp.md").unwrap().text;
+    let span = related.location.span;
+    assert_eq!(&src[span.start..span.end], "## Testin");
+}

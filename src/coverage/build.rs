@@ -9,7 +9,7 @@ use super::model::*;
 use crate::catalog::{self, Catalog, Catalogs};
 use crate::dates::{self, Duration, Standing};
 use crate::diagnostic::Diagnostic;
-use crate::model::views::{EvidenceView, Expiry};
+use crate::model::views::{EvidenceView, Expiry, Views};
 use crate::model::{Artifact, Compliance};
 use crate::registry::Registry;
 use crate::source::SourceMap;
@@ -192,7 +192,7 @@ fn controls(
 ) -> Vec<Control> {
     let mut evidence: HashMap<&str, Vec<Evidence>> = HashMap::new();
     for e in &model.views().evidence {
-        let Some(record) = evidence_record(e, input) else {
+        let Some(record) = evidence_record(e, model.views(), input) else {
             continue;
         };
         for c in &e.supports {
@@ -245,8 +245,13 @@ fn controls(
     out
 }
 
-/// An evidence record with its expiry, or `None` past the end of the calendar.
-pub(crate) fn evidence_record(e: &EvidenceView<'_>, input: &Input<'_>) -> Option<Evidence> {
+/// An evidence record with its expiry, or `None` past the end of the calendar. A record that
+/// a newer one of a recurring control supersedes (`Views::superseded`) is history, not stale.
+pub(crate) fn evidence_record(
+    e: &EvidenceView<'_>,
+    views: &Views<'_>,
+    input: &Input<'_>,
+) -> Option<Evidence> {
     let expiry = e.expiry(input.evidence_validity)?;
     let expires_on = match expiry {
         Expiry::On(date) => date.to_string(),
@@ -259,6 +264,7 @@ pub(crate) fn evidence_record(e: &EvidenceView<'_>, input: &Input<'_>) -> Option
         collected_on: e.collected_on.to_string(),
         expires_on,
         freshness: match standing {
+            _ if views.superseded(e) => Freshness::Superseded,
             Standing::Expired => Freshness::Stale,
             Standing::Expiring => Freshness::Expiring,
             Standing::Current => Freshness::Fresh,
@@ -554,7 +560,7 @@ fn totals(rows: &[Requirement]) -> Totals {
                             Freshness::Fresh => c.fresh += 1,
                             Freshness::Expiring => c.expiring += 1,
                             Freshness::Stale => c.stale += 1,
-                            Freshness::None => c.no_evidence += 1,
+                            Freshness::None | Freshness::Superseded => c.no_evidence += 1,
                         }
                     }
                 }

@@ -284,6 +284,9 @@ impl Status {
 pub enum Freshness {
     /// No evidence at all.
     None,
+    /// A past record of a recurring control with a newer record after it: history, kept for
+    /// the audit period, neither current nor stale.
+    Superseded,
     /// Past its validity.
     Stale,
     /// Valid, but expires within `warn_within`.
@@ -295,6 +298,7 @@ impl Freshness {
     pub fn name(self) -> &'static str {
         match self {
             Freshness::None => "none",
+            Freshness::Superseded => "superseded",
             Freshness::Stale => "stale",
             Freshness::Expiring => "expiring",
             Freshness::Fresh => "fresh",

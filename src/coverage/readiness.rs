@@ -75,12 +75,14 @@ fn finding(d: &Diagnostic, sources: &SourceMap) -> Finding {
     }
 }
 
-/// Evidence that has expired or expires within `warn_within`, soonest first.
+/// Evidence that has expired or expires within `warn_within`, soonest first (not the history
+/// of recurring controls that later records supersede).
 fn evidence(facts: &Facts<'_>) -> Vec<DueEvidence> {
     let views = facts.model.views();
     let mut out: Vec<DueEvidence> = views
         .evidence
         .iter()
+        .filter(|e| !views.superseded(e))
         .filter_map(|e| {
             let Expiry::On(expires) = e.expiry(facts.evidence_validity)? else {
                 return None;

@@ -36,6 +36,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "controls/ai-impact-assessment.yaml",
         include_str!("templates/control-ai-impact.yaml"),
     ),
+    (
+        "controls/backup.yaml",
+        include_str!("templates/control-backup.yaml"),
+    ),
+    (
+        "controls/vulnerability-management.yaml",
+        include_str!("templates/control-vulnerabilities.yaml"),
+    ),
+    (
+        "controls/ai-monitoring.yaml",
+        include_str!("templates/control-ai-monitoring.yaml"),
+    ),
     ("risks/register.yaml", include_str!("templates/risks.yaml")),
     (
         "ai-systems/example-ai-system.yaml",

@@ -181,6 +181,24 @@ pub(crate) struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
+    /// Is `e` the history of recurring controls: does every control it supports declare a
+    /// `recurrence` and have a record collected after it? Such a record is not stale evidence
+    /// (the rule EVD001 skips the same records).
+    pub(crate) fn superseded(&self, e: &EvidenceView<'_>) -> bool {
+        !e.supports.is_empty()
+            && e.supports.iter().all(|c| {
+                let recurs = self
+                    .controls
+                    .iter()
+                    .any(|x| x.id == *c && x.artifact.value.get("recurrence").is_some());
+                recurs
+                    && self
+                        .evidence
+                        .iter()
+                        .any(|o| o.supports.contains(c) && o.collected_on > e.collected_on)
+            })
+    }
+
     pub(crate) fn add(&mut self, a: &'a Artifact) {
         match a.kind {
             Kind::Control => {

@@ -35,7 +35,7 @@ pub(crate) fn index(input: &Input<'_>, locate: impl Fn(&str) -> Located) -> Stri
     let entries: Vec<Value> = records
         .into_iter()
         .map(|e| {
-            let judged = evidence_record(e, input);
+            let judged = evidence_record(e, model.views(), input);
             let (kind, sha256, bytes, problem) = match e.location.map(&locate) {
                 None => (None, None, None, Some("no location".to_string())),
                 Some(Located::Url) => (Some("url"), None, None, None),

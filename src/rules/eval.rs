@@ -100,6 +100,32 @@ impl<'a> Env<'a> {
         })
     }
 
+    /// The records of `kinds` that name `key` in `field`, each with its date at `date` in the
+    /// mapping that holds the field; a record without a valid date there is left out.
+    pub(crate) fn dated_records(
+        &self,
+        kinds: &[Kind],
+        field: &FieldPath,
+        date: &FieldPath,
+        key: &str,
+    ) -> Vec<(&'a Artifact, Date)> {
+        let all = self.index.all();
+        let places = self.places(kinds, field);
+        let mut out: Vec<(&'a Artifact, Date)> = places
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                let a: &'a Artifact = &all[p.artifact];
+                let holder = a.value.pointer(&p.holder).unwrap_or(&a.value);
+                Some((a, dates::parse_date(date.get(holder)?.as_str()?)?))
+            })
+            .collect();
+        // A record that names the key twice is one record.
+        out.dedup_by(|x, y| std::ptr::eq(x.0, y.0) && x.1 == y.1);
+        out
+    }
+
     fn build_places(&self, kinds: &[Kind], field: &FieldPath) -> PlaceMap {
         let mut map: PlaceMap = HashMap::new();
         for (i, a) in self.index.all().iter().enumerate() {

@@ -19,8 +19,8 @@ pub(crate) struct RuleFile {
     /// Format marker: `v1`.
     #[serde(rename = "annexa-rules")]
     pub version: String,
-    /// Named values rules refer to as `$name` (durations, numbers); `annexa.toml [params]`
-    /// overrides them.
+    /// Named values rules refer to as `$name` (durations, numbers, texts, lists, mappings of
+    /// lists); `annexa.toml [params]` overrides them, and extends a mapping.
     #[serde(default)]
     pub params: std::collections::BTreeMap<String, Value>,
     #[serde(default)]

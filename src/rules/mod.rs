@@ -48,6 +48,10 @@ pub(crate) const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/staleness.yaml"),
     ),
     ("rules/ai.yaml", include_str!("../../rules/ai.yaml")),
+    (
+        "rules/documents.yaml",
+        include_str!("../../rules/documents.yaml"),
+    ),
     ("rules/risk.yaml", include_str!("../../rules/risk.yaml")),
     ("rules/scope.yaml", include_str!("../../rules/scope.yaml")),
     (
@@ -223,6 +227,14 @@ impl RuleSet {
                 self.declared.insert(k.clone());
                 if !self.fixed.contains(k) {
                     self.params.insert(k.clone(), v.clone());
+                } else if let (Some(Value::Object(set)), Value::Object(defaults)) =
+                    (self.params.get_mut(k), v)
+                {
+                    // A mapping set by the configuration extends the declared one: its keys
+                    // are added, or replace those of the same name.
+                    for (key, value) in defaults {
+                        set.entry(key.clone()).or_insert_with(|| value.clone());
+                    }
                 }
             }
             for (i, def) in file.rules.into_iter().enumerate() {

@@ -98,6 +98,7 @@ impl Styles {
             Some(Freshness::Fresh) => &self.fresh,
             Some(Freshness::Expiring) => &self.expiring,
             Some(Freshness::Stale | Freshness::None) => &self.stale,
+            Some(Freshness::Superseded) => &self.text,
             None => &self.text,
         }
     }

@@ -192,6 +192,7 @@ registry! {
     unique::Unique,
     not_future::NotFuture,
     fresh::Fresh,
+    newest::Newest,
     due::Due,
     date_order::DateOrder,
     reference::Reference,
@@ -202,7 +203,9 @@ registry! {
     coverage::Coverage,
     exists::Exists,
     recent::Recent,
+    continuity::Continuity,
     sections::Sections,
+    body::Body,
 }
 
 /// The function named `name`.
