@@ -10,7 +10,7 @@ use crate::catalog::{self, Catalog, Catalogs};
 use crate::dates::{self, Duration, Standing};
 use crate::diagnostic::Diagnostic;
 use crate::model::views::{EvidenceView, Expiry, Views};
-use crate::model::{Artifact, Compliance};
+use crate::model::{Artifact, Compliance, Kind};
 use crate::registry::Registry;
 use crate::source::SourceMap;
 use std::sync::Arc;
@@ -137,6 +137,7 @@ pub fn build(input: &Input<'_>) -> Coverage {
         today: input.today.to_string(),
         organisation: scope.and_then(|s| str_field(&s.value, "organisation")),
         scope: scope.and_then(|s| s.id.clone()),
+        soa_documents: soa_documents(&model),
         settings: Settings {
             evidence_validity: input.evidence_validity.to_string(),
             warn_within: input.warn_within.to_string(),
@@ -663,6 +664,31 @@ fn additions(frameworks: &[Framework], mappings: &Mappings) -> Option<Additions>
         });
     }
     Some(out)
+}
+
+/// Every SoA document, in file order.
+fn soa_documents(model: &Compliance<'_>) -> Vec<SoaDocument> {
+    model
+        .views()
+        .records
+        .iter()
+        .filter(|r| r.artifact.kind == Kind::StatementOfApplicability)
+        .map(|r| {
+            let v = &r.artifact.value;
+            SoaDocument {
+                id: r.id.to_string(),
+                title: str_field(v, "title"),
+                // `version: 4.0` written unquoted is a number; it is still the version.
+                version: match v.get("version") {
+                    Some(Value::Number(n)) => Some(n.to_string()),
+                    _ => str_field(v, "version"),
+                },
+                approved_by: str_field(v, "approved_by"),
+                approved_on: str_field(v, "approved_on"),
+                file: r.artifact.file.clone(),
+            }
+        })
+        .collect()
 }
 
 fn str_field(v: &Value, key: &str) -> Option<String> {

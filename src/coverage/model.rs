@@ -19,6 +19,9 @@ pub struct Coverage {
     /// The (first) scope artifact the frameworks come from; `None` when the repository has
     /// none (nothing is then in scope).
     pub scope: Option<String>,
+    /// The Statement of Applicability documents, in file order: what the SoA export names as
+    /// the controlled document it renders.
+    pub soa_documents: Vec<SoaDocument>,
     pub settings: Settings,
     /// Is the repository ready for an audit, and what stands in the way.
     pub readiness: Readiness,
@@ -29,6 +32,41 @@ pub struct Coverage {
     pub shared_controls: Vec<SharedControl>,
     /// What ISO/IEC 42001 adds to an ISO/IEC 27001 programme (when both are in scope).
     pub additions: Option<Additions>,
+}
+
+/// A Statement of Applicability document: its identity, version and approval.
+#[derive(Debug, Clone, Serialize)]
+pub struct SoaDocument {
+    pub id: String,
+    pub title: Option<String>,
+    pub version: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_on: Option<String>,
+    /// Repository-relative.
+    pub file: String,
+}
+
+impl SoaDocument {
+    /// `SOA "Statement of Applicability", version 4.0, approved by the CEO on 2026-09-15
+    /// (soa.yaml)`; what is not recorded is said to be missing.
+    pub fn line(&self) -> String {
+        let mut out = self.id.clone();
+        if let Some(t) = &self.title {
+            out.push_str(&format!(" \"{t}\""));
+        }
+        match &self.version {
+            Some(v) => out.push_str(&format!(", version {v}")),
+            None => out.push_str(", no version"),
+        }
+        match (&self.approved_by, &self.approved_on) {
+            (Some(by), Some(on)) => out.push_str(&format!(", approved by {by} on {on}")),
+            (Some(by), None) => out.push_str(&format!(", approved by {by} (no date)")),
+            (None, Some(on)) => out.push_str(&format!(", approved on {on}")),
+            (None, None) => out.push_str(", no approval recorded"),
+        }
+        out.push_str(&format!(" ({})", self.file));
+        out
+    }
 }
 
 /// The readiness verdict and what it rests on.

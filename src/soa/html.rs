@@ -1,7 +1,7 @@
 //! The HTML rendering: one self-contained page (inline CSS, no scripts, nothing fetched), a
 //! table per framework, printing on A4 in landscape with the header row on every page.
 
-use super::{COLUMNS, freshness_note, no_rows, sheets, title, totals};
+use super::{COLUMNS, documents, freshness_note, no_rows, sheets, title, totals};
 use crate::coverage::html::{esc, page_start};
 use crate::coverage::model::{Applicability, Coverage};
 
@@ -42,6 +42,9 @@ pub(crate) fn render(c: &Coverage) -> String {
         esc(&title),
         esc(&c.today)
     ));
+    for d in documents(c) {
+        out.push_str(&format!("<p>Document: {}.</p>\n", esc(&d)));
+    }
     let sheets = sheets(c);
     if sheets.is_empty() {
         out.push_str("<p>No framework is in scope: the repository has no scope artifact.</p>\n");

@@ -1,12 +1,15 @@
 //! The Markdown rendering: a section per framework, one GitHub-flavoured table row per Annex
 //! A control; list cells have one item per line (`<br>`).
 
-use super::{COLUMNS, freshness_note, no_rows, sheets, title, totals};
+use super::{COLUMNS, documents, freshness_note, no_rows, sheets, title, totals};
 use crate::coverage::markdown::cell;
 use crate::coverage::model::Coverage;
 
 pub(crate) fn render(c: &Coverage) -> String {
     let mut out = format!("# {}\n\nAs of {}.\n", cell(&title(c)), c.today);
+    for d in documents(c) {
+        out.push_str(&format!("\nDocument: {}.\n", cell(&d)));
+    }
     let sheets = sheets(c);
     if sheets.is_empty() {
         out.push_str("\nNo framework is in scope: the repository has no scope artifact.\n");

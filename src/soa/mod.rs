@@ -215,10 +215,17 @@ pub(crate) fn no_rows(f: &Framework) -> &'static str {
     }
 }
 
+/// The document each SoA file is, one line each (`SOA "…", version 4.0, approved by … on …
+/// (soa.yaml)`): an auditor receives the SoA as a controlled document and asks which version.
+pub(crate) fn documents(c: &Coverage) -> Vec<String> {
+    c.soa_documents.iter().map(|d| d.line()).collect()
+}
+
 /// What the freshness column means, for the notes under a table.
 pub(crate) fn freshness_note(c: &Coverage) -> String {
     format!(
         "Evidence freshness as of {}: fresh, expiring (within {} of its end), stale (past it) or none; \
+         superseded marks an earlier period's record of a recurring control; \
          evidence that gives no validity (valid_for) counts as valid for {}.",
         c.today, c.settings.warn_within, c.settings.evidence_validity
     )

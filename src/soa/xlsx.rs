@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::{COLUMNS, Row, Sheet, no_rows, sheets, title};
+use super::{COLUMNS, Row, Sheet, documents, freshness_note, no_rows, sheets, title};
 use crate::coverage::model::{Coverage, Freshness};
 
 /// Excel's limit on the characters of a cell.
@@ -62,7 +62,24 @@ fn build(c: &Coverage) -> Result<Vec<u8>, XlsxError> {
         ws.set_name(&name)?;
         framework_sheet(ws, c, sheet, &styles)?;
     }
+    about_sheet(workbook.add_worksheet(), c, &styles)?;
     workbook.save_to_buffer()
+}
+
+/// The last sheet, `About`: whose SoA, as of when, which documents (version and approval), and
+/// what the freshness column means.
+fn about_sheet(ws: &mut Worksheet, c: &Coverage, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("About")?;
+    ws.set_column_width(0, 16.0)?;
+    ws.set_column_width(1, 100.0)?;
+    let mut rows: Vec<(&str, String)> = vec![("Title", title(c)), ("As of", c.today.clone())];
+    rows.extend(documents(c).into_iter().map(|d| ("Document", d)));
+    rows.push(("Freshness", freshness_note(c)));
+    for (row, (key, value)) in (0u32..).zip(&rows) {
+        ws.write_string_with_format(row, 0, *key, &styles.header)?;
+        ws.write_string_with_format(row, 1, value, &styles.text)?;
+    }
+    Ok(())
 }
 
 struct Styles {
