@@ -6,6 +6,8 @@
 //!   had not read the code, rules or other fixtures, with their expected findings decided
 //!   before annexa was run; their EXPECTED.md record the first run and how each disagreement
 //!   was resolved (in the tool or in the docs).
+//!   `independent-documents` covers document contents (DOC011-DOC014) and audit-period
+//!   continuity (EVD007).
 //! - `auditor-probes`: the probes of a lead-auditor review of the built-in rules, each a change
 //!   to a copy of the example organisation.
 //! - `first-hour`: the seven things an auditor flags in the first hour, each a change to a copy
@@ -121,4 +123,15 @@ fn what_an_auditor_raises_most_is_reported_with_its_severity() {
         };
         assert_eq!(d.severity, want, "{} {:?}", d.code, d.file());
     }
+}
+
+#[test]
+fn document_contents_and_audit_period_continuity_written_from_the_docs() {
+    assert_matches("independent-documents");
+}
+
+#[test]
+fn the_documents_repository_defect_free_twin_has_no_findings() {
+    assert!(expected("independent-documents-clean").is_empty());
+    assert_matches("independent-documents-clean");
 }

@@ -80,7 +80,8 @@ ignored — \"Impacts on individuals and groups of individuals\" names both `Ind
 `Groups`. A level-1 heading that repeats the artifact's `title` is the document's title and
 names no section. `required` may also be a `$param` holding such a list (the built-in AI002
 uses `$impact_sections`). With `by`, `required` maps the values of that field to lists (the
-built-in DOC011 uses `by: document_type` and `$document_sections`); a value it does not name
+built-in DOC011 uses `by: document_type`, `$document_sections` and `empty: false`, leaving
+empty sections to DOC013 so that one defect gives one finding); a value it does not name
 is not checked, and an empty list requires nothing.
 
 Missing sections are one finding at the subject, naming them all; a heading that nearly names a
