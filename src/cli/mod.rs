@@ -92,6 +92,23 @@ impl ColorChoice {
     }
 }
 
+/// Version of the JSON shape of `annexa rules` and `annexa catalog` (`"version"` at the top);
+/// bumped by a change that could break a consumer, as for `check`'s JSON.
+pub(crate) const LIST_JSON_VERSION: u32 = 1;
+
+/// A JSON listing as printed: the shape's version and which annexa wrote it, then `body`'s
+/// keys.
+pub(crate) fn versioned(body: serde_json::Value) -> serde_json::Value {
+    let mut doc = serde_json::json!({
+        "version": LIST_JSON_VERSION,
+        "tool": { "name": "annexa", "version": env!("CARGO_PKG_VERSION") },
+    });
+    if let (Some(doc), serde_json::Value::Object(body)) = (doc.as_object_mut(), body) {
+        doc.extend(body);
+    }
+    doc
+}
+
 /// Exit code for usage and configuration errors.
 pub(crate) const EXIT_USAGE: u8 = 2;
 
