@@ -542,3 +542,48 @@ fn rules_and_catalog_json_say_which_annexa_and_which_edition() {
     assert_eq!(v["tool"]["name"], "annexa");
     assert!(v["amendments"].is_array() && v["requirements"].is_array());
 }
+
+#[test]
+fn schema_prints_one_or_writes_them_with_their_references() {
+    let o = annexa(&["schema", "control"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["properties"]["kind"]["const"], "control");
+    let o = annexa(&["schema", "contrl"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("known: annexa, common, scope"),
+        "{}",
+        stderr(&o)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = in_dir(dir.path(), &["schema", "risk", "-o", "one"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        common::files(&dir.path().join("one")),
+        ["common.schema.json", "risk.schema.json"]
+    );
+    let o = in_dir(dir.path(), &["schema", "-o", "all"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let all = common::files(&dir.path().join("all"));
+    assert!(all.contains(&"annexa.schema.json".to_string()), "{all:?}");
+    assert!(
+        all.contains(&"check-report.schema.json".to_string()),
+        "{all:?}"
+    );
+    assert_eq!(all.len(), 14 + 5);
+    // Byte for byte the files of schemas/.
+    for file in &all {
+        let published = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("schemas")
+                .join(file),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("all").join(file)).unwrap(),
+            published
+        );
+    }
+}

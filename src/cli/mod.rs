@@ -17,6 +17,7 @@ mod explain;
 mod init;
 mod lsp;
 mod rules;
+mod schema;
 mod soa;
 mod test_rules;
 
@@ -59,6 +60,9 @@ enum Command {
     AuditPack(audit_pack::Args),
     /// Scaffold an integrated ISO/IEC 27001 + ISO/IEC 42001 repository.
     Init(init::Args),
+    /// Print or write the JSON Schemas (artifact kinds, the one for any artifact, rule files,
+    /// catalogs, the JSON report), for editors and other tools.
+    Schema(schema::Args),
 }
 
 /// Formats of listings.
@@ -160,6 +164,7 @@ fn run(cli: Cli) -> u8 {
         Command::Soa(args) => soa::run(args),
         Command::AuditPack(args) => audit_pack::run(args),
         Command::Init(args) => init::run(args),
+        Command::Schema(args) => schema::run(args),
     }
 }
 
