@@ -559,7 +559,7 @@ fn tool_codes(root: &Path) -> BTreeSet<String> {
         .output()
         .expect("the binary runs");
     let rules: Value = serde_json::from_slice(&o.stdout).expect("rules JSON");
-    rules
+    rules["rules"]
         .as_array()
         .unwrap()
         .iter()

@@ -1,8 +1,8 @@
 //! What CI shows, run against the real binary: a configuration or rule-file error is a
-//! well-formed report in every format (SARIF validated against its schema, JUnit against
-//! `junit-10.xsd`), and with `annexa.toml` in a subfolder of a git checkout every CI format
-//! names files from the checkout's root, while human and JSON output stay relative to
-//! annexa's root.
+//! well-formed report in every format (SARIF, GitLab Code Quality and rdjson validated against
+//! their schemas, JUnit against `junit-10.xsd`, Checkstyle read by diff_cover), and with
+//! `annexa.toml` in a subfolder of a git checkout every CI format names files from the
+//! checkout's root, while human and JSON output stay relative to annexa's root.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -12,7 +12,16 @@ use serde_json::Value;
 
 mod common;
 
-const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "junit"];
+const FORMATS: [&str; 8] = [
+    "human",
+    "json",
+    "sarif",
+    "github",
+    "junit",
+    "gitlab",
+    "checkstyle",
+    "rdjson",
+];
 
 /// Run `annexa` in `dir` with a job summary file; returns the output and the summary.
 fn run(dir: &Path, args: &[&str]) -> (Output, String) {
@@ -91,6 +100,41 @@ fn assert_stopped_run_is_reported(dir: &Path, code: &str, file: &str, line: u64,
             "junit" => {
                 common::assert_valid_junit(&out);
                 assert!(out.contains(&format!("<error type=\"{code}\"")), "{out}");
+            }
+            "gitlab" => {
+                let v: Value = serde_json::from_str(&out).expect("a JSON document");
+                common::assert_valid_gitlab(&v);
+                let issue = v
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|i| i["check_name"] == code)
+                    .unwrap_or_else(|| panic!("{code} in {out}"));
+                assert_eq!(issue["location"]["path"], file);
+                assert_eq!(issue["location"]["lines"]["begin"], line);
+            }
+            "checkstyle" => {
+                common::assert_valid_checkstyle(&out);
+                let at = format!(
+                    "<file name=\"{file}\">\n    <error line=\"{line}\" column=\"{column}\""
+                );
+                assert!(out.contains(&at), "{out}");
+                assert!(out.contains(&format!("source=\"annexa.{code}\"")), "{out}");
+            }
+            "rdjson" => {
+                let v: Value = serde_json::from_str(&out).expect("a JSON document");
+                common::assert_valid_rdjson(&v);
+                let d = v["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|d| d["code"]["value"] == code)
+                    .unwrap_or_else(|| panic!("{code} in {out}"));
+                assert_eq!(d["location"]["path"], file);
+                assert_eq!(d["location"]["range"]["start"]["line"], line);
+                // Byte columns: the examples' lines before the column are ASCII.
+                assert_eq!(d["location"]["range"]["start"]["column"], column);
+                assert_eq!(d["severity"], "ERROR");
             }
             _ => unreachable!(),
         }
@@ -336,6 +380,55 @@ fn ci_formats_name_files_from_the_checkout_root() {
         );
         assert!(!junit.contains("name=\"evidence/"), "{junit}");
 
+        let (o, _) = check(&cwd, target, "gitlab");
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        common::assert_valid_gitlab(&report);
+        let issues = report.as_array().unwrap();
+        assert!(!issues.is_empty());
+        for i in issues {
+            let path = i["location"]["path"].as_str().unwrap();
+            assert!(path.starts_with("compliance/"), "{path}");
+        }
+        assert!(issues.iter().any(|i| {
+            i["location"]["path"] == "compliance/evidence/infrastructure.yaml"
+                && i["description"]
+                    .as_str()
+                    .unwrap()
+                    .contains("did you mean `collected_by`?")
+        }));
+
+        let (o, _) = check(&cwd, target, "checkstyle");
+        let xml = stdout(&o);
+        common::assert_valid_checkstyle(&xml);
+        assert!(
+            xml.contains("<file name=\"compliance/evidence/infrastructure.yaml\">"),
+            "{xml}"
+        );
+        assert!(!xml.contains("<file name=\"evidence/"), "{xml}");
+        checkstyle_is_read_by_diff_cover(top, &xml);
+
+        let (o, _) = check(&cwd, target, "rdjson");
+        let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        common::assert_valid_rdjson(&doc);
+        let diagnostics = doc["diagnostics"].as_array().unwrap();
+        for d in diagnostics {
+            let path = d["location"]["path"].as_str().unwrap();
+            assert!(path.starts_with("compliance/"), "{path}");
+            for r in d["related_locations"].as_array().into_iter().flatten() {
+                let path = r["location"]["path"].as_str().unwrap();
+                assert!(path.starts_with("compliance/"), "{path}");
+            }
+        }
+        let typo = diagnostics
+            .iter()
+            .find(|d| d["code"]["value"] == "SCH002")
+            .unwrap();
+        assert_eq!(typo["suggestions"][0]["text"], "collected_by");
+        assert_eq!(
+            typo["location"]["path"],
+            "compliance/evidence/infrastructure.yaml"
+        );
+
         // JSON and human output stay relative to annexa's root.
         let (o, _) = check(&cwd, target, "json");
         let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -353,4 +446,46 @@ fn ci_formats_name_files_from_the_checkout_root() {
             stdout(&o)
         );
     }
+}
+
+/// diff_cover's Checkstyle reader (PyPI's `diff_cover`, whose `diff-quality` reads Checkstyle
+/// reports to comment on the lines a diff changed), a real consumer: run in the checkout, it
+/// must read every violation of the report, at files that exist there. Its Python is
+/// `$ANNEXA_XMLSCHEMA_PYTHON` (set by `.ci/run`) or `python3`; without diff_cover the check is
+/// skipped with a note, unless `ANNEXA_REQUIRE_DIFF_COVER` is set, as in CI.
+fn checkstyle_is_read_by_diff_cover(top: &Path, xml: &str) {
+    let Some(python) = common::python_with("diff_cover", "ANNEXA_REQUIRE_DIFF_COVER") else {
+        eprintln!(
+            "note: Python's diff_cover is not installed: Checkstyle checked without a consumer"
+        );
+        return;
+    };
+    let report = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(report.path(), xml).unwrap();
+    const READ: &str = "import json, sys\n\
+        from diff_cover.git_path import GitPathTool\n\
+        from diff_cover.violationsreporters.java_violations_reporter import CheckstyleXmlDriver\n\
+        GitPathTool.set_cwd(None)\n\
+        found = CheckstyleXmlDriver().parse_reports([open(sys.argv[1]).read()])\n\
+        print(json.dumps({path: len(v) for path, v in found.items()}))\n";
+    let out = common::succeed(
+        Command::new(&python)
+            .args(["-c", READ])
+            .arg(report.path())
+            .current_dir(top),
+    );
+    let found: Value = serde_json::from_str(&out).unwrap();
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let mut files = 0;
+    for file in doc.root_element().children().filter(|n| n.is_element()) {
+        let name = file.attribute("name").unwrap();
+        let errors = file.children().filter(|n| n.is_element()).count();
+        assert_eq!(found[name], errors, "diff_cover read {found} from:\n{xml}");
+        assert!(
+            top.join(name).is_file(),
+            "`{name}` is a file of the checkout"
+        );
+        files += 1;
+    }
+    assert_eq!(found.as_object().unwrap().len(), files, "{found}");
 }

@@ -275,7 +275,7 @@ fn rules_lists_builtin_and_user_rules() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let rows = v.as_array().unwrap();
+    let rows = v["rules"].as_array().unwrap();
     let origin = |code: &str| {
         rows.iter()
             .find(|r| r["code"] == code)
@@ -489,4 +489,101 @@ fn an_unused_suppression_names_the_line_of_its_code_s_finding() {
         out.contains("a EVD001 finding is reported at line 7 of this file"),
         "{out}"
     );
+}
+
+#[test]
+fn rules_and_catalog_json_say_which_annexa_and_which_edition() {
+    let version = env!("CARGO_PKG_VERSION");
+    let o = annexa(&[
+        "rules",
+        "--format",
+        "json",
+        "--root",
+        &fixture("example-org"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(
+        v["tool"],
+        serde_json::json!({"name": "annexa", "version": version})
+    );
+    assert!(
+        v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "SOA004")
+    );
+
+    let o = annexa(&[
+        "catalog",
+        "--format",
+        "json",
+        "--root",
+        &fixture("example-org"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["tool"]["version"], version);
+    let iso42001 = v["catalogs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["framework"] == "iso42001:2023")
+        .unwrap();
+    assert_eq!(iso42001["edition"], "2023");
+    assert_eq!(iso42001["controls"], 38);
+
+    let o = annexa(&["catalog", "iso27001:2022", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (v["version"].clone(), v["edition"].clone()),
+        (1.into(), "2022".into())
+    );
+    assert_eq!(v["tool"]["name"], "annexa");
+    assert!(v["amendments"].is_array() && v["requirements"].is_array());
+}
+
+#[test]
+fn schema_prints_one_or_writes_them_with_their_references() {
+    let o = annexa(&["schema", "control"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["properties"]["kind"]["const"], "control");
+    let o = annexa(&["schema", "contrl"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("known: annexa, common, scope"),
+        "{}",
+        stderr(&o)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = in_dir(dir.path(), &["schema", "risk", "-o", "one"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        common::files(&dir.path().join("one")),
+        ["common.schema.json", "risk.schema.json"]
+    );
+    let o = in_dir(dir.path(), &["schema", "-o", "all"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let all = common::files(&dir.path().join("all"));
+    assert!(all.contains(&"annexa.schema.json".to_string()), "{all:?}");
+    assert!(
+        all.contains(&"check-report.schema.json".to_string()),
+        "{all:?}"
+    );
+    assert_eq!(all.len(), 14 + 5);
+    // Byte for byte the files of schemas/.
+    for file in &all {
+        let published = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("schemas")
+                .join(file),
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("all").join(file)).unwrap(),
+            published
+        );
+    }
 }

@@ -11,32 +11,31 @@ use annexa::adjust;
 use annexa::config;
 use annexa::source::{SourceFile, SourceMap};
 
-/// Every fenced block of a language in a Markdown file: (line of the fence, text).
+/// Every fenced block of a language in a Markdown file: (line of the fence, text). A block
+/// inside a list item is indented; its lines lose the indentation of its fence.
 fn blocks(file: &str, language: &str) -> Vec<(usize, String)> {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
     let fence = format!("```{language}");
     let mut out = Vec::new();
-    let mut current: Option<(usize, String)> = None;
+    let mut current: Option<(usize, usize, String)> = None;
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         match &mut current {
-            None if trimmed == fence => current = Some((i + 1, String::new())),
-            Some(_) if trimmed.starts_with("```") => out.extend(current.take()),
-            Some((_, body)) => {
-                body.push_str(trimmed_indent(line, &text, i));
+            None if trimmed == fence => {
+                current = Some((i + 1, line.len() - trimmed.len(), String::new()))
+            }
+            Some(_) if trimmed.starts_with("```") => {
+                out.extend(current.take().map(|(line, _, body)| (line, body)))
+            }
+            Some((_, indent, body)) => {
+                let cut = line.len().min(*indent).min(line.len() - trimmed.len());
+                body.push_str(&line[cut..]);
                 body.push('\n');
             }
             None => {}
         }
     }
     out
-}
-
-/// A block inside a list item is indented; its lines lose that indentation.
-fn trimmed_indent<'a>(line: &'a str, _text: &str, _i: usize) -> &'a str {
-    line.strip_prefix("  ")
-        .filter(|_| line.starts_with("  "))
-        .unwrap_or(line)
 }
 
 fn documents() -> Vec<String> {
@@ -173,4 +172,44 @@ fn every_inline_suppression_example_suppresses_its_finding() {
         }
     }
     assert!(checked >= 1, "no inline suppression example found");
+}
+
+/// The CI examples (`docs/ci.md`) are YAML that parses, and every `annexa check --format`
+/// in them names a format annexa has, with the GitLab and reviewdog reports wired to the
+/// consumers that read them.
+#[test]
+fn every_ci_example_parses_and_names_real_formats() {
+    let formats: Vec<&str> = annexa::render::Format::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
+    let mut seen = Vec::new();
+    for (line, text) in blocks("docs/ci.md", "yaml") {
+        let loaded = annexa::yaml::load(&text, &annexa::yaml::Limits::default());
+        assert!(
+            loaded.errors.is_empty(),
+            "docs/ci.md:{line}: {:?}",
+            loaded.errors
+        );
+        for rest in text.split("--format ").skip(1) {
+            let format = rest.split_whitespace().next().unwrap();
+            assert!(formats.contains(&format), "docs/ci.md:{line}: `{format}`");
+            seen.push(format.to_string());
+        }
+        if text.contains("--format gitlab") {
+            assert!(
+                text.contains("codequality: gl-code-quality-report.json"),
+                "{text}"
+            );
+        }
+        if text.contains("--format rdjson") {
+            assert!(text.contains("reviewdog -f=rdjson"), "{text}");
+        }
+    }
+    for format in ["gitlab", "rdjson", "junit", "sarif"] {
+        assert!(
+            seen.iter().any(|f| f == format),
+            "no CI example uses `{format}`"
+        );
+    }
 }

@@ -121,20 +121,29 @@ fn broken_kinds_reports_kinds_and_ignores_other_yaml() {
 }
 
 #[test]
-fn sarif_and_junit_of_real_output_validate_against_their_schemas() {
-    for name in [
-        "example-org",
-        "broken-schema",
-        "broken-syntax",
-        "broken-kinds",
-        "custom-rules",
-        "broken-packs",
-        "broken-no-soa",
-        "broken-no-scope",
-    ] {
-        let (o, _, _, sarif) = outputs(name);
+fn every_format_of_every_fixture_validates() {
+    // The JSON report against annexa's own published schema, the CI formats against theirs.
+    let report_schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("schemas/check-report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let names = common::fixture_names();
+    assert!(names.len() >= 15, "{names:?}");
+    for name in &names {
+        let (o, _, json, sarif) = outputs(name);
         let ctx = annexa::render::RenderContext::new(&o.sources, &o.registry, "0.0.0-test")
             .with_root_file(o.config_file.as_deref());
+        let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+        common::assert_matches_schema(
+            &report_schema,
+            jsonschema::Draft::Draft202012,
+            &report,
+            &format!("check-report.schema.json ({name})"),
+        );
         common::assert_valid_junit(&annexa::render::junit(&o.diagnostics, &ctx));
         let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
         common::assert_valid_sarif(&log);
@@ -143,5 +152,19 @@ fn sarif_and_junit_of_real_output_validate_against_their_schemas() {
             assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64());
             assert!(r["partialFingerprints"]["annexa/v1"].is_string());
         }
+        let gitlab: serde_json::Value =
+            serde_json::from_str(&annexa::render::gitlab(&o.diagnostics, &ctx)).unwrap();
+        common::assert_valid_gitlab(&gitlab);
+        assert_eq!(gitlab.as_array().unwrap().len(), o.diagnostics.len());
+        let rdjson: serde_json::Value =
+            serde_json::from_str(&annexa::render::rdjson(&o.diagnostics, &ctx)).unwrap();
+        common::assert_valid_rdjson(&rdjson);
+        assert_eq!(
+            rdjson["diagnostics"].as_array().unwrap().len(),
+            o.diagnostics.len()
+        );
+        let checkstyle = annexa::render::checkstyle(&o.diagnostics, &ctx);
+        common::assert_valid_checkstyle(&checkstyle);
+        assert_eq!(checkstyle.matches("<error ").count(), o.diagnostics.len());
     }
 }

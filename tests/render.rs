@@ -622,6 +622,20 @@ fn empty_input_renders_valid_output_in_every_format() {
                     "{out}"
                 );
             }
+            Format::Gitlab => {
+                let v: Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(v, serde_json::json!([]));
+                common::assert_valid_gitlab(&v);
+            }
+            Format::Checkstyle => {
+                common::assert_valid_checkstyle(&out);
+                assert!(!out.contains("<file"), "{out}");
+            }
+            Format::Rdjson => {
+                let v: Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(v["diagnostics"], serde_json::json!([]));
+                common::assert_valid_rdjson(&v);
+            }
         }
     }
     assert_eq!(
@@ -657,6 +671,9 @@ fn hostile_spans_render_everywhere_without_panicking() {
                 serde_json::from_str::<Value>(&out).expect("valid JSON");
             }
             Format::Junit => common::assert_valid_junit(&out),
+            Format::Gitlab => common::assert_valid_gitlab(&serde_json::from_str(&out).unwrap()),
+            Format::Checkstyle => common::assert_valid_checkstyle(&out),
+            Format::Rdjson => common::assert_valid_rdjson(&serde_json::from_str(&out).unwrap()),
         }
     }
     let log = sarif_of(&diags, &context);
@@ -708,6 +725,22 @@ fn junit_snapshot_and_schema() {
         "{out}"
     );
     insta::assert_snapshot!("junit", out);
+}
+
+#[test]
+fn gitlab_checkstyle_and_rdjson_snapshots_and_schemas() {
+    let (map, reg) = (sources(SOA), registry());
+    let context = ctx(&map, &reg).with_path_prefix("compliance/");
+    let diags = findings(SOA);
+    let gitlab = render::gitlab(&diags, &context);
+    common::assert_valid_gitlab(&serde_json::from_str(&gitlab).unwrap());
+    insta::assert_snapshot!("gitlab", gitlab);
+    let checkstyle = render::checkstyle(&diags, &context);
+    common::assert_valid_checkstyle(&checkstyle);
+    insta::assert_snapshot!("checkstyle", checkstyle);
+    let rdjson = render::rdjson(&diags, &context);
+    common::assert_valid_rdjson(&serde_json::from_str(&rdjson).unwrap());
+    insta::assert_snapshot!("rdjson", rdjson);
 }
 
 /// A registry with a tool code (FILE001, `basis: {tool: true}`) beside the compliance ones.

@@ -55,11 +55,18 @@ pub(super) fn run(args: Args) -> u8 {
                 )
             }
             super::ListFormat::Json => {
-                let v: Vec<_> = rows
+                let v: Vec<_> = catalogs
                     .iter()
-                    .map(|r| json!({"framework": r[0], "title": r[1], "controls": r[2].parse::<usize>().unwrap_or(0), "other_requirements": r[3].parse::<usize>().unwrap_or(0)}))
+                    .zip(&rows)
+                    .map(|(c, r)| {
+                        let mut entry = edition(c);
+                        entry["controls"] = json!(r[2].parse::<usize>().unwrap_or(0));
+                        entry["other_requirements"] = json!(r[3].parse::<usize>().unwrap_or(0));
+                        entry
+                    })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                let doc = super::versioned(json!({ "catalogs": v }));
+                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
             }
         }
         return 0;
@@ -94,18 +101,33 @@ pub(super) fn run(args: Args) -> u8 {
             );
         }
         super::ListFormat::Json => {
-            let v = json!({
-                "framework": c.framework,
-                "title": c.title,
-                "amendments": c.amendments,
-                "groups": c.groups.iter().map(|g| json!({"id": g.id, "title": g.title, "parent": g.parent})).collect::<Vec<_>>(),
-                "requirements": c.requirements.iter().map(|r| json!({
-                    "reference": format!("{}/{}", c.framework, r.id),
-                    "id": r.id, "type": r.kind, "title": r.title, "parent": r.parent, "group": r.group,
-                })).collect::<Vec<_>>(),
-            });
+            let mut body = edition(c);
+            body["groups"] = c
+                .groups
+                .iter()
+                .map(|g| json!({"id": g.id, "title": g.title, "parent": g.parent}))
+                .collect();
+            body["requirements"] = c.requirements.iter().map(|r| json!({
+                "reference": format!("{}/{}", c.framework, r.id),
+                "id": r.id, "type": r.kind, "title": r.title, "parent": r.parent, "group": r.group,
+            })).collect();
+            let v = super::versioned(body);
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
     }
     0
+}
+
+/// What identifies a catalog's content: its framework, title, the standard's edition (the
+/// year after the framework's `:`) and the amendments it includes, and the version of the
+/// catalog file format.
+fn edition(c: &crate::catalog::Catalog) -> serde_json::Value {
+    let edition = c.framework.split_once(':').map(|(_, e)| e);
+    json!({
+        "framework": c.framework,
+        "title": c.title,
+        "edition": edition,
+        "amendments": c.amendments,
+        "format": c.version,
+    })
 }

@@ -30,6 +30,12 @@ pub(super) enum OutputFormat {
     Github,
     /// JUnit XML, for CI test reports.
     Junit,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`).
+    Gitlab,
+    /// Checkstyle XML, for CI plugins and review bots.
+    Checkstyle,
+    /// The Reviewdog Diagnostic Format (`reviewdog -f=rdjson`).
+    Rdjson,
 }
 
 #[derive(Debug, clap::Args)]
@@ -247,6 +253,9 @@ pub(super) fn render(
         OutputFormat::Sarif => render::Format::Sarif,
         OutputFormat::Github => render::Format::Github,
         OutputFormat::Junit => render::Format::Junit,
+        OutputFormat::Gitlab => render::Format::Gitlab,
+        OutputFormat::Checkstyle => render::Format::Checkstyle,
+        OutputFormat::Rdjson => render::Format::Rdjson,
     };
     render::render(format, diags, ctx, human_options(color))
 }

@@ -69,9 +69,15 @@ pub(super) fn run(args: Args) -> u8 {
             format!(" ({} replaced)", existing.len())
         }
     );
-    for f in &files {
+    let schema_dir = format!("{}/", init::schemas::DIR);
+    for f in files.iter().filter(|f| !f.path.starts_with(&schema_dir)) {
         println!("  {}", f.path);
     }
+    let schemas = files
+        .iter()
+        .filter(|f| f.path.starts_with(&schema_dir))
+        .count();
+    println!("  {schema_dir} ({schemas} JSON Schemas, for editors)");
     println!("{}", next_steps(&dir));
     0
 }
@@ -93,6 +99,9 @@ next steps:
   4. Check the repository:            annexa check {d}
      See the cross-framework picture: annexa coverage {d} --format html -o coverage.html
   5. Set OWNER in .pre-commit-config.yaml and .github/workflows/annexa.yml, then run
-     `pre-commit install` so every commit is checked."
+     `pre-commit install` so every commit is checked.
+  6. In an editor with yaml-language-server (VS Code's YAML extension, Neovim, Helix), the
+     artifacts are validated and completed as you type (.vscode/settings.json and the
+     modeline at the top of each YAML file point it at .annexa/schemas/)."
     )
 }

@@ -17,6 +17,7 @@ mod explain;
 mod init;
 mod lsp;
 mod rules;
+mod schema;
 mod soa;
 mod test_rules;
 
@@ -59,6 +60,9 @@ enum Command {
     AuditPack(audit_pack::Args),
     /// Scaffold an integrated ISO/IEC 27001 + ISO/IEC 42001 repository.
     Init(init::Args),
+    /// Print or write the JSON Schemas (artifact kinds, the one for any artifact, rule files,
+    /// catalogs, the JSON report), for editors and other tools.
+    Schema(schema::Args),
 }
 
 /// Formats of listings.
@@ -90,6 +94,23 @@ impl ColorChoice {
             }
         }
     }
+}
+
+/// Version of the JSON shape of `annexa rules` and `annexa catalog` (`"version"` at the top);
+/// bumped by a change that could break a consumer, as for `check`'s JSON.
+pub(crate) const LIST_JSON_VERSION: u32 = 1;
+
+/// A JSON listing as printed: the shape's version and which annexa wrote it, then `body`'s
+/// keys.
+pub(crate) fn versioned(body: serde_json::Value) -> serde_json::Value {
+    let mut doc = serde_json::json!({
+        "version": LIST_JSON_VERSION,
+        "tool": { "name": "annexa", "version": env!("CARGO_PKG_VERSION") },
+    });
+    if let (Some(doc), serde_json::Value::Object(body)) = (doc.as_object_mut(), body) {
+        doc.extend(body);
+    }
+    doc
 }
 
 /// Exit code for usage and configuration errors.
@@ -143,6 +164,7 @@ fn run(cli: Cli) -> u8 {
         Command::Soa(args) => soa::run(args),
         Command::AuditPack(args) => audit_pack::run(args),
         Command::Init(args) => init::run(args),
+        Command::Schema(args) => schema::run(args),
     }
 }
 

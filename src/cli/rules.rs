@@ -58,10 +58,8 @@ pub(super) fn run(args: Args) -> u8 {
                     })
                 })
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rows).unwrap_or_default()
-            );
+            let doc = super::versioned(json!({ "rules": rows }));
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         super::ListFormat::Table => {
             let rows: Vec<[String; 5]> = ext

@@ -5,6 +5,7 @@
 //! every date in them is recent enough for `annexa check` to pass on the fresh result. The
 //! command (`cli::init`) refuses to overwrite and writes them atomically.
 
+pub(crate) mod schemas;
 mod soa;
 
 use jiff::ToSpan;
@@ -177,7 +178,52 @@ pub(crate) fn scaffold(
             contents: fill(&soa),
         },
     );
+    editor_support(&mut files);
     Ok(files)
+}
+
+/// What makes yaml-language-server validate and complete every artifact (`docs/editors.md`):
+/// the schemas in `.annexa/schemas/`, a modeline at the top of each YAML file of artifacts
+/// (any editor), and `yaml.schemas` in `.vscode/settings.json` mapping those files to the
+/// schema that dispatches on `kind` (VS Code, when the repository is the folder opened).
+fn editor_support(files: &mut Vec<File>) {
+    let dispatch = format!("{}/{}", schemas::DIR, schemas::file_name(schemas::DISPATCH));
+    let mut globs: Vec<String> = Vec::new();
+    for f in files.iter_mut().filter(|f| holds_artifacts(&f.path)) {
+        let depth = f.path.matches('/').count();
+        let up = if depth == 0 {
+            "./".to_string()
+        } else {
+            "../".repeat(depth)
+        };
+        f.contents = format!(
+            "# yaml-language-server: $schema={up}{dispatch}\n{}",
+            f.contents
+        );
+        let glob = match f.path.split_once('/') {
+            Some((dir, _)) => format!("{dir}/**/*.yaml"),
+            None => f.path.clone(),
+        };
+        if !globs.contains(&glob) {
+            globs.push(glob);
+        }
+    }
+    let settings = serde_json::json!({ "yaml.schemas": { format!("./{dispatch}"): globs } });
+    let mut settings = serde_json::to_string_pretty(&settings).unwrap_or_default();
+    settings.push('\n');
+    files.extend(schemas::all().into_iter().map(|(name, text)| File {
+        path: format!("{}/{}", schemas::DIR, schemas::file_name(name)),
+        contents: text.to_string(),
+    }));
+    files.push(File {
+        path: ".vscode/settings.json".to_string(),
+        contents: settings,
+    });
+}
+
+/// A YAML file of artifacts (not a tool's configuration, which lives in hidden folders).
+fn holds_artifacts(path: &str) -> bool {
+    path.ends_with(".yaml") && !path.starts_with('.')
 }
 
 #[cfg(test)]

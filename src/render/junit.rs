@@ -10,6 +10,7 @@
 //! report with no test at all. The shape follows the Jenkins `junit-10.xsd` schema, which
 //! the test suite validates against; `docs/output.md` documents it.
 
+use super::xml::{attr, text};
 use super::{RenderContext, Summary, about, resolve, title};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::registry::About;
@@ -159,41 +160,4 @@ fn place(loc: &Location, ctx: &RenderContext<'_>) -> (String, Option<(usize, usi
     let path = ctx.checkout_path(&loc.file);
     let at = resolve(ctx, loc).map(|r| (r.start_lc.line, r.start_lc.column));
     (path, at)
-}
-
-/// Character data: markup characters escaped (as in HTML, whose escapes XML shares),
-/// characters XML 1.0 cannot carry replaced by U+FFFD.
-fn text(s: &str) -> String {
-    let allowed: String = s
-        .chars()
-        .map(|c| if allowed(c) { c } else { '\u{FFFD}' })
-        .collect();
-    crate::coverage::html::esc(&allowed)
-}
-
-/// An attribute value (in double quotes): as character data, with line breaks and tabs as
-/// references, which an XML parser would otherwise normalise to spaces.
-fn attr(s: &str) -> String {
-    text(s)
-        .replace('\r', "&#13;")
-        .replace('\n', "&#10;")
-        .replace('\t', "&#9;")
-}
-
-/// Characters XML 1.0 allows in a document.
-fn allowed(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_keeps_xml_well_formed() {
-        assert_eq!(text("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
-        assert_eq!(text("nul\u{0}\u{1b}end"), "nul\u{FFFD}\u{FFFD}end");
-        assert_eq!(attr("say \"hi\"\n\tnow"), "say &quot;hi&quot;&#10;&#9;now");
-        assert_eq!(attr("a\r\nb"), "a&#13;&#10;b");
-    }
 }

@@ -12,17 +12,28 @@ use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::registry::{About, Registry};
 use crate::source::{LineCol, SourceFile, SourceMap};
 
+pub(crate) mod checkstyle;
 pub(crate) mod github;
+pub(crate) mod gitlab;
 pub(crate) mod human;
 pub(crate) mod json;
 pub(crate) mod junit;
+pub(crate) mod rdjson;
 pub(crate) mod sarif;
+mod xml;
 
+pub use checkstyle::checkstyle;
 pub use github::{github, github_summary};
+pub use gitlab::gitlab;
 pub use human::{HumanOptions, human};
 pub use json::json;
 pub use junit::junit;
+pub use rdjson::rdjson;
 pub use sarif::sarif;
+
+/// Where findings about the repository as a whole are placed by the CI formats when the
+/// context names no configuration file.
+pub(crate) const DEFAULT_ROOT_FILE: &str = "annexa.toml";
 
 /// What every renderer needs besides the diagnostics.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +50,8 @@ pub struct RenderContext<'a> {
     pub root_file: Option<&'a str>,
     /// Where annexa's root sits inside the version-control checkout (`compliance/` when
     /// `annexa.toml` is in that folder; empty when they coincide). The paths of the CI formats
-    /// (SARIF, GitHub annotations and job summary, JUnit) are relative to the checkout, so
+    /// (SARIF, GitHub annotations and job summary, JUnit, GitLab Code Quality, Checkstyle,
+    /// rdjson) are relative to the checkout, so
     /// that code scanning and CI can place them; human and JSON output keep root-relative paths.
     pub path_prefix: &'a str,
     /// The lowest severity that fails the run (`--fail-on`): JUnit reports findings at or
@@ -74,6 +86,12 @@ impl<'a> RenderContext<'a> {
         format!("{}{path}", self.path_prefix)
     }
 
+    /// The checkout-relative path of the configuration file, where the CI formats place
+    /// findings about the repository as a whole (their consumers drop findings without a file).
+    pub(crate) fn root_path(&self) -> String {
+        self.checkout_path(self.root_file.unwrap_or(DEFAULT_ROOT_FILE))
+    }
+
     pub fn with_root_file(mut self, root_file: Option<&'a str>) -> Self {
         self.root_file = root_file;
         self
@@ -88,15 +106,21 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+    Gitlab,
+    Checkstyle,
+    Rdjson,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 8] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
         Format::Github,
         Format::Junit,
+        Format::Gitlab,
+        Format::Checkstyle,
+        Format::Rdjson,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +130,9 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
+            Format::Checkstyle => "checkstyle",
+            Format::Rdjson => "rdjson",
         }
     }
 
@@ -128,6 +155,9 @@ pub fn render(
         Format::Sarif => sarif(diags, ctx),
         Format::Github => github(diags, ctx),
         Format::Junit => junit(diags, ctx),
+        Format::Gitlab => gitlab(diags, ctx),
+        Format::Checkstyle => checkstyle(diags, ctx),
+        Format::Rdjson => rdjson(diags, ctx),
     }
 }
 
@@ -313,6 +343,33 @@ pub(crate) fn resolve<'a>(ctx: &RenderContext<'a>, loc: &Location) -> Option<Res
         start_lc: file.line_col(start),
         end_lc: file.line_col(end),
     })
+}
+
+/// Where the CI formats place a finding: the checkout-relative path of its file and its range
+/// when the file was read, or the configuration file (no range: line 1) for a finding about the
+/// repository as a whole.
+pub(crate) fn ci_place<'a>(
+    ctx: &RenderContext<'a>,
+    d: &Diagnostic,
+) -> (String, Option<Resolved<'a>>) {
+    match &d.location {
+        Some(loc) => (ctx.checkout_path(&loc.file), resolve(ctx, loc)),
+        None => (ctx.root_path(), None),
+    }
+}
+
+/// A finding's single-edit suggestion resolved in its file (the range it replaces), with the
+/// replacement; none without a suggestion or when the file is not in the source map.
+pub(crate) fn resolved_suggestion<'a, 'd>(
+    ctx: &RenderContext<'a>,
+    d: &'d Diagnostic,
+) -> Option<(Resolved<'a>, &'d str)> {
+    let (loc, s) = (d.location.as_ref()?, d.suggestion.as_ref()?);
+    let at = Location {
+        file: loc.file.clone(),
+        span: s.span,
+    };
+    Some((resolve(ctx, &at)?, s.replacement.as_str()))
 }
 
 /// What a finding is about (compliance or the tool), as the registry declares it.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::{RenderContext, Summary, about, resolve};
+use super::{RenderContext, Summary, about, resolve, resolved_suggestion};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::registry::RuleMeta;
 
@@ -19,12 +19,12 @@ use crate::registry::RuleMeta;
 pub(crate) const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
+/// `tool.driver.informationUri`: annexa's page on crates.io, where its README and releases are.
+pub(crate) const INFORMATION_URI: &str = "https://crates.io/crates/annexa";
+
 /// The key of annexa's fingerprint in `partialFingerprints`. The suffix is bumped if the
 /// fingerprint's recipe ever changes, so that old and new alerts are not confused.
 pub(crate) const FINGERPRINT_KEY: &str = "annexa/v1";
-
-/// Where repository-level findings go when the context names no configuration file.
-pub(crate) const DEFAULT_ROOT_FILE: &str = "annexa.toml";
 
 /// Region snippets longer than this are left out: a label on a whole block would copy the
 /// block into the log for no benefit.
@@ -38,7 +38,11 @@ pub fn sarif(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {
     for (i, slot) in index.values_mut().enumerate() {
         *slot = i;
     }
-    let rules: Vec<Value> = index.keys().map(|code| rule(code, ctx)).collect();
+    let help_uri = help_uri(ctx.tool_version);
+    let rules: Vec<Value> = index
+        .keys()
+        .map(|code| rule(code, &help_uri, ctx))
+        .collect();
     let results: Vec<Value> = diags
         .iter()
         .map(|d| result(d, index[d.code.as_str()], ctx))
@@ -51,11 +55,14 @@ pub fn sarif(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {
             "tool": {
                 "driver": {
                     "name": "annexa",
+                    "fullName": format!("annexa {}", ctx.tool_version),
+                    "informationUri": INFORMATION_URI,
                     "version": ctx.tool_version,
                     "semanticVersion": ctx.tool_version,
                     "rules": rules,
                 }
             },
+            "automationDetails": { "id": automation_id(ctx) },
             "originalUriBaseIds": {
                 "%SRCROOT%": {
                     "description": { "text": "The root of the repository annexa checked." }
@@ -73,7 +80,22 @@ pub fn sarif(diags: &[Diagnostic], ctx: &RenderContext<'_>) -> String {
     out
 }
 
-fn rule(code: &str, ctx: &RenderContext<'_>) -> Value {
+/// `runs[].automationDetails.id`: the same for every run of the same configuration, so that
+/// code scanning and Azure DevOps tell analyses apart and match each run with the previous one.
+/// It names where annexa's root is in the checkout (`annexa/compliance/`), so two annexa
+/// repositories in one checkout are two analyses. The id ends with `/`: it is all category,
+/// with no run-specific part.
+fn automation_id(ctx: &RenderContext<'_>) -> String {
+    format!("annexa/{}", ctx.path_prefix)
+}
+
+/// `rules[].helpUri`: the documentation of this version of annexa, whose README lists every
+/// built-in code (a rule's own documentation is in `help`, and `annexa explain CODE`).
+fn help_uri(version: &str) -> String {
+    format!("https://docs.rs/crate/annexa/{version}#diagnostic-codes")
+}
+
+fn rule(code: &str, help_uri: &str, ctx: &RenderContext<'_>) -> Value {
     let Some(meta) = ctx.registry.get(code) else {
         // A code outside the registry (it should not happen, but a custom rule pack may be
         // out of step): an entry with only its id still lets viewers group the results.
@@ -94,6 +116,7 @@ fn rule(code: &str, ctx: &RenderContext<'_>) -> Value {
         "shortDescription": { "text": meta.summary.trim() },
         "fullDescription": { "text": full },
         "help": { "text": help_text(meta, &refs), "markdown": help_markdown(meta, &refs) },
+        "helpUri": help_uri,
         "defaultConfiguration": { "level": level(meta.severity) },
         "properties": properties(meta),
     })
@@ -248,7 +271,7 @@ fn result(d: &Diagnostic, rule_index: usize, ctx: &RenderContext<'_>) -> Value {
         // GitHub code scanning requires a location with a line: attach repository-level
         // findings to the first line of the configuration file.
         None => json!({
-            "artifactLocation": artifact(&ctx.checkout_path(ctx.root_file.unwrap_or(DEFAULT_ROOT_FILE))),
+            "artifactLocation": artifact(&ctx.root_path()),
             "region": { "startLine": 1 },
         }),
     };
@@ -288,20 +311,15 @@ fn result(d: &Diagnostic, rule_index: usize, ctx: &RenderContext<'_>) -> Value {
 /// The single-edit suggestion as a SARIF `fix`: one replacement at the exact region of the
 /// finding's file. None when there is no suggestion or its file is not in the source map.
 fn fix(d: &Diagnostic, ctx: &RenderContext<'_>) -> Option<Value> {
-    let (loc, s) = (d.location.as_ref()?, d.suggestion.as_ref()?);
-    let at = Location {
-        file: loc.file.clone(),
-        span: s.span,
-    };
-    let r = resolve(ctx, &at)?;
+    let (r, replacement) = resolved_suggestion(ctx, d)?;
     let description = match r.text() {
-        "" => format!("insert `{}`", s.replacement),
-        old => format!("replace `{old}` with `{}`", s.replacement),
+        "" => format!("insert `{replacement}`"),
+        old => format!("replace `{old}` with `{replacement}`"),
     };
     Some(json!({
         "description": { "text": description },
         "artifactChanges": [{
-            "artifactLocation": artifact(&ctx.checkout_path(&loc.file)),
+            "artifactLocation": artifact(&ctx.checkout_path(d.file().unwrap_or_default())),
             "replacements": [{
                 "deletedRegion": {
                     "startLine": r.start_lc.line,
@@ -309,7 +327,7 @@ fn fix(d: &Diagnostic, ctx: &RenderContext<'_>) -> Option<Value> {
                     "endLine": r.end_lc.line,
                     "endColumn": r.end_lc.column,
                 },
-                "insertedContent": { "text": s.replacement },
+                "insertedContent": { "text": replacement },
             }],
         }],
     }))

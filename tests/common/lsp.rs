@@ -29,17 +29,27 @@ pub struct Server {
     next_id: i64,
     /// Messages skipped while waiting for others, for failure reports.
     seen: Vec<Value>,
+    /// When set, the server's own requests are answered while waiting: `workspace/configuration`
+    /// with these settings (each item's `section` of them), anything else with `null`.
+    settings: Option<Value>,
 }
 
 impl Server {
+    /// `annexa lsp`.
     pub fn start() -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_annexa"))
-            .args(["lsp", "--today", TODAY])
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_annexa"));
+        cmd.args(["lsp", "--today", TODAY]);
+        Server::spawn(cmd, None)
+    }
+
+    /// Another language server, started with `cmd`; `settings`: see [`Server::settings`].
+    pub fn spawn(mut cmd: Command, settings: Option<Value>) -> Server {
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("start annexa lsp");
+            .expect("start the language server");
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let mut stderr_pipe = child.stderr.take().unwrap();
@@ -86,6 +96,7 @@ impl Server {
             stderr,
             next_id: 0,
             seen: Vec::new(),
+            settings,
         }
     }
 
@@ -118,6 +129,15 @@ impl Server {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.messages.recv_timeout(left) {
                 Ok(m) if pred(&m) => return m,
+                Ok(m)
+                    if self.settings.is_some()
+                        && m.get("method").is_some()
+                        && m.get("id").is_some() =>
+                {
+                    let reply = json!({"jsonrpc": "2.0", "id": m["id"], "result": self.answer(&m)});
+                    self.send_raw(reply.to_string().as_bytes());
+                    self.seen.push(m);
+                }
                 Ok(m) => self.seen.push(m),
                 Err(e) => panic!(
                     "no {what} ({e}); messages seen: {:#?}\nstderr:\n{}",
@@ -125,6 +145,28 @@ impl Server {
                     self.stderr.lock().unwrap()
                 ),
             }
+        }
+    }
+
+    /// The answer to a request of the server: the settings a `workspace/configuration` asks
+    /// for (each item's `section`), else `null`.
+    fn answer(&self, request: &Value) -> Value {
+        match (request["method"].as_str(), &self.settings) {
+            (Some("workspace/configuration"), Some(settings)) => {
+                let items = request["params"]["items"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                items
+                    .iter()
+                    .map(|i| {
+                        i["section"]
+                            .as_str()
+                            .map_or(Value::Null, |s| settings[s].clone())
+                    })
+                    .collect()
+            }
+            _ => Value::Null,
         }
     }
 

@@ -178,19 +178,10 @@ pub fn assert_valid_junit(xml: &str) {
         (tests, failures, errors)
     );
 
-    let python = std::env::var("ANNEXA_XMLSCHEMA_PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_xmlschema = std::process::Command::new(&python)
-        .args(["-c", "import xmlschema"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_xmlschema {
-        assert!(
-            std::env::var_os("ANNEXA_REQUIRE_XMLSCHEMA").is_none(),
-            "`{python}` cannot import xmlschema, and ANNEXA_REQUIRE_XMLSCHEMA is set"
-        );
+    let Some(python) = python_with("xmlschema", "ANNEXA_REQUIRE_XMLSCHEMA") else {
         eprintln!("note: Python's xmlschema is not installed: JUnit checked without its schema");
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.xml");
     std::fs::write(&report, xml).unwrap();
@@ -211,26 +202,136 @@ pub fn assert_valid_junit(xml: &str) {
     );
 }
 
+/// The Python the tests run consumers with — `$ANNEXA_XMLSCHEMA_PYTHON` (the venv `.ci/run`
+/// sets up), else `python3` — if it can import `module`. Without it: None, so the caller skips
+/// its check with a note, unless the environment variable `require` is set, as in CI (then the
+/// test fails).
+pub fn python_with(module: &str, require: &str) -> Option<String> {
+    let python = std::env::var("ANNEXA_XMLSCHEMA_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has = std::process::Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has || std::env::var_os(require).is_none(),
+        "`{python}` cannot import {module}, and {require} is set"
+    );
+    has.then_some(python)
+}
+
 /// Check a SARIF log against the OASIS SARIF 2.1.0 schema in `tests/data` (draft-04; the
 /// `uri` and `uri-reference` formats are checked too).
 pub fn assert_valid_sarif(log: &serde_json::Value) {
+    assert_valid_json("sarif-schema-2.1.0.json", jsonschema::Draft::Draft4, log);
+}
+
+/// Check a GitLab Code Quality report against the schema in `tests/data` (transcribed from
+/// GitLab's documentation of the format; see `tests/data/README.md`).
+pub fn assert_valid_gitlab(report: &serde_json::Value) {
+    assert_valid_json(
+        "gitlab-codequality.schema.json",
+        jsonschema::Draft::Draft202012,
+        report,
+    );
+}
+
+/// Check an rdjson document against reviewdog's `DiagnosticResult` JSON Schema in
+/// `tests/data`. The schema requires little (every field is optional), so the fields annexa
+/// always writes are checked as well: a message, a path, a severity reviewdog knows, a range
+/// that starts at a line.
+pub fn assert_valid_rdjson(doc: &serde_json::Value) {
+    assert_valid_json(
+        "rdjson-DiagnosticResult.json",
+        jsonschema::Draft::Draft4,
+        doc,
+    );
+    assert_eq!(doc["source"]["name"], "annexa", "{doc}");
+    for d in doc["diagnostics"].as_array().expect("diagnostics") {
+        assert!(d["message"].as_str().is_some_and(|m| !m.is_empty()), "{d}");
+        assert!(
+            d["location"]["path"]
+                .as_str()
+                .is_some_and(|p| !p.is_empty()),
+            "{d}"
+        );
+        assert!(
+            d["location"]["range"]["start"]["line"]
+                .as_u64()
+                .is_some_and(|l| l >= 1),
+            "{d}"
+        );
+        assert!(
+            ["ERROR", "WARNING", "INFO"].contains(&d["severity"].as_str().unwrap()),
+            "{d}"
+        );
+        assert!(d["code"]["value"].as_str().is_some(), "{d}");
+    }
+}
+
+/// Check a Checkstyle report's structure: `<checkstyle>` holding `<file name>`s holding
+/// `<error>`s with a line, a severity Checkstyle knows, a message and a source. (Checkstyle
+/// publishes no schema; `tests/ci_formats.rs` also runs a real consumer on the report.)
+pub fn assert_valid_checkstyle(xml: &str) {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "checkstyle");
+    assert!(root.attribute("version").is_some());
+    for file in root.children().filter(|n| n.is_element()) {
+        assert_eq!(file.tag_name().name(), "file");
+        assert!(
+            file.attribute("name").is_some_and(|n| !n.is_empty()),
+            "{xml}"
+        );
+        for error in file.children().filter(|n| n.is_element()) {
+            assert_eq!(error.tag_name().name(), "error");
+            let line: usize = error.attribute("line").unwrap().parse().unwrap();
+            assert!(line >= 1);
+            if let Some(column) = error.attribute("column") {
+                assert!(column.parse::<usize>().unwrap() >= 1);
+            }
+            assert!(["error", "warning", "info"].contains(&error.attribute("severity").unwrap()));
+            assert!(error.attribute("message").is_some_and(|m| !m.is_empty()));
+            assert!(
+                error
+                    .attribute("source")
+                    .is_some_and(|s| s.starts_with("annexa."))
+            );
+        }
+    }
+}
+
+/// Validate `value` against a JSON Schema kept in `tests/data` (formats checked too), failing
+/// with every error and where it is.
+pub fn assert_valid_json(schema_file: &str, draft: jsonschema::Draft, value: &serde_json::Value) {
     let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(schema_file),
     )
     .expect("schema copy in tests/data");
     let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    assert_matches_schema(&schema, draft, value, schema_file);
+}
+
+/// Validate `value` against `schema` (named `name` in the failure), formats checked too.
+pub fn assert_matches_schema(
+    schema: &serde_json::Value,
+    draft: jsonschema::Draft,
+    value: &serde_json::Value,
+    name: &str,
+) {
     let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
+        .with_draft(draft)
         .should_validate_formats(true)
-        .build(&schema)
-        .expect("the SARIF schema compiles offline");
+        .build(schema)
+        .unwrap_or_else(|e| panic!("{name} compiles offline: {e}"));
     let errors: Vec<String> = validator
-        .iter_errors(log)
+        .iter_errors(value)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(
         errors.is_empty(),
-        "SARIF is not valid:\n{}",
+        "not valid against {name}:\n{}",
         errors.join("\n")
     );
 }
