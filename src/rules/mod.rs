@@ -48,6 +48,10 @@ pub(crate) const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/staleness.yaml"),
     ),
     ("rules/ai.yaml", include_str!("../../rules/ai.yaml")),
+    (
+        "rules/eu-ai-act.yaml",
+        include_str!("../../rules/eu-ai-act.yaml"),
+    ),
     ("rules/risk.yaml", include_str!("../../rules/risk.yaml")),
     ("rules/scope.yaml", include_str!("../../rules/scope.yaml")),
     (

@@ -198,6 +198,7 @@ registry! {
     referenced_by::ReferencedBy,
     requirement::Requirement,
     framework::Framework,
+    ai_act_articles::AiActArticles,
     file::File,
     coverage::Coverage,
     exists::Exists,
