@@ -2,11 +2,15 @@
 //!
 //! Built-in catalogs (`rules/catalogs/`) are embedded; users add their own in the same
 //! format (`docs/catalogs.md`). A requirement is referred to as `framework/id`, e.g.
-//! `iso27001:2022/A.5.15` or `iso42001:2023/6.1.4`.
+//! `iso27001:2022/A.5.15` or `iso42001:2023/6.1.4`. The crosswalks between catalogs
+//! (`crate::crosswalk`) travel with them.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+
+use crate::crosswalk::Crosswalk;
+use crate::source::Span;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,15 +50,42 @@ pub struct Requirement {
     pub parent: Option<String>,
     #[serde(default)]
     pub group: Option<String>,
+    /// Whom the requirement binds, for a legal provision (`provider`, `deployer`, `both`,
+    /// `gpai_provider`, ...): the EU AI Act catalog decides applicability with it.
+    #[serde(default)]
+    pub binds: Option<String>,
 }
 
-/// Every catalog of a run, by framework id.
+/// Every catalog of a run, by framework id, and the crosswalks between them.
 #[derive(Debug, Clone, Default)]
 pub struct Catalogs {
     by_framework: BTreeMap<String, Catalog>,
+    crosswalks: Vec<Crosswalk>,
 }
 
 impl Catalogs {
+    /// Add a crosswalk; the references it names that no catalog has are an error.
+    pub(crate) fn insert_crosswalk(&mut self, crosswalk: Crosswalk) -> Result<(), String> {
+        let unknown = crosswalk.unknown(|r| self.requirement(r).is_some());
+        if let Some(first) = unknown.first() {
+            return Err(format!(
+                "crosswalk `{}` names `{first}`, which no catalog has{}",
+                crosswalk.title,
+                match unknown.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more)", n - 1),
+                }
+            ));
+        }
+        self.crosswalks.push(crosswalk);
+        Ok(())
+    }
+
+    /// The crosswalks, built-in first.
+    pub fn crosswalks(&self) -> &[Crosswalk] {
+        &self.crosswalks
+    }
+
     pub(crate) fn insert(&mut self, catalog: Catalog) -> Result<(), String> {
         if self.by_framework.contains_key(&catalog.framework) {
             return Err(format!("catalog `{}` is defined twice", catalog.framework));
@@ -84,16 +115,15 @@ impl Catalogs {
 
     /// Parse a catalog file's text.
     pub(crate) fn parse(name: &str, src: &str) -> Result<Catalog, String> {
-        let loaded = crate::yaml::load(src, &crate::yaml::Limits::default());
-        if let Some(e) = loaded.errors.first() {
-            return Err(format!("{name}: {}", e.message));
-        }
-        let doc = loaded
-            .documents
-            .into_iter()
-            .next()
-            .ok_or_else(|| format!("{name}: empty catalog"))?;
-        serde_json::from_value(doc.value).map_err(|e| format!("{name}: {e}"))
+        Self::parse_located(name, src).map(|(c, _)| c)
+    }
+
+    /// Parse a catalog file's text; with the catalog, the span of its `framework` value.
+    pub(crate) fn parse_located(name: &str, src: &str) -> Result<(Catalog, Span), String> {
+        let doc = crate::yaml::first_document(name, src)?;
+        let at = doc.spans.get("/framework").map_or(Span::at(0), |s| s.value);
+        let catalog = serde_json::from_value(doc.value).map_err(|e| format!("{name}: {e}"))?;
+        Ok((catalog, at))
     }
 }
 
@@ -107,6 +137,14 @@ pub(crate) const BUILTIN_CATALOGS: &[(&str, &str)] = &[
         "rules/catalogs/iso42001-2023.yaml",
         include_str!("../rules/catalogs/iso42001-2023.yaml"),
     ),
+    (
+        "rules/catalogs/nist-ai-rmf-1.0.yaml",
+        include_str!("../rules/catalogs/nist-ai-rmf-1.0.yaml"),
+    ),
+    (
+        "rules/catalogs/eu-ai-act-2024.yaml",
+        include_str!("../rules/catalogs/eu-ai-act-2024.yaml"),
+    ),
 ];
 
 /// The built-in catalogs, parsed once.
@@ -117,8 +155,16 @@ pub fn builtin() -> &'static Result<Catalogs, String> {
         for (name, src) in BUILTIN_CATALOGS {
             c.insert(Catalogs::parse(name, src)?)?;
         }
+        for crosswalk in crate::crosswalk::builtin().as_ref().map_err(Clone::clone)? {
+            c.insert_crosswalk(crosswalk.clone())?;
+        }
         Ok(c)
     })
+}
+
+/// Is `framework` one of the built-in catalogs?
+pub(crate) fn is_builtin(framework: &str) -> bool {
+    builtin().as_ref().is_ok_and(|c| c.get(framework).is_some())
 }
 
 /// `iso27001:2022/A.5.15` → (`iso27001:2022`, `A.5.15`).

@@ -26,6 +26,7 @@ use crate::cache::{Cache, Fresh, Key, Parsed};
 use crate::catalog::{self, Catalogs};
 use crate::codes;
 use crate::config::{self, Config};
+use crate::crosswalk::Crosswalk;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::discover::{self, Candidate, selected};
 use crate::model::{Artifact, Index};
@@ -563,16 +564,35 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         ));
         RuleSet::default()
     });
-    for file in yaml_files_in(root, &config.catalogs.paths, &mut diagnostics) {
-        match Catalogs::parse(&file.rel, &file.text).and_then(|c| catalogs.insert(c)) {
-            Ok(()) => {}
-            Err(e) => diagnostics.push(
-                Diagnostic::error(codes::CAT001, format!("invalid catalog: {e}"))
-                    .at(file.rel.clone(), Span::at(0))
-                    .with_label("in this file")
-                    .with_help("`docs/catalogs.md` documents the catalog format")
-                    .with_entity(None, Some(file.rel.clone())),
-            ),
+    let files = yaml_files_in(root, &config.catalogs.paths, &mut diagnostics);
+    // Catalogs first: a crosswalk names requirements of catalogs loaded from any file.
+    let (crosswalks, files): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|f| Crosswalk::is_crosswalk(&f.text));
+    for file in files {
+        match Catalogs::parse_located(&file.rel, &file.text) {
+            Ok((c, at)) if catalog::is_builtin(&c.framework) => {
+                diagnostics.push(builtin_framework_redefined(&c.framework, &file.rel, at));
+            }
+            Ok((c, at)) => {
+                if let Err(e) = catalogs.insert(c) {
+                    diagnostics.push(
+                        Diagnostic::error(codes::CAT001, format!("invalid catalog: {e}"))
+                            .at(file.rel.clone(), at)
+                            .with_label("a second catalog of this framework")
+                            .with_entity(None, Some(file.rel.clone())),
+                    );
+                }
+            }
+            Err(e) => diagnostics.push(invalid_file("catalog", &e, &file.rel)),
+        }
+        sources.insert(file);
+    }
+    for file in crosswalks {
+        if let Err(e) =
+            Crosswalk::parse(&file.rel, &file.text).and_then(|c| catalogs.insert_crosswalk(c))
+        {
+            diagnostics.push(invalid_file("crosswalk", &e, &file.rel));
         }
         sources.insert(file);
     }
@@ -614,6 +634,30 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         registry,
         diagnostics,
     }
+}
+
+/// A catalog or crosswalk file (`what`) that cannot be used: `CAT001` at its first line.
+fn invalid_file(what: &str, problem: &str, file: &str) -> Diagnostic {
+    Diagnostic::error(codes::CAT001, format!("invalid {what}: {problem}"))
+        .at(file.to_string(), Span::at(0))
+        .with_label("in this file")
+        .with_help(format!("`docs/catalogs.md` documents the {what} format"))
+        .with_entity(None, Some(file.to_string()))
+}
+
+/// A user catalog for a framework annexa has built in: an error at its `framework` value, not a
+/// merge of two lists of the same framework's requirements.
+fn builtin_framework_redefined(framework: &str, file: &str, at: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::CAT001,
+        format!("invalid catalog: `{framework}` is a built-in catalog; this file would define it a second time"),
+    )
+    .at(file.to_string(), at)
+    .with_label("built-in framework")
+    .with_help(format!(
+        "use the built-in catalog (`annexa catalog {framework}` lists it) and remove this file, or give your catalog a framework id of its own"
+    ))
+    .with_entity(None, Some(file.to_string()))
 }
 
 /// The `*.yaml` / `*.yml` files directly in the given directories (relative to `root`),

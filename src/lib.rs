@@ -15,6 +15,7 @@
 //! `docs/architecture.md` ("Layers") says what each layer may use; `tests/layers.rs` checks it.
 
 pub mod adjust;
+pub(crate) mod ai_act;
 pub(crate) mod baseline;
 pub(crate) mod cache;
 pub mod catalog;
@@ -23,6 +24,7 @@ pub(crate) mod codes;
 pub mod config;
 pub(crate) mod correspondence;
 pub mod coverage;
+pub mod crosswalk;
 pub mod dates;
 pub mod diagnostic;
 pub(crate) mod discover;

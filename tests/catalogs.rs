@@ -163,3 +163,196 @@ fn the_2013_to_2022_correspondence_matches_the_reference() {
         }
     }
 }
+
+/// A YAML reference file of `tests/data/reference/`.
+fn yaml_reference(name: &str) -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/reference")
+        .join(name);
+    let text = std::fs::read_to_string(p).unwrap();
+    let loaded = annexa::yaml::load(&text, &annexa::yaml::Limits::default());
+    assert!(loaded.errors.is_empty(), "{name}: {:?}", loaded.errors);
+    loaded.documents[0].value.clone()
+}
+
+fn builtin(framework: &str) -> &'static annexa::catalog::Catalog {
+    annexa::catalog::builtin()
+        .as_ref()
+        .unwrap()
+        .get(framework)
+        .expect("built-in catalog")
+}
+
+/// A catalog's groups: id → (title, parent).
+fn groups_of(c: &annexa::catalog::Catalog) -> BTreeMap<String, (String, Option<String>)> {
+    c.groups
+        .iter()
+        .map(|g| (g.id.clone(), (g.title.clone(), g.parent.clone())))
+        .collect()
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap().to_string()
+}
+
+#[test]
+fn nist_ai_rmf_catalog_matches_the_reference() {
+    let r = yaml_reference("nist-ai-rmf-1.0.yaml");
+    let c = builtin("nist-ai-rmf:1.0");
+    // NIST writes "GOVERN 1.1"; a requirement id has no space: `GOVERN-1.1`.
+    let id = |v: &Value| s(v).replace(' ', "-");
+    let (mut groups, mut requirements) = (BTreeMap::new(), BTreeMap::new());
+    for f in r["functions"].as_array().unwrap() {
+        groups.insert(id(&f["id"]), (s(&f["summary"]), None));
+        for k in f["categories"].as_array().unwrap() {
+            groups.insert(id(&k["id"]), (s(&k["summary"]), Some(id(&f["id"]))));
+            for sub in k["subcategories"].as_array().unwrap() {
+                requirements.insert(id(&sub["id"]), (s(&sub["summary"]), id(&k["id"])));
+            }
+        }
+    }
+    assert_eq!(groups_of(c), groups);
+    let shipped: BTreeMap<_, _> = c
+        .requirements
+        .iter()
+        .map(|q| {
+            assert_eq!(q.kind, "requirement", "{}", q.id);
+            (
+                q.id.clone(),
+                (q.title.clone(), q.group.clone().unwrap_or_default()),
+            )
+        })
+        .collect();
+    assert_eq!(shipped, requirements);
+    let functions = groups.values().filter(|(_, p)| p.is_none()).count();
+    assert_eq!(
+        (functions, groups.len() - functions, requirements.len()),
+        (4, 19, 72)
+    );
+}
+
+#[test]
+fn eu_ai_act_catalog_matches_the_reference() {
+    let r = yaml_reference("eu-ai-act-2024-1689.yaml");
+    let c = builtin("eu-ai-act:2024");
+    let mut groups = BTreeMap::new();
+    for ch in r["regulation"]["chapters"].as_array().unwrap() {
+        groups.insert(s(&ch["id"]), (s(&ch["title"]), None));
+        for sec in ch["sections"].as_array().into_iter().flatten() {
+            groups.insert(
+                format!("{}.{}", s(&ch["id"]), s(&sec["id"])),
+                (s(&sec["title"]), Some(s(&ch["id"]))),
+            );
+        }
+    }
+    assert_eq!(groups_of(c), groups);
+    let articles: BTreeMap<_, _> = r["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let group = match a["section"].as_str() {
+                Some(sec) => format!("{}.{sec}", s(&a["chapter"])),
+                None => s(&a["chapter"]),
+            };
+            (
+                format!("Art.{}", a["article"]),
+                (
+                    s(&a["title"]),
+                    group,
+                    a["binds"].as_str().map(str::to_string),
+                ),
+            )
+        })
+        .collect();
+    let shipped: BTreeMap<_, _> = c
+        .requirements
+        .iter()
+        .map(|q| {
+            assert_eq!(q.kind, "article", "{}", q.id);
+            (
+                q.id.clone(),
+                (
+                    q.title.clone(),
+                    q.group.clone().unwrap_or_default(),
+                    q.binds.clone(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(shipped, articles);
+    assert_eq!((groups.len(), shipped.len()), (13 + 9, 37));
+}
+
+mod common;
+
+#[test]
+fn a_user_catalog_of_a_built_in_framework_is_an_error_at_its_framework() {
+    for framework in ["eu-ai-act:2024", "nist-ai-rmf:1.0", "iso27001:2022"] {
+        let dir = common::repo(&[
+            ("annexa.toml", "[catalogs]\npaths = [\"catalogs\"]\n"),
+            (
+                "catalogs/mine.yaml",
+                &format!(
+                    "annexa-catalog: v1\ntitle: Mine\nframework: {framework}\nrequirements:\n  - {{ id: \"Art.9\", type: article, title: Risk }}\n"
+                ),
+            ),
+        ]);
+        let o = annexa::engine::run(&annexa::engine::Options::new(dir.path().to_path_buf()))
+            .expect("configuration loads");
+        let d = o
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "CAT001")
+            .unwrap_or_else(|| panic!("{framework}: {:#?}", o.diagnostics));
+        assert_eq!(d.file(), Some("catalogs/mine.yaml"));
+        assert_eq!(
+            common::line(&o, d),
+            3,
+            "{framework}: at the framework value"
+        );
+        assert!(d.message.contains("built-in"), "{}", d.message);
+        // Not merged: the built-in catalog is the run's, unchanged.
+        let c = o.catalogs.get(framework).unwrap();
+        assert_ne!(c.title, "Mine");
+    }
+}
+
+#[test]
+fn the_ai_rmf_to_iso42001_crosswalk_matches_the_reference() {
+    let r = yaml_reference("crosswalk-nist-ai-rmf-iso42001.yaml");
+    let reference: Vec<(String, Vec<String>)> = r["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                s(&l["rmf"]).replace(' ', "-"),
+                l["iso42001"].as_array().unwrap().iter().map(s).collect(),
+            )
+        })
+        .collect();
+    let catalogs = annexa::catalog::builtin().as_ref().unwrap();
+    let c = &catalogs.crosswalks()[0];
+    assert_eq!(
+        (c.from.as_str(), c.to.as_str()),
+        ("nist-ai-rmf:1.0", "iso42001:2023")
+    );
+    let shipped: Vec<(String, Vec<String>)> = c
+        .links
+        .iter()
+        .map(|l| (l.from.clone(), l.to.clone()))
+        .collect();
+    assert_eq!(shipped, reference);
+    assert_eq!(c.pairs().count(), 280);
+    // The document states no relationship types: every link is only "related".
+    assert!(
+        c.pairs()
+            .all(|p| p.relationship == annexa::crosswalk::Relationship::Related)
+    );
+    // Every link names requirements of the built-in catalogs.
+    assert_eq!(
+        c.unknown(|r| catalogs.requirement(r).is_some()),
+        Vec::<String>::new()
+    );
+}

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::framework;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -26,15 +28,6 @@ fn coverage(format: &str) -> String {
 
 fn json() -> Value {
     serde_json::from_str(&coverage("json")).expect("valid JSON")
-}
-
-fn framework<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["frameworks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id)
-        .unwrap_or_else(|| panic!("framework {id}"))
 }
 
 /// Every requirement of a framework, across sections and groups.

@@ -185,6 +185,7 @@ fn the_fixtures_make_every_builtin_rule_fire() {
         "auditor-probes",
         "first-hour",
         "auditor-findings",
+        "ai-act",
     ] {
         for d in &run(name).diagnostics {
             fired.insert(d.code.clone());

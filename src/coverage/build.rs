@@ -118,7 +118,13 @@ pub fn build(input: &Input<'_>) -> Coverage {
 
     let frameworks: Vec<Framework> = frameworks_in_scope
         .iter()
-        .map(|(id, amendments)| framework(id, amendments, input.catalogs.get(id), &mappings))
+        .map(|(id, amendments)| {
+            let mut f = framework(id, amendments, input.catalogs.get(id), &mappings);
+            if f.catalog {
+                f.suggested = suggestions(id, input.catalogs, &mappings);
+            }
+            f
+        })
         .collect();
     let order: Vec<&str> = frameworks.iter().map(|f| f.id.as_str()).collect();
     let shared_controls = shared(&controls, &order);
@@ -288,6 +294,7 @@ fn framework(
             catalog: false,
             totals: Totals::default(),
             sections: Vec::new(),
+            suggested: Vec::new(),
         };
     };
     let tree = Tree::new(catalog);
@@ -315,7 +322,56 @@ fn framework(
         catalog: true,
         totals,
         sections,
+        suggested: Vec::new(),
     }
+}
+
+/// What the crosswalks suggest controls might serve in `framework`: a control that claims one
+/// end of a link and does not claim the other, in `framework`. Read both ways.
+fn suggestions(framework: &str, catalogs: &Catalogs, mappings: &Mappings) -> Vec<Suggestion> {
+    let mut out: Vec<Suggestion> = Vec::new();
+    for crosswalk in catalogs.crosswalks() {
+        for p in crosswalk.pairs() {
+            let both_ways = [
+                (&p.from, &p.to, p.relationship),
+                (&p.to, &p.from, p.relationship.reversed()),
+            ];
+            for (through, reference, relationship) in both_ways {
+                let in_framework = catalog::split_reference(reference).map(|(f, _)| f);
+                if in_framework != Some(framework) {
+                    continue;
+                }
+                let Some((_, r)) = catalogs.requirement(reference) else {
+                    continue;
+                };
+                let claimed = mappings.controls.get(reference.as_str());
+                for control in mappings
+                    .controls
+                    .get(through.as_str())
+                    .into_iter()
+                    .flatten()
+                {
+                    if claimed.is_some_and(|c| c.contains(control))
+                        || out
+                            .iter()
+                            .any(|s| &s.reference == reference && &s.control == control)
+                    {
+                        continue;
+                    }
+                    out.push(Suggestion {
+                        reference: reference.clone(),
+                        title: r.title.clone(),
+                        control: control.clone(),
+                        through: through.clone(),
+                        relationship: relationship.name().to_string(),
+                        crosswalk: crosswalk.title.clone(),
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.reference, &a.control).cmp(&(&b.reference, &b.control)));
+    out
 }
 
 /// Parents and children of a catalog's requirements.

@@ -130,6 +130,18 @@ pub(crate) fn render(c: &Coverage) -> String {
                 }
             }
         }
+        if !f.suggested.is_empty() {
+            out.push_str(&format!("\n### {}\n\n", text::suggestions_heading(f)));
+            out.push_str(&format!(
+                "| {} |\n|---|---|---|---|\n",
+                text::SUGGESTION_HEADER.join(" | ")
+            ));
+            for s in &f.suggested {
+                let cells: Vec<String> =
+                    text::suggestion_cells(s).iter().map(|c| cell(c)).collect();
+                out.push_str(&format!("| {} |\n", cells.join(" | ")));
+            }
+        }
     }
     out
 }

@@ -181,6 +181,25 @@ pub struct Framework {
     pub catalog: bool,
     pub totals: Totals,
     pub sections: Vec<Section>,
+    /// What a crosswalk suggests controls might also serve here: never counted in `totals`,
+    /// never making a requirement `covered`.
+    pub suggested: Vec<Suggestion>,
+}
+
+/// A control that claims a requirement of another framework, which a crosswalk links to a
+/// requirement of this one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    /// The requirement of this framework (`framework/id`) the control might serve.
+    pub reference: String,
+    pub title: String,
+    pub control: String,
+    /// The requirement the control claims, which the crosswalk links to `reference`.
+    pub through: String,
+    /// What the link claims, read from `through` to `reference`.
+    pub relationship: String,
+    /// The crosswalk's title.
+    pub crosswalk: String,
 }
 
 /// Requirements of one type, grouped.

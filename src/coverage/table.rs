@@ -26,6 +26,15 @@ pub(crate) fn render(c: &Coverage) -> String {
         for line in text::totals_lines(f) {
             out.push_str(&format!("  {line}\n"));
         }
+        if !f.suggested.is_empty() {
+            out.push_str(&format!("\n  {}\n\n", text::suggestions_heading(f)));
+            let rows: Vec<Vec<String>> = f
+                .suggested
+                .iter()
+                .map(|s| text::suggestion_cells(s).to_vec())
+                .collect();
+            out.push_str(&grid(&text::SUGGESTION_HEADER, &rows));
+        }
     }
     if !c.shared_controls.is_empty() {
         out.push_str(&format!(

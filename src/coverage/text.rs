@@ -261,3 +261,24 @@ pub(super) fn readiness_listings(r: &Readiness) -> Vec<Listing> {
     all.retain(|l| !l.rows.is_empty());
     all
 }
+
+/// The heading of a framework's crosswalk suggestions.
+pub(super) fn suggestions_heading(f: &Framework) -> String {
+    format!(
+        "Suggested by crosswalks, not counted as coverage ({})",
+        f.suggested.len()
+    )
+}
+
+/// A suggestion's cells: requirement, title, control, and why (`related to nist-ai-rmf:1.0/GOVERN-1.1`).
+pub(super) fn suggestion_cells(s: &Suggestion) -> [String; 4] {
+    [
+        s.reference.clone(),
+        s.title.clone(),
+        s.control.clone(),
+        format!("{} to {}, which it claims", s.relationship, s.through),
+    ]
+}
+
+/// The column names of [`suggestion_cells`].
+pub(super) const SUGGESTION_HEADER: [&str; 4] = ["might serve", "title", "control", "because"];

@@ -52,6 +52,10 @@ pub(crate) const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         "rules/documents.yaml",
         include_str!("../../rules/documents.yaml"),
     ),
+    (
+        "rules/eu-ai-act.yaml",
+        include_str!("../../rules/eu-ai-act.yaml"),
+    ),
     ("rules/risk.yaml", include_str!("../../rules/risk.yaml")),
     ("rules/scope.yaml", include_str!("../../rules/scope.yaml")),
     (

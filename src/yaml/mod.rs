@@ -98,6 +98,20 @@ pub fn load(src: &str, limits: &Limits) -> Loaded {
     load_range(src, Span::new(0, src.len()), limits)
 }
 
+/// The first document of a data file (a catalog, a crosswalk, a built-in table), or its first
+/// problem, prefixed with the file's `name`.
+pub(crate) fn first_document(name: &str, src: &str) -> Result<Document, String> {
+    let loaded = load(src, &Limits::default());
+    if let Some(e) = loaded.errors.first() {
+        return Err(format!("{name}: {}", e.message));
+    }
+    loaded
+        .documents
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{name}: empty file"))
+}
+
 /// Load the YAML inside `range` of `src` (e.g. Markdown front matter); every span is
 /// relative to the start of `src`.
 pub(crate) fn load_range(src: &str, range: Span, limits: &Limits) -> Loaded {

@@ -441,3 +441,13 @@ pub fn assert_self_contained(html: &str) {
         assert!(!html.contains(banned), "{banned}");
     }
 }
+
+/// One framework of `annexa coverage --format json` output, by id.
+pub fn framework<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("framework {id}"))
+}

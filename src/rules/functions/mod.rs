@@ -199,6 +199,7 @@ registry! {
     referenced_by::ReferencedBy,
     requirement::Requirement,
     framework::Framework,
+    ai_act_articles::AiActArticles,
     file::File,
     coverage::Coverage,
     exists::Exists,
