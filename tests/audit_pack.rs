@@ -20,21 +20,7 @@ fn run(args: &[&OsStr]) -> std::process::Output {
 
 /// Make the pack of `repo` as of the fixtures' day at `out`; exit code 0 required.
 fn pack(repo: &Path, out: &Path) {
-    let o = run(&[
-        OsStr::new("audit-pack"),
-        repo.as_os_str(),
-        OsStr::new("--today"),
-        OsStr::new(common::TODAY),
-        OsStr::new("-o"),
-        out.as_os_str(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}: {}",
-        repo.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::annexa_ok(&["audit-pack"], repo, &[OsStr::new("-o"), out.as_os_str()]);
 }
 
 /// The standard output of another annexa command on `repo` as of the fixtures' day.
@@ -60,12 +46,15 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 9] = [
+    "calendar.ics",
     "coverage.html",
     "evidence.json",
     "findings.json",
     "findings.sarif",
     "manifest.json",
+    "oscal-assessment-results.json",
+    "oscal-component-definition.json",
     "soa.xlsx",
 ];
 
@@ -157,6 +146,16 @@ fn every_fixture_gives_a_pack_every_reader_accepts() {
             output_of(&["coverage", "--format", "html"], &repo),
             "{name}"
         );
+        // The calendar and the OSCAL exports are `annexa due`'s and `annexa oscal`'s.
+        assert_eq!(
+            read("calendar.ics"),
+            output_of(&["due", "--format", "ics"], &repo),
+            "{name}"
+        );
+        for model in ["assessment-results", "component-definition"] {
+            let file = format!("oscal-{model}.json");
+            assert_eq!(read(&file), output_of(&["oscal", model], &repo), "{name}");
+        }
         // The manifest lists every other file with its size and hash.
         let manifest = json(&out.join("manifest.json"));
         assert_eq!(manifest["made_for"], common::TODAY, "{name}");
@@ -354,27 +353,15 @@ fn the_excerpts_in_the_documentation_are_real_output() {
         pack(&common::fixture(name), &out);
         indexes.push(std::fs::read_to_string(out.join("evidence.json")).unwrap());
     }
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/audit-pack.md"))
-            .unwrap();
-    let mut checked = 0;
-    let mut in_json = false;
-    for line in doc.lines() {
-        match line {
-            "```json" => in_json = true,
-            l if l.starts_with("```") => in_json = false,
-            l if in_json => {
-                let l = l.trim().trim_end_matches(',');
-                assert!(
-                    indexes
-                        .iter()
-                        .any(|i| i.lines().any(|x| x.trim().trim_end_matches(',') == l)),
-                    "docs/audit-pack.md: not in an evidence index: {l}"
-                );
-                checked += 1;
-            }
-            _ => {}
-        }
+    let excerpt = common::json_excerpt_lines("docs/audit-pack.md");
+    for l in &excerpt {
+        assert!(
+            indexes
+                .iter()
+                .any(|i| i.lines().any(|x| x.trim().trim_end_matches(',') == l)),
+            "docs/audit-pack.md: not in an evidence index: {l}"
+        );
     }
+    let checked = excerpt.len();
     assert!(checked > 10, "docs/audit-pack.md has its evidence excerpts");
 }

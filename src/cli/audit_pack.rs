@@ -43,6 +43,9 @@ pub(super) fn run(args: Args) -> u8 {
         evidence: pack::evidence::index(&input, |location| locate(&root, location)),
         findings_json: findings(OutputFormat::Json),
         findings_sarif: findings(OutputFormat::Sarif),
+        calendar: super::due::render(&loaded, None, super::due::Format::Ics),
+        oscal_components: super::oscal::render(&loaded, super::oscal::Model::ComponentDefinition),
+        oscal_results: super::oscal::render(&loaded, super::oscal::Model::AssessmentResults),
         revision: revision(&root, &args.output),
         tool_version: env!("CARGO_PKG_VERSION"),
     });

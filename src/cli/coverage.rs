@@ -107,6 +107,25 @@ impl Loaded {
         }
     }
 
+    /// The cadences of what falls due, with the run's own parameters (rule files declare
+    /// them; these fallbacks are their defaults).
+    pub fn cadence(&self) -> crate::due::Cadence {
+        let outcome = &self.outcome;
+        let months = |amount| crate::dates::Duration {
+            amount,
+            unit: crate::dates::Unit::Months,
+        };
+        let input = self.input();
+        crate::due::Cadence {
+            evidence_validity: input.evidence_validity,
+            audit_interval: outcome.duration_param("audit_interval", months(12)),
+            review_interval: outcome.duration_param("review_interval", months(12)),
+            supplier_review_interval: outcome
+                .duration_param("supplier_review_interval", months(12)),
+            ai_monitoring_interval: outcome.duration_param("ai_monitoring_interval", months(3)),
+        }
+    }
+
     /// Say on standard error when `annexa check` reports errors: the `what` shows what
     /// could be read.
     pub fn note_errors(&self, what: &str) {

@@ -12,10 +12,12 @@ mod audit_pack;
 mod catalog;
 mod check;
 mod coverage;
+mod due;
 mod dump;
 mod explain;
 mod init;
 mod lsp;
+mod oscal;
 mod rules;
 mod schema;
 mod soa;
@@ -58,6 +60,12 @@ enum Command {
     /// Write the audit pack: the SoA spreadsheet, the coverage page, the findings, the
     /// evidence index with file hashes, and a manifest (a directory, or a `.zip`).
     AuditPack(audit_pack::Args),
+    /// Every date that falls due (reviews, evidence expiries, nonconformities, supplier
+    /// reassessments, the next internal audit and management review), overdue first.
+    Due(due::Args),
+    /// Export OSCAL JSON: the controls and what they satisfy (`component-definition`), or the
+    /// check's findings and the evidence (`assessment-results`).
+    Oscal(oscal::Args),
     /// Scaffold an integrated ISO/IEC 27001 + ISO/IEC 42001 repository.
     Init(init::Args),
     /// Print or write the JSON Schemas (artifact kinds, the one for any artifact, rule files,
@@ -163,6 +171,8 @@ fn run(cli: Cli) -> u8 {
         Command::Coverage(args) => coverage::run(args),
         Command::Soa(args) => soa::run(args),
         Command::AuditPack(args) => audit_pack::run(args),
+        Command::Due(args) => due::run(args),
+        Command::Oscal(args) => oscal::run(args),
         Command::Init(args) => init::run(args),
         Command::Schema(args) => schema::run(args),
     }

@@ -14,7 +14,7 @@ use super::model::{
 use crate::dates::{Duration, Standing};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Kind;
-use crate::model::compliance::{self, Compliance};
+use crate::model::compliance::Compliance;
 use crate::model::views::Expiry;
 use crate::registry::{About, Registry};
 use crate::source::SourceMap;
@@ -91,15 +91,7 @@ fn evidence(facts: &Facts<'_>) -> Vec<DueEvidence> {
             if standing == Standing::Current {
                 return None;
             }
-            let owner = e.text("owner").or_else(|| {
-                e.supports.iter().find_map(|c| {
-                    views
-                        .controls
-                        .iter()
-                        .find(|x| x.id == *c)
-                        .and_then(|x| x.text("owner"))
-                })
-            });
+            let owner = views.evidence_owner(e);
             Some(DueEvidence {
                 id: e.id.to_string(),
                 controls: e.supports.iter().map(|c| c.to_string()).collect(),
@@ -142,14 +134,15 @@ fn nonconformities(facts: &Facts<'_>) -> Vec<OpenNonconformity> {
 /// For each framework in scope, its newest internal audit and management review that have
 /// happened (dated on or before today), as the rules (`AUD001`, `MR001`) find them.
 fn records(model: &Compliance<'_>, today: Date) -> Vec<FrameworkRecords> {
-    let newest = |kind: Kind, date_field: &str, framework: &str| -> Option<Dated> {
-        let records = model.views().records.iter();
-        let held = records
-            .filter(|r| r.artifact.kind == kind && r.covers(framework))
-            .map(|r| r.artifact);
-        compliance::newest(held, date_field, today).map(|(a, d)| Dated {
-            id: a.id.clone().unwrap_or_default(),
-            date: d.to_string(),
+    // The interval does not matter here: only the record and its date are shown.
+    let any = Duration {
+        amount: 1,
+        unit: crate::dates::Unit::Days,
+    };
+    let newest = |kind: Kind, framework: &str| -> Option<Dated> {
+        model.periodic(kind, framework, today, any).map(|p| Dated {
+            id: p.record.id.clone().unwrap_or_default(),
+            date: p.held.to_string(),
         })
     };
     model
@@ -157,8 +150,8 @@ fn records(model: &Compliance<'_>, today: Date) -> Vec<FrameworkRecords> {
         .iter()
         .map(|f| FrameworkRecords {
             framework: f.id.to_string(),
-            internal_audit: newest(Kind::InternalAudit, "performed_on", f.id),
-            management_review: newest(Kind::ManagementReview, "held_on", f.id),
+            internal_audit: newest(Kind::InternalAudit, f.id),
+            management_review: newest(Kind::ManagementReview, f.id),
         })
         .collect()
 }

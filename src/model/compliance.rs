@@ -177,6 +177,56 @@ impl<'a> Compliance<'a> {
     }
 }
 
+/// The newest record of a periodic activity that has happened, and when the next one falls
+/// due: the one computation behind `recent` (`AUD001`, `MR001`), the readiness section and
+/// `annexa due`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Periodic<'a> {
+    pub record: &'a Artifact,
+    /// When it was held (its date field).
+    pub held: Date,
+    /// `interval` after it; `None` past the end of the calendar.
+    pub next: Option<Date>,
+}
+
+impl<'a> Periodic<'a> {
+    /// The newest of `records` dated on or before `today` by `date_field`, and the next due
+    /// `interval` after it.
+    pub(crate) fn of(
+        records: impl IntoIterator<Item = &'a Artifact>,
+        date_field: &str,
+        today: Date,
+        interval: crate::dates::Duration,
+    ) -> Option<Self> {
+        let (record, held) = newest(records, date_field, today)?;
+        Some(Periodic {
+            record,
+            held,
+            next: interval.after(held),
+        })
+    }
+}
+
+impl<'a> Compliance<'a> {
+    /// The newest internal audit or management review (`kind`) covering `framework` that has
+    /// happened by `today`, with the next due `interval` after it.
+    pub(crate) fn periodic(
+        &self,
+        kind: Kind,
+        framework: &str,
+        today: Date,
+        interval: crate::dates::Duration,
+    ) -> Option<Periodic<'a>> {
+        let held = self
+            .views
+            .records
+            .iter()
+            .filter(|r| r.artifact.kind == kind && r.covers(framework))
+            .map(|r| r.artifact);
+        Periodic::of(held, views::held_on(kind)?, today, interval)
+    }
+}
+
 /// Of `documents` (in file order), the one naming most requirements of `framework`, the
 /// first on a tie; the first document when none names any.
 pub(crate) fn home<'a>(

@@ -1,9 +1,10 @@
-//! Typed views of the artifacts that carry the management system's mappings: organisation
-//! controls, evidence records, and the documents and records that are documented information
-//! of a clause. Each view reads its artifact's fields once, in one place, and refers to the
-//! artifact instead of copying it; `annexa coverage` reads the repository through them, and
-//! evidence expiry is computed here for everyone (the rules' `fresh` judges the same dates
-//! with [`dates::validity`] and [`dates::Standing`]).
+//! Typed views of the artifacts that carry the management system's mappings and dates:
+//! organisation controls, evidence records, the documents and records that are documented
+//! information of a clause, risks, AI systems, impact assessments and suppliers. Each view
+//! reads its artifact's fields once, in one place, and refers to the artifact instead of
+//! copying it; `annexa coverage`, `annexa due` and `annexa oscal` read the repository through
+//! them, and evidence expiry and review due dates are computed here for everyone (the rules'
+//! `fresh` and `due` judge the same dates with [`dates::validity`] and [`dates::Standing`]).
 //!
 //! Values that do not have the documented type are skipped here: the schema reports them.
 
@@ -100,6 +101,7 @@ impl<'a> EvidenceView<'a> {
 /// A policy or procedure (`satisfies` names the requirements it addresses).
 #[derive(Debug, Clone)]
 pub(crate) struct DocumentView<'a> {
+    pub artifact: &'a Artifact,
     pub id: &'a str,
     /// The requirements it names in `satisfies`, without repeats, in order.
     pub satisfies: Vec<&'a str>,
@@ -111,8 +113,132 @@ impl<'a> DocumentView<'a> {
             return None;
         }
         Some(DocumentView {
+            artifact,
             id: artifact.id.as_deref()?,
             satisfies: unique(strings(artifact.value.get("satisfies"))),
+        })
+    }
+
+    /// When its next review falls due, and the field that says so: `review.next_review`, or
+    /// `approved_on` plus `review.interval` when that comes first (the two dates `REV001`
+    /// judges).
+    pub fn review_due(&self) -> Option<(Date, &'static str)> {
+        let value = &self.artifact.value;
+        let next = date(value, "/review/next_review").map(|d| (d, "/review/next_review"));
+        let interval: Option<Duration> = value
+            .pointer("/review/interval")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse().ok());
+        let by_interval = date(value, "/approved_on")
+            .zip(interval)
+            .and_then(|(d, i)| i.after(d))
+            .map(|d| (d, "/approved_on"));
+        earliest(next, by_interval)
+    }
+}
+
+/// A risk in the register (`kind: risk`).
+#[derive(Debug, Clone)]
+pub(crate) struct RiskView<'a> {
+    pub artifact: &'a Artifact,
+    /// `review.next_review`: when the risk is reviewed next (`RSK001`).
+    pub next_review: Option<Date>,
+}
+
+impl<'a> RiskView<'a> {
+    fn of(artifact: &'a Artifact) -> Option<Self> {
+        artifact.id.as_ref()?;
+        Some(RiskView {
+            artifact,
+            next_review: date(&artifact.value, "/review/next_review"),
+        })
+    }
+}
+
+/// An AI system in the inventory (`kind: ai-system`).
+#[derive(Debug, Clone)]
+pub(crate) struct AiSystemView<'a> {
+    pub artifact: &'a Artifact,
+    pub id: &'a str,
+    /// `in_scope` is not `false` and the system is not retired: the AI rules apply to it.
+    pub active: bool,
+    /// `monitoring.last_reviewed`: when its monitoring was last reviewed (`AI011`).
+    pub monitoring_reviewed: Option<Date>,
+}
+
+impl<'a> AiSystemView<'a> {
+    fn of(artifact: &'a Artifact) -> Option<Self> {
+        let value = &artifact.value;
+        let in_scope = value.get("in_scope").and_then(Value::as_bool) != Some(false);
+        let retired = value.get("lifecycle_stage").and_then(Value::as_str) == Some("retired");
+        Some(AiSystemView {
+            artifact,
+            id: artifact.id.as_deref()?,
+            active: in_scope && !retired,
+            monitoring_reviewed: date(value, "/monitoring/last_reviewed"),
+        })
+    }
+}
+
+/// An AI system impact assessment (`kind: impact-assessment`).
+#[derive(Debug, Clone)]
+pub(crate) struct AssessmentView<'a> {
+    pub artifact: &'a Artifact,
+    /// The AI system it assesses.
+    pub ai_system: Option<&'a str>,
+    /// `next_review`: when it is reviewed next (`IA001`).
+    pub next_review: Option<Date>,
+}
+
+impl<'a> AssessmentView<'a> {
+    fn of(artifact: &'a Artifact) -> Option<Self> {
+        let value = &artifact.value;
+        artifact.id.as_ref()?;
+        Some(AssessmentView {
+            artifact,
+            ai_system: text(value, "ai_system"),
+            next_review: date(value, "/next_review"),
+        })
+    }
+}
+
+/// One agreement with a supplier.
+#[derive(Debug, Clone)]
+pub(crate) struct AgreementView<'a> {
+    /// Its position in the supplier's `agreements`.
+    pub index: usize,
+    pub title: Option<&'a str>,
+    /// `expires_on` (`SPL001`).
+    pub expires_on: Option<Date>,
+}
+
+/// A supplier (`kind: supplier`).
+#[derive(Debug, Clone)]
+pub(crate) struct SupplierView<'a> {
+    pub artifact: &'a Artifact,
+    /// `last_assessed`: when it was last assessed (`SPL003`).
+    pub last_assessed: Option<Date>,
+    pub agreements: Vec<AgreementView<'a>>,
+}
+
+impl<'a> SupplierView<'a> {
+    fn of(artifact: &'a Artifact) -> Option<Self> {
+        let value = &artifact.value;
+        let agreements = value.get("agreements").and_then(Value::as_array);
+        artifact.id.as_ref()?;
+        Some(SupplierView {
+            artifact,
+            last_assessed: date(value, "/last_assessed"),
+            agreements: agreements
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(index, a)| AgreementView {
+                    index,
+                    title: text(a, "title"),
+                    expires_on: date(a, "/expires_on"),
+                })
+                .collect(),
         })
     }
 }
@@ -128,6 +254,16 @@ const RECORD_CLAUSES: &[(Kind, &[&str])] = &[
     (Kind::ManagementReview, &["9.3"]),
     (Kind::Nonconformity, &["10.2"]),
 ];
+
+/// The date field saying when a periodic record was held: an internal audit's
+/// `performed_on`, a management review's `held_on`.
+pub(crate) fn held_on(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::InternalAudit => Some("performed_on"),
+        Kind::ManagementReview => Some("held_on"),
+        _ => None,
+    }
+}
 
 /// A record that is, by its kind, the documented information of some clauses.
 #[derive(Debug, Clone)]
@@ -178,6 +314,10 @@ pub(crate) struct Views<'a> {
     pub evidence: Vec<EvidenceView<'a>>,
     pub documents: Vec<DocumentView<'a>>,
     pub records: Vec<RecordView<'a>>,
+    pub risks: Vec<RiskView<'a>>,
+    pub ai_systems: Vec<AiSystemView<'a>>,
+    pub assessments: Vec<AssessmentView<'a>>,
+    pub suppliers: Vec<SupplierView<'a>>,
 }
 
 impl<'a> Views<'a> {
@@ -199,6 +339,19 @@ impl<'a> Views<'a> {
             })
     }
 
+    /// Who answers for an evidence record: its own `owner`, else the owner of the first
+    /// control it supports that names one.
+    pub(crate) fn evidence_owner(&self, e: &EvidenceView<'a>) -> Option<&'a str> {
+        e.text("owner").or_else(|| {
+            e.supports.iter().find_map(|c| {
+                self.controls
+                    .iter()
+                    .find(|x| x.id == *c)
+                    .and_then(|x| x.text("owner"))
+            })
+        })
+    }
+
     pub(crate) fn add(&mut self, a: &'a Artifact) {
         match a.kind {
             Kind::Control => {
@@ -210,6 +363,10 @@ impl<'a> Views<'a> {
             }
             Kind::Evidence => self.evidence.extend(EvidenceView::of(a)),
             Kind::Policy | Kind::Procedure => self.documents.extend(DocumentView::of(a)),
+            Kind::Risk => self.risks.extend(RiskView::of(a)),
+            Kind::AiSystem => self.ai_systems.extend(AiSystemView::of(a)),
+            Kind::ImpactAssessment => self.assessments.extend(AssessmentView::of(a)),
+            Kind::Supplier => self.suppliers.extend(SupplierView::of(a)),
             _ => self.records.extend(RecordView::of(a)),
         }
     }
@@ -221,6 +378,19 @@ fn text<'a>(v: &'a Value, field: &str) -> Option<&'a str> {
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty())
+}
+
+/// A date at a JSON pointer, when it is one.
+fn date(v: &Value, pointer: &str) -> Option<Date> {
+    dates::parse_date(v.pointer(pointer)?.as_str()?)
+}
+
+/// The earlier of two dated values (the first on a tie).
+fn earliest<T>(a: Option<(Date, T)>, b: Option<(Date, T)>) -> Option<(Date, T)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
+        (a, b) => a.or(b),
+    }
 }
 
 /// The strings of a list value (other items skipped).

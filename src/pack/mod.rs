@@ -55,6 +55,12 @@ pub(crate) struct Input<'a> {
     pub findings_json: String,
     /// `annexa check --format sarif`.
     pub findings_sarif: String,
+    /// `annexa due --format ics`.
+    pub calendar: String,
+    /// `annexa oscal component-definition`.
+    pub oscal_components: String,
+    /// `annexa oscal assessment-results`.
+    pub oscal_results: String,
     pub revision: Revision,
     pub tool_version: &'a str,
 }
@@ -63,6 +69,10 @@ pub(crate) struct Input<'a> {
 pub(crate) fn assemble(input: Input<'_>) -> Result<Vec<File>, String> {
     let c = input.coverage;
     let mut files = vec![
+        File {
+            path: "calendar.ics",
+            bytes: input.calendar.into_bytes(),
+        },
         File {
             path: "coverage.html",
             bytes: crate::coverage::html::render(c).into_bytes(),
@@ -78,6 +88,14 @@ pub(crate) fn assemble(input: Input<'_>) -> Result<Vec<File>, String> {
         File {
             path: "findings.sarif",
             bytes: input.findings_sarif.into_bytes(),
+        },
+        File {
+            path: "oscal-assessment-results.json",
+            bytes: input.oscal_results.into_bytes(),
+        },
+        File {
+            path: "oscal-component-definition.json",
+            bytes: input.oscal_components.into_bytes(),
         },
         File {
             path: "soa.xlsx",

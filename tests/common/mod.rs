@@ -4,6 +4,7 @@
 
 pub mod lsp;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -357,6 +358,22 @@ pub fn annexa(args: &[&std::ffi::OsStr]) -> std::process::Output {
         .expect("the binary runs")
 }
 
+/// `annexa COMMAND… REPO --today TODAY MORE…`: its standard output; exit code 0 required.
+pub fn annexa_ok(command: &[&str], repo: &Path, more: &[&OsStr]) -> Vec<u8> {
+    let mut args: Vec<&OsStr> = command.iter().map(OsStr::new).collect();
+    args.extend([repo.as_os_str(), OsStr::new("--today"), OsStr::new(TODAY)]);
+    args.extend(more);
+    let o = annexa(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}: {}",
+        repo.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o.stdout
+}
+
 /// Every fixture's name, sorted.
 pub fn fixture_names() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -450,4 +467,55 @@ pub fn framework<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
         .iter()
         .find(|f| f["id"] == id)
         .unwrap_or_else(|| panic!("framework {id}"))
+}
+
+/// Run a Python 3 script that needs the package `module` (the files given as arguments) and
+/// return what it prints, with the interpreter from `$ANNEXA_<NAME>_PYTHON` (which `.ci/run`
+/// sets up) or `python3`. `None`, with a note, when the package is not installed, unless
+/// `ANNEXA_REQUIRE_<NAME>` is set, as in CI: then the test fails.
+pub fn python_package(name: &str, module: &str, script: &str, args: &[&Path]) -> Option<String> {
+    let python =
+        std::env::var(format!("ANNEXA_{name}_PYTHON")).unwrap_or_else(|_| "python3".into());
+    let has = Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has {
+        let require = format!("ANNEXA_REQUIRE_{name}");
+        assert!(
+            std::env::var_os(&require).is_none(),
+            "`{python}` cannot import {module}, and {require} is set"
+        );
+        eprintln!("note: Python's {module} is not installed: skipped the check with it");
+        return None;
+    }
+    let o = Command::new(&python)
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        o.status.success(),
+        "the Python reader ({module}) failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Some(String::from_utf8(o.stdout).expect("UTF-8 from python"))
+}
+
+/// The lines of the ```json blocks of a document under the crate (`docs/oscal.md`), trimmed
+/// and without a final comma, to be found in real output.
+pub fn json_excerpt_lines(doc: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(doc)).unwrap();
+    let mut out = Vec::new();
+    let mut in_json = false;
+    for line in text.lines() {
+        match line {
+            "```json" => in_json = true,
+            l if l.starts_with("```") => in_json = false,
+            l if in_json => out.push(l.trim().trim_end_matches(',').to_string()),
+            _ => {}
+        }
+    }
+    out
 }

@@ -8,6 +8,7 @@ use super::args::{Conditions, Kinds};
 use super::{At, Check, Function, Result};
 use crate::dates::{self, Duration};
 use crate::model::Kind;
+use crate::model::compliance::Periodic;
 use crate::rules::compile::{Cond, Ctx, err};
 use crate::rules::eval::{Env, Failure, RelatedPlace, Seen, Subject, matching};
 
@@ -89,8 +90,7 @@ impl Check for RecentCheck {
         let (date, max_age) = (self.date.as_str(), self.max_age);
         let all = env.index.all();
         let records = matching(&self.kinds, &self.condition, Some(s.value), env);
-        let Some((newest, held)) = crate::model::compliance::newest(records, date, env.today)
-        else {
+        let Some(periodic) = Periodic::of(records, date, env.today, max_age) else {
             let names: Vec<String> = self
                 .kinds
                 .iter()
@@ -103,10 +103,10 @@ impl Check for RecentCheck {
             f.missing = false;
             return vec![f];
         };
-        let due = max_age.after(held);
-        if due.is_some_and(|d| d >= env.today) {
+        if periodic.next.is_some_and(|d| d >= env.today) {
             return Vec::new();
         }
+        let (newest, held) = (periodic.record, periodic.held);
         let name = newest.id.clone().unwrap_or_else(|| newest.file.clone());
         let days = dates::days_between(held, env.today);
         let pointer = crate::pointer::child("", date);
