@@ -200,6 +200,7 @@ registry! {
     framework::Framework,
     file::File,
     coverage::Coverage,
+    covered::Covered,
     exists::Exists,
     recent::Recent,
     sections::Sections,
