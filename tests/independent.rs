@@ -113,7 +113,7 @@ fn what_an_auditor_raises_most_is_reported_with_its_severity() {
     // Observations are warnings (the new ones, and the example organisation's early warnings);
     // everything else, NC001 past its grace period included, is an error.
     let warnings = [
-        "AUD004", "AUD005", "CTX002", "OBJ003", "SOA008", "EVD002", "REV002", "RSK002",
+        "AUD004", "AUD005", "AUD007", "CTX002", "OBJ003", "SOA008", "EVD002", "REV002", "RSK002",
     ];
     for d in &run("auditor-findings").diagnostics {
         let want = if warnings.contains(&d.code.as_str()) {

@@ -105,8 +105,8 @@ const BROKEN_PACKS: &[(&str, &str, usize)] = &[
     ("SCO002", "scope.yaml", 5),
     ("SCO004", "standards/iso42001/scope.yaml", 6),
     ("CTX001", "standards/iso42001/scope.yaml", 28),
-    ("CTX002", "standards/iso42001/scope.yaml", 18),
-    ("CTX002", "standards/iso42001/scope.yaml", 20),
+    ("CTX002", "standards/iso42001/scope.yaml", 19),
+    ("CTX002", "standards/iso42001/scope.yaml", 21),
     // The example organisation's own early warnings, unchanged.
     ("EVD002", "evidence/infrastructure.yaml", 20),
     ("NC002", "nonconformities/nc-2026-02.yaml", 14),
@@ -145,8 +145,9 @@ const BROKEN_NO_SOA: &[(&str, &str, usize)] = &[
     ("OBJ001", "scope.yaml", 15),
     ("CTX001", "scope.yaml", 38),
     ("CTX001", "scope.yaml", 43),
-    ("CTX002", "scope.yaml", 25),
-    ("CTX002", "scope.yaml", 27),
+    ("CTX002", "scope.yaml", 26),
+    ("CTX002", "scope.yaml", 28),
+    ("CTX002", "scope.yaml", 29),
 ];
 
 /// The findings of `fixtures/broken-no-scope/EXPECTED.md`.

@@ -37,7 +37,8 @@ pub struct Rule {
     pub(crate) level: Level,
     /// Empty: every kind.
     pub(crate) kinds: Vec<Kind>,
-    pub(crate) for_each: Option<FieldPath>,
+    /// Empty: the artifact itself is the subject.
+    pub(crate) for_each: Vec<FieldPath>,
     pub(crate) when: Vec<Cond>,
     /// Conditions under which findings are warnings.
     pub(crate) warn_when: Vec<Cond>,
@@ -92,11 +93,14 @@ pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rul
         return err("/basis", problem);
     }
     let kinds = kinds(&def.kinds, "/kinds")?;
-    let for_each = def
-        .for_each
-        .as_deref()
-        .map(|p| path(p, "/for_each"))
-        .transpose()?;
+    let for_each = match def.for_each.as_slice() {
+        [one] => vec![path(one, "/for_each")?],
+        many => many
+            .iter()
+            .enumerate()
+            .map(|(i, p)| path(p, &crate::pointer::item("/for_each", i)))
+            .collect::<Result<Vec<_>>>()?,
+    };
     let when = cx.conditions(&def.when, "/when")?;
     let warn_when = cx.conditions(&def.warn_when, "/warn_when")?;
     for (i, control) in def.enforces.iter().enumerate() {
@@ -117,7 +121,7 @@ pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rul
         .map(|(i, a)| cx.check(a, &format!("/assert/{i}")))
         .collect::<Result<Vec<_>>>()?;
     if def.level == Level::Repository {
-        if !kinds.is_empty() || for_each.is_some() {
+        if !kinds.is_empty() || !for_each.is_empty() {
             return err(
                 "/level",
                 "a repository-level rule takes no `kinds` or `for_each`",
@@ -181,6 +185,16 @@ fn check_templates(def: &RuleDef, kinds: &[Kind], params: &Params) -> Result<()>
     for (pointer, template) in templates {
         let Some(template) = template else { continue };
         for name in super::template::names(template) {
+            let (name, filter) = super::template::split_filter(name);
+            if let Some(filter) = filter.filter(|f| !super::template::FILTERS.contains(f)) {
+                return err(
+                    pointer,
+                    format!(
+                        "unknown filter `|{filter}` in the template; filters: {}",
+                        super::template::FILTERS.join(", ")
+                    ),
+                );
+            }
             if provided.contains(&name) || params.contains_key(name) {
                 continue;
             }
@@ -338,13 +352,35 @@ impl Ctx<'_> {
                 Cond::Field {
                     path: path(&f.field, &format!("{pointer}/field"))?,
                     equals: f.equals.clone(),
-                    one_of: f.one_of.clone(),
+                    one_of: f
+                        .one_of
+                        .as_ref()
+                        .map(|v| self.list(v, &format!("{pointer}/in")))
+                        .transpose()?,
                     present: f.present,
                     contains: f.contains.clone(),
                     before,
                 }
             }
         })
+    }
+
+    /// The values of `in`: a list, or a `$param` holding one.
+    fn list(&self, value: &Value, pointer: &str) -> Result<Vec<Value>> {
+        let resolved = match value {
+            Value::String(name) if name.starts_with('$') => match self.params.get(&name[1..]) {
+                Some(v) => v,
+                None => return err(pointer, format!("unknown parameter `{name}`")),
+            },
+            other => other,
+        };
+        match resolved.as_array() {
+            Some(items) => Ok(items.clone()),
+            None => err(
+                pointer,
+                "`in` is a list of values, or a `$parameter` holding one",
+            ),
+        }
     }
 
     /// `before: X, order: [...]`: the position of X in the order, both possibly `$param`.

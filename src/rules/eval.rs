@@ -278,15 +278,16 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
     // Repository-wide state for `unique`: value → the place kept as the original.
     let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
     for artifact in artifacts {
-        let subjects: Vec<Subject<'a>> = match &rule.for_each {
-            None => vec![Subject {
+        let subjects: Vec<Subject<'a>> = if rule.for_each.is_empty() {
+            vec![Subject {
                 artifact,
                 pointer: String::new(),
                 value: &artifact.value,
-            }],
-            Some(p) => p
-                .select(&artifact.value, "")
-                .into_iter()
+            }]
+        } else {
+            rule.for_each
+                .iter()
+                .flat_map(|p| p.select(&artifact.value, ""))
                 .filter_map(|h| {
                     h.value.map(|value| Subject {
                         artifact,
@@ -294,7 +295,7 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
                         value,
                     })
                 })
-                .collect(),
+                .collect()
         };
         for subject in subjects {
             if !rule

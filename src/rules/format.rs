@@ -54,9 +54,10 @@ pub struct RuleDef {
     /// repository-level rule (its assertions must then be repository-level: `exists`).
     #[serde(default)]
     pub kinds: Vec<String>,
-    /// Apply to each item of this list inside the artifact (`entries[]`).
-    #[serde(default)]
-    pub for_each: Option<String>,
+    /// Apply to each item of this list inside the artifact (`entries[]`), or of each of these
+    /// lists (`[issues.internal[], issues.external[]]`). Empty: the artifact itself.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub for_each: Vec<String>,
     /// Conditions that must all hold for the rule to apply.
     #[serde(default)]
     pub(crate) when: Vec<Condition>,
@@ -95,6 +96,20 @@ pub struct RuleDef {
     /// Passing and failing examples, verified by `annexa test-rules`.
     #[serde(default)]
     pub tests: Option<RuleTests>,
+}
+
+/// A path, or a list of paths.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(path) => vec![path],
+        OneOrMany::Many(paths) => paths,
+    })
 }
 
 fn default_family() -> String {
@@ -173,7 +188,7 @@ pub(crate) enum Condition {
     Passes {
         passes: Box<Assertion>,
     },
-    Field(FieldCondition),
+    Field(Box<FieldCondition>),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -183,9 +198,9 @@ pub(crate) struct FieldCondition {
     /// The field equals this value.
     #[serde(default)]
     pub equals: Option<Value>,
-    /// The field is one of these values.
+    /// The field is one of these values: a list, or a `$param` holding one.
     #[serde(default, rename = "in")]
-    pub one_of: Option<Vec<Value>>,
+    pub one_of: Option<Value>,
     /// The field is present and non-empty (`true`) or absent or empty (`false`).
     #[serde(default)]
     pub present: Option<bool>,

@@ -3,7 +3,8 @@
 //! (`{value}`, `{today}`, `{artifact.id}`, `{artifact.kind}`, and per-function ones such as
 //! `{missing}` or `{limit}`). Every name is checked when the rule file loads ([`names`],
 //! checked in `compile`): a name that is neither a field of the rule's kinds, a parameter nor
-//! one of [`provided`] is a `RULE001`. `{{` and `}}` print braces.
+//! one of [`provided`] is a `RULE001`. A name may end with a filter, `{control|framework}`
+//! ([`FILTERS`]). `{{` and `}}` print braces.
 
 use serde_json::Value;
 
@@ -30,6 +31,27 @@ pub(crate) fn provided() -> impl Iterator<Item = &'static str> {
             .iter()
             .flat_map(|f| f.vars.iter().map(|(name, _)| *name)),
     )
+}
+
+/// The filters a name may end with: `{control|framework}` is the framework of the requirement
+/// reference at `control` (`iso27001:2022` for `iso27001:2022/A.8.8`).
+pub(crate) const FILTERS: &[&str] = &["framework"];
+
+/// A name and its filter, if any: `control|framework` → (`control`, `Some("framework")`).
+pub(crate) fn split_filter(name: &str) -> (&str, Option<&str>) {
+    match name.split_once('|') {
+        Some((name, filter)) => (name.trim(), Some(filter.trim())),
+        None => (name, None),
+    }
+}
+
+/// A filter applied to one value as displayed.
+fn filtered(filter: Option<&str>, text: String) -> String {
+    match filter {
+        Some("framework") => crate::catalog::split_reference(&text)
+            .map_or(text.clone(), |(framework, _)| framework.to_string()),
+        _ => text,
+    }
 }
 
 /// The names a template interpolates, in order (`{{`/`}}` escapes skipped).
@@ -92,22 +114,30 @@ pub(crate) fn render(template: &str, context: &Value, vars: Vars<'_>) -> String 
 }
 
 fn lookup(name: &str, context: &Value, vars: Vars<'_>) -> Option<String> {
+    let (name, filter) = split_filter(name);
+    if filter.is_some_and(|f| !FILTERS.contains(&f)) {
+        return None;
+    }
     if let Some((_, v)) = vars.iter().find(|(k, _)| *k == name) {
-        return Some(v.clone());
+        return Some(filtered(filter, v.clone()));
     }
     let path = FieldPath::parse(name).ok()?;
     let hits = path.select(context, "");
     let values: Vec<&Value> = hits.iter().filter_map(|h| h.value).collect();
-    match values.as_slice() {
-        [] => Some(display(None)),
-        [one] => Some(display(Some(one))),
-        many => Some(
-            many.iter()
-                .map(|v| display(Some(v)))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+    if values.is_empty() {
+        return Some(display(None));
     }
+    Some(
+        values
+            .iter()
+            .flat_map(|v| match v {
+                Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                other => vec![*other],
+            })
+            .map(|v| filtered(filter, display(Some(v))))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 #[cfg(test)]
@@ -129,6 +159,15 @@ mod tests {
             "`EV-1` on 2026-01-01 3 [a, b] x (none) {lit}"
         );
         assert_eq!(render("{not a path}", &ctx, &[]), "{not a path}");
+        let refs = json!({"control": "iso27001:2022/A.8.8", "list": ["iso42001:2023/A.7.5", "x"]});
+        assert_eq!(
+            render(
+                "{control|framework} {list | framework} {control|nope}",
+                &refs,
+                &[]
+            ),
+            "iso27001:2022 iso42001:2023, x {control|nope}"
+        );
         assert_eq!(render("unclosed {id", &ctx, &[]), "unclosed {id");
     }
 

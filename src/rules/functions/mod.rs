@@ -202,6 +202,7 @@ registry! {
     ai_act_articles::AiActArticles,
     file::File,
     coverage::Coverage,
+    covered::Covered,
     exists::Exists,
     recent::Recent,
     continuity::Continuity,
