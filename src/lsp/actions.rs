@@ -89,7 +89,7 @@ fn missing_entry<'a>(
     let first = soa.spans.get("/entries/0")?.value;
     // The column of the first item's `- `.
     let first_line = line_start(text, first.start);
-    let dash = text[first_line..first.start].rfind('-')?;
+    let dash = text.get(first_line..first.start)?.rfind('-')?;
     if value.starts_with('[') || !text[first_line..first_line + dash].trim().is_empty() {
         return None; // a flow list, or items written on the key's line
     }
@@ -110,7 +110,7 @@ fn entry_lines(help: &str) -> Option<Vec<&str>> {
     if !lines.first()?.trim_start().starts_with("- ") {
         return None;
     }
-    Some(lines.into_iter().map(|l| &l[indent..]).collect())
+    lines.into_iter().map(|l| l.get(indent..)).collect()
 }
 
 /// The entry's lines, each on a new line, indented.

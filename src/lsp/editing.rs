@@ -148,7 +148,7 @@ pub(crate) fn references(
     let locator = workspace.locator(enc);
     let found: Vec<Location> = symbols::references(&outcome.artifacts, value, declarations)
         .into_iter()
-        .filter_map(|p| locator.locate(p.file, p.span))
+        .filter_map(|p| locator.locate(&p.file, p.span))
         .collect();
     (!found.is_empty()).then_some(found)
 }

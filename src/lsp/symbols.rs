@@ -12,6 +12,7 @@ use std::sync::Arc;
 use lsp_types::SymbolKind;
 use serde_json::Value;
 
+use super::definition::Target;
 use super::lookup;
 use crate::model::Artifact;
 use crate::source::Span;
@@ -131,20 +132,13 @@ fn list_item(a: &Artifact, list: &str, key: &str, i: usize, item: &Value) -> Opt
     })
 }
 
-/// A place where a value is written: a repository file and a span.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Place<'a> {
-    pub file: &'a str,
-    pub span: Span,
-}
-
 /// Every string value equal to `value` in the repository's artifacts, in repository order;
 /// without `declarations`, artifacts' own `id`s are left out.
-pub(crate) fn references<'a>(
-    artifacts: &'a [Arc<Artifact>],
+pub(crate) fn references(
+    artifacts: &[Arc<Artifact>],
     value: &str,
     declarations: bool,
-) -> Vec<Place<'a>> {
+) -> Vec<Target> {
     let mut out = Vec::new();
     for a in artifacts {
         let mut found = Vec::new();
@@ -155,8 +149,8 @@ pub(crate) fn references<'a>(
                 continue;
             }
             if let Some(spans) = a.spans.get(&pointer) {
-                out.push(Place {
-                    file: &a.file,
+                out.push(Target {
+                    file: a.file.clone(),
                     span: spans.value,
                 });
             }
