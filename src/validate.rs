@@ -29,6 +29,14 @@ const SHARED_SCHEMAS: &[(&str, &str)] = &[(
     include_str!("../schemas/common.schema.json"),
 )];
 
+/// The source of a shared schema (`common.schema.json`), by file name.
+pub(crate) fn shared_schema(name: &str) -> Option<&'static str> {
+    SHARED_SCHEMAS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, source)| *source)
+}
+
 /// A compiled schema with its source (for descriptions and property names in messages).
 pub(crate) struct Compiled {
     schema: Value,

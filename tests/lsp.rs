@@ -351,3 +351,326 @@ fn edits_are_checked_incrementally_and_disk_changes_are_seen_on_save() {
     server.diagnostics(&evidence, <[Value]>::is_empty);
     assert_eq!(server.stop(), 0);
 }
+
+/// The position of byte `offset` of an ASCII `text`.
+fn position(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let character = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    (line as u32, character as u32)
+}
+
+/// The byte offset of a protocol position in an ASCII `text`.
+fn offset(text: &str, at: &Value) -> usize {
+    let line = at["line"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    start + at["character"].as_u64().unwrap() as usize
+}
+
+/// `text` with a protocol `TextEdit` applied.
+fn apply(text: &str, edit: &Value) -> String {
+    let start = offset(text, &edit["range"]["start"]);
+    let end = offset(text, &edit["range"]["end"]);
+    let new_text = edit["newText"].as_str().unwrap();
+    format!("{}{new_text}{}", &text[..start], &text[end..])
+}
+
+/// Open `text` as a (new or changed) document and ask for completion at the end of it.
+fn complete(server: &mut Server, uri: &str, text: &str, version: i32) -> Value {
+    if version == 1 {
+        server.open(uri, text);
+    } else {
+        server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+    let at = position(text, text.len());
+    let reply = server.request("textDocument/completion", Server::at(uri, at));
+    reply["result"].clone()
+}
+
+fn labels(list: &Value) -> Vec<&str> {
+    list["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items in {list}"))
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn completion_of_fields_ids_and_requirements() {
+    let (_dir, root) = example_org();
+    let mut server = Server::start();
+    let init = server.initialize(&root, json!({}));
+    let caps = &init["result"]["capabilities"];
+    assert!(caps["completionProvider"].is_object(), "{init}");
+
+    // Field names of the kind, required ones first, without those already written.
+    let new = uri(&root.join("controls/new.yaml"));
+    let text = "annexa: v1\nkind: control\nid: CTL-NEW\nsat";
+    let list = complete(&mut server, &new, text, 1);
+    assert_eq!(labels(&list), ["satisfies"], "{list}");
+    let item = &list["items"][0];
+    assert_eq!(item["textEdit"]["newText"], "satisfies: ");
+    assert_eq!(
+        item["textEdit"]["range"]["start"],
+        json!({"line": 3, "character": 0})
+    );
+    assert!(
+        item["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("framework requirements"),
+        "{item}"
+    );
+    let text = "annexa: v1\nkind: control\nid: CTL-NEW\n";
+    let fields = complete(&mut server, &new, text, 2);
+    let fields = labels(&fields);
+    assert_eq!(fields[0], "title", "{fields:?}");
+    assert!(!fields.contains(&"id"), "{fields:?}");
+
+    // Requirement ids with their titles, in a flow list.
+    let text = "annexa: v1\nkind: control\nid: CTL-NEW\nsatisfies: [iso27001:2022/A.5.1";
+    let list = complete(&mut server, &new, text, 3);
+    let item = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "iso27001:2022/A.5.15")
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(item["detail"], "Access control");
+    assert_eq!(
+        item["textEdit"]["range"]["start"],
+        json!({"line": 3, "character": 12})
+    );
+
+    // Control ids where evidence names controls: controls only.
+    let ev = uri(&root.join("evidence/new.yaml"));
+    let text = "annexa: v1\nkind: evidence\nid: EV-NEW\nsupports:\n  - CTL-ACC";
+    let list = complete(&mut server, &ev, text, 1);
+    let ids = labels(&list);
+    assert!(ids.contains(&"CTL-ACCESS-CONTROL"), "{ids:?}");
+    assert!(ids.iter().all(|i| i.starts_with("CTL-")), "{ids:?}");
+    let item = &list["items"][0];
+    assert!(
+        item["detail"].as_str().unwrap().starts_with("control — "),
+        "{item}"
+    );
+
+    // AI systems in Markdown front matter.
+    let md_path = root.join("impact-assessments/reply-assist.md");
+    let md = uri(&md_path);
+    let original = std::fs::read_to_string(&md_path).unwrap();
+    let cut = original.find("ai_system: ").unwrap() + "ai_system: AIS-".len();
+    let text = format!(
+        "{}\n{}",
+        &original[..cut],
+        &original[cut..].split_once('\n').unwrap().1
+    );
+    server.open(&md, &text);
+    let reply = server.request(
+        "textDocument/completion",
+        Server::at(&md, position(&text, cut)),
+    );
+    let ids = labels(&reply["result"]);
+    assert!(ids.contains(&"AIS-REPLY-ASSIST"), "{reply}");
+    assert!(ids.iter().all(|i| i.starts_with("AIS-")), "{ids:?}");
+    // Nothing in the Markdown body.
+    let body = text.find("# Impact").unwrap() + 3;
+    let reply = server.request(
+        "textDocument/completion",
+        Server::at(&md, position(&text, body)),
+    );
+    assert_eq!(reply["result"], Value::Null, "{reply}");
+
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn quick_fixes_apply_suggestions_and_add_soa_entries() {
+    let (_dir, root) = example_org();
+    let mut server = Server::start();
+    let init = server.initialize(&root, json!({}));
+    assert_eq!(
+        init["result"]["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+
+    // A misspelt value: the suggestion is a quick fix.
+    let path = root.join("risks/access-and-people.yaml");
+    let risk = uri(&path);
+    let text =
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen("option: mitigate", "option: mitigat", 1);
+    server.open(&risk, &text);
+    let diags = server.diagnostics(&risk, |d| !d.is_empty());
+    let sch004 = diags.iter().find(|d| d["code"] == "SCH004").unwrap();
+    let reply = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": risk}, "range": sch004["range"],
+               "context": {"diagnostics": [sch004]}}),
+    );
+    let actions = reply["result"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{reply}");
+    assert_eq!(actions[0]["title"], "Replace `mitigat` with `mitigate`");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "SCH004");
+    let edit = &actions[0]["edit"]["changes"][&risk][0];
+    assert_eq!(apply(&text, edit), std::fs::read_to_string(&path).unwrap());
+
+    // A control missing from the SoA: the fix appends its entry.
+    let path = root.join("soa.yaml");
+    let soa = uri(&path);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let start = original
+        .find("  - control: iso27001:2022/A.5.10\n")
+        .unwrap();
+    let end = start + original[start + 4..].find("  - control:").unwrap() + 4;
+    let text = format!("{}{}", &original[..start], &original[end..]);
+    server.open(&soa, &text);
+    let diags = server.diagnostics(&soa, |d| d.iter().any(|d| d["code"] == "SOA001"));
+    let soa001 = diags.iter().find(|d| d["code"] == "SOA001").unwrap();
+    let reply = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": soa}, "range": soa001["range"],
+               "context": {"diagnostics": [soa001]}}),
+    );
+    let action = reply["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["diagnostics"][0]["code"] == "SOA001")
+        .unwrap_or_else(|| panic!("{reply}"));
+    assert!(
+        action["title"]
+            .as_str()
+            .unwrap()
+            .contains("iso27001:2022/A.5.10"),
+        "{action}"
+    );
+    let fixed = apply(&text, &action["edit"]["changes"][&soa][0]);
+    assert!(
+        fixed.contains("\n  - control: iso27001:2022/A.5.10\n    applicable: true\n"),
+        "{fixed}"
+    );
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": soa, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    let diags = server.diagnostics(&soa, |_| true);
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d["code"] == "SOA001" || d["code"].as_str().unwrap().starts_with("SCH")),
+        "{diags:#?}"
+    );
+
+    // Only quick fixes are offered.
+    let reply = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": soa}, "range": soa001["range"],
+               "context": {"diagnostics": [], "only": ["refactor"]}}),
+    );
+    assert_eq!(reply["result"], json!([]), "{reply}");
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn document_symbols_and_references() {
+    let (_dir, root) = example_org();
+    let mut server = Server::start();
+    let init = server.initialize(&root, json!({}));
+    assert_eq!(
+        init["result"]["capabilities"]["documentSymbolProvider"], true,
+        "{init}"
+    );
+    assert_eq!(init["result"]["capabilities"]["referencesProvider"], true);
+
+    let path = root.join("soa.yaml");
+    let soa = uri(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    server.open(&soa, &text);
+    let reply = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": soa}}),
+    );
+    let symbols = reply["result"].as_array().unwrap();
+    assert_eq!(symbols.len(), 1, "{reply}");
+    assert_eq!(symbols[0]["name"], "SOA");
+    assert!(
+        symbols[0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("statement-of-applicability — Statement of Applicability")
+    );
+    let entries = symbols[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "entries")
+        .unwrap();
+    let first = &entries["children"][0];
+    assert_eq!(first["name"], "iso27001:2022/A.5.1");
+    let at = find(&text, "- control: iso27001:2022/A.5.1", false);
+    assert_eq!(
+        first["selectionRange"]["start"],
+        json!({"line": at.0, "character": at.1 + 11})
+    );
+
+    // Markdown front matter: the artifact and its fields.
+    let md_path = root.join("impact-assessments/reply-assist.md");
+    let md = uri(&md_path);
+    server.open(&md, &std::fs::read_to_string(&md_path).unwrap());
+    let reply = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": md}}),
+    );
+    assert_eq!(reply["result"][0]["name"], "IA-REPLY-ASSIST", "{reply}");
+    assert_eq!(reply["result"][0]["children"][0]["name"], "annexa");
+
+    // References of a control id, across the repository.
+    let at = find(&text, "CTL-ACCESS-CONTROL", false);
+    let mut params = Server::at(&soa, (at.0, at.1 + 2));
+    params["context"] = json!({"includeDeclaration": true});
+    let reply = server.request("textDocument/references", params.clone());
+    let places = reply["result"].as_array().unwrap();
+    let files: Vec<&str> = places
+        .iter()
+        .map(|p| {
+            p["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit_once(&*uri(&root))
+                .unwrap()
+                .1
+        })
+        .collect();
+    assert!(
+        files.contains(&"/controls/access-control.yaml"),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"/risks/access-and-people.yaml"),
+        "{files:?}"
+    );
+    assert!(files.contains(&"/soa.yaml"), "{files:?}");
+    params["context"] = json!({"includeDeclaration": false});
+    let without = server.request("textDocument/references", params);
+    assert_eq!(
+        without["result"].as_array().unwrap().len(),
+        places.len() - 1,
+        "{without}"
+    );
+    // On a key: nothing to look for.
+    let reply = server.request("textDocument/references", {
+        let mut p = Server::at(&md, (1, 2));
+        p["context"] = json!({"includeDeclaration": true});
+        p
+    });
+    assert_eq!(reply["result"], Value::Null, "{reply}");
+    assert_eq!(server.stop(), 0);
+}

@@ -14,12 +14,13 @@ use std::sync::mpsc::{self, Receiver};
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, InitializeResult, MarkupContent, MarkupKind, OneOf,
-    PublishDiagnosticsParams, ServerCapabilities, ServerInfo, ShowMessageParams,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    CompletionOptions, CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DocumentSymbolParams, GotoDefinitionParams, GotoDefinitionResponse,
+    Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeResult, MarkupContent,
+    MarkupKind, OneOf, PublishDiagnosticsParams, ReferenceParams, ServerCapabilities, ServerInfo,
+    ShowMessageParams, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde_json::Value;
 
@@ -27,7 +28,7 @@ use super::convert::{Encoding, LineIndex, Locate};
 use super::lookup::{self, Scalar};
 use super::transport::{self, Incoming};
 use super::workspace::Workspace;
-use super::{definition, hover};
+use super::{definition, editing, hover};
 
 /// How the server is started.
 #[derive(Debug, Clone, Default)]
@@ -216,6 +217,51 @@ impl<W: Write> Server<W> {
                     self.reply(id, result);
                 }
             }
+            (Phase::Running, "textDocument/completion") => {
+                if let Some((id, params)) = self.params::<CompletionParams>(req) {
+                    self.refresh();
+                    let result = editing::completion(
+                        &self.workspace,
+                        &params.text_document_position,
+                        self.encoding,
+                    );
+                    self.reply(id, result);
+                }
+            }
+            (Phase::Running, "textDocument/codeAction") => {
+                if let Some((id, params)) = self.params::<CodeActionParams>(req) {
+                    self.refresh();
+                    let result = editing::code_actions(&self.workspace, &params, self.encoding);
+                    self.reply(id, result);
+                }
+            }
+            (Phase::Running, "textDocument/documentSymbol") => {
+                if let Some((id, params)) = self.params::<DocumentSymbolParams>(req) {
+                    self.refresh();
+                    let result = editing::document_symbols(
+                        &self.workspace,
+                        &params.text_document.uri,
+                        self.encoding,
+                    );
+                    self.reply(id, result);
+                }
+            }
+            (Phase::Running, "textDocument/references") => {
+                if let Some((id, params)) = self.params::<ReferenceParams>(req) {
+                    self.refresh();
+                    let result =
+                        self.scalar_at(&params.text_document_position)
+                            .and_then(|(scalar, _)| {
+                                editing::references(
+                                    &self.workspace,
+                                    scalar.value,
+                                    params.context.include_declaration,
+                                    self.encoding,
+                                )
+                            });
+                    self.reply(id, result);
+                }
+            }
             (Phase::Running, method) => {
                 let message = format!("unknown method `{method}`");
                 self.error(req.id, ErrorCode::MethodNotFound, &message);
@@ -302,6 +348,16 @@ impl<W: Write> Server<W> {
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             definition_provider: Some(OneOf::Left(true)),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some([":", " ", "/", "-", "[", ","].map(String::from).to_vec()),
+                ..Default::default()
+            }),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..Default::default()
+            })),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
             ..Default::default()
         };
         let result = InitializeResult {
