@@ -30,7 +30,7 @@ fn targets() -> &'static Targets {
         };
         for rule in &set.rules {
             let def = &rule.def;
-            if def.for_each.is_some() {
+            if !def.for_each.is_empty() {
                 continue; // fields relative to an item
             }
             let subjects = def.kinds.iter().filter_map(|k| Kind::from_name(k));
