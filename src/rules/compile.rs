@@ -137,11 +137,15 @@ pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rul
                 ),
             );
         }
-        if let Some(i) = when.iter().position(|c| !scope_only(c)) {
-            return err(
-                format!("/when/{i}"),
-                "a repository-level rule's `when` can only test `framework_in_scope` (with `all`, `any`, `not`)",
-            );
+        for (name, conds) in [("when", &when), ("warn_when", &warn_when)] {
+            if let Some(i) = conds.iter().position(|c| !scope_only(c)) {
+                return err(
+                    format!("/{name}/{i}"),
+                    format!(
+                        "a repository-level rule's `{name}` can only test `framework_in_scope` (with `all`, `any`, `not`)"
+                    ),
+                );
+            }
         }
     }
     check_templates(&def, &kinds, params)?;

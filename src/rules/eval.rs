@@ -208,7 +208,7 @@ impl Failure {
     }
 }
 
-/// One context a rule looks at: an artifact, or an item inside it.
+/// One context a rule looks at: an artifact, or an item inside it. The functions evaluate it.
 #[derive(Clone)]
 pub(crate) struct Subject<'a> {
     pub artifact: &'a Artifact,
@@ -217,8 +217,32 @@ pub(crate) struct Subject<'a> {
     pub value: &'a Value,
 }
 
+/// What a rule's findings are about: it decides where [`super::diagnose`] reports them and
+/// what their fingerprints key on.
+pub(crate) enum Concern<'a> {
+    /// An artifact as a whole: the findings are in its file (or in the file of the artifact a
+    /// failure names).
+    Artifact(Subject<'a>),
+    /// An item inside an artifact (a rule's `for_each`): as an artifact, and the item's key
+    /// comes first in the fingerprints of findings that name their own key.
+    Item(Subject<'a>),
+    /// The repository as a whole (a `level: repository` rule): the findings are in no file.
+    Repository,
+}
+
+impl<'a> Concern<'a> {
+    /// What the findings on a subject are about.
+    fn subject(subject: Subject<'a>) -> Self {
+        if subject.pointer.is_empty() {
+            Concern::Artifact(subject)
+        } else {
+            Concern::Item(subject)
+        }
+    }
+}
+
 /// Every subject of a rule, with its failures.
-pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
+pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<Failure>)> {
     let mut out = Vec::new();
     if rule.level == Level::Repository {
         return repository_level(rule, env);
@@ -302,31 +326,21 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
                 );
             }
             if !failures.is_empty() {
-                out.push((subject, failures));
+                out.push((Concern::subject(subject), failures));
             }
         }
     }
     out
 }
 
-/// A repository-level rule: its assertions (functions that can run for the whole repository), once. Its `when` may only test the
-/// scope (checked at compile time). Findings are reported through a subject whose pointer
-/// is `#`, which `diagnose` turns into a repository-level diagnostic (no file).
-fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
+/// A repository-level rule: its assertions (functions that can run for the whole repository),
+/// once. Its `when` and `warn_when` may only test the scope (checked at compile time).
+fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<Failure>)> {
     if env.focus.is_some() {
         // Its findings are in no file: a focused run does not report them.
         return Vec::new();
     }
-    static NULL: Value = Value::Null;
-    // Only scope conditions are allowed here (checked at compile time).
-    static NOTHING: Value = Value::Null;
-    let s = Subject {
-        artifact: placeholder(),
-        pointer: "#".into(),
-        value: &NOTHING,
-    };
-    let applies = rule.when.iter().all(|c| holds(c, &s, &NOTHING, env));
-    if !applies {
+    if !rule.when.iter().all(|c| scope_holds(c, env)) {
         return Vec::new();
     }
     let failures: Vec<Failure> = rule
@@ -337,30 +351,7 @@ fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Fai
     if failures.is_empty() {
         return Vec::new();
     }
-    vec![(
-        Subject {
-            artifact: placeholder(),
-            pointer: "#".into(),
-            value: &NULL,
-        },
-        failures,
-    )]
-}
-
-/// An artifact standing for "the repository" when it holds none.
-fn placeholder() -> &'static Artifact {
-    static P: std::sync::OnceLock<Artifact> = std::sync::OnceLock::new();
-    P.get_or_init(|| Artifact {
-        kind: Kind::Scope,
-        id: None,
-        file: String::new(),
-        document: 0,
-        format: crate::discover::Format::Yaml,
-        value: Value::Null,
-        spans: Default::default(),
-        span: Span::default(),
-        headings: Vec::new(),
-    })
+    vec![(Concern::Repository, failures)]
 }
 
 /// Artifacts of `kinds` that satisfy `condition` (interpolated against `outer`).
@@ -419,11 +410,35 @@ pub(crate) fn resolve<'v>(want: &'v Value, outer: &Value) -> std::borrow::Cow<'v
 /// Does a condition hold for `subject`? String values of field conditions are interpolated
 /// against `outer` (the rule's own subject), so `where` can say `{ field: ai_system, equals: "{id}" }`.
 pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> bool {
+    combined(c, &|c| holds_alone(c, subject, outer, env))
+}
+
+/// Does a condition that tests only the scope hold (a repository-level rule's conditions,
+/// checked at compile time)?
+pub(crate) fn scope_holds(c: &Cond, env: &Env<'_>) -> bool {
+    combined(
+        c,
+        &|c| matches!(c, Cond::InScope(f) if env.model.in_scope(f)),
+    )
+}
+
+/// A condition, its `all`, `any` and `not` combining the conditions `alone` decides.
+fn combined(c: &Cond, alone: &dyn Fn(&Cond) -> bool) -> bool {
+    match c {
+        Cond::All(cs) => cs.iter().all(|c| combined(c, alone)),
+        Cond::Any(cs) => cs.iter().any(|c| combined(c, alone)),
+        Cond::Not(c) => !combined(c, alone),
+        c => alone(c),
+    }
+}
+
+/// A condition that is not `all`, `any` or `not`.
+fn holds_alone(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> bool {
     let value = subject.value;
     match c {
-        Cond::All(cs) => cs.iter().all(|c| holds(c, subject, outer, env)),
-        Cond::Any(cs) => cs.iter().any(|c| holds(c, subject, outer, env)),
-        Cond::Not(c) => !holds(c, subject, outer, env),
+        Cond::All(_) | Cond::Any(_) | Cond::Not(_) => {
+            combined(c, &|c| holds_alone(c, subject, outer, env))
+        }
         Cond::InScope(f) => env.model.in_scope(f),
         Cond::ReferencedBy(r) => r.holds(value, outer, env),
         Cond::Passes(a) => a.check.eval(subject, env, &mut |_, _| None).is_empty(),
