@@ -38,13 +38,6 @@ pub struct InScope<'a> {
     pub index: usize,
 }
 
-impl InScope<'_> {
-    /// The JSON pointer of its entry in the scope (`/frameworks/0`).
-    pub fn pointer(&self) -> String {
-        format!("/frameworks/{}", self.index)
-    }
-}
-
 /// One Statement of Applicability entry, where it is written.
 #[derive(Debug, Clone, Copy)]
 pub struct SoaEntry<'a> {

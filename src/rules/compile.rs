@@ -12,17 +12,18 @@ use super::functions::{self, Assert, referenced_by::RefBy};
 use super::path::FieldPath;
 use crate::dates::Duration;
 use crate::model::Kind;
+use crate::pointer::Pointer;
 
-/// A compile error: where in the rule definition (JSON pointer) and what.
+/// A compile error: where in the rule definition and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CompileError {
-    pub pointer: String,
+    pub pointer: Pointer,
     pub message: String,
 }
 
 type Result<T> = std::result::Result<T, CompileError>;
 
-pub(crate) fn err<T>(pointer: impl Into<String>, message: impl Into<String>) -> Result<T> {
+pub(crate) fn err<T>(pointer: impl Into<Pointer>, message: impl Into<String>) -> Result<T> {
     Err(CompileError {
         pointer: pointer.into(),
         message: message.into(),
@@ -250,7 +251,7 @@ pub(crate) fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     err(
-                        crate::pointer::item(pointer, i),
+                        Pointer::from(pointer).item(i),
                         format!("unknown kind `{n}`{hint}"),
                     )
                 },
@@ -300,7 +301,7 @@ impl Ctx<'_> {
         conds
             .iter()
             .enumerate()
-            .map(|(i, c)| self.condition(c, &crate::pointer::item(pointer, i)))
+            .map(|(i, c)| self.condition(c, &Pointer::from(pointer).item(i)))
             .collect()
     }
 

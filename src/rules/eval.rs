@@ -18,6 +18,7 @@ use super::path::{FieldPath, is_non_empty};
 use crate::catalog::Catalogs;
 use crate::dates;
 use crate::model::{Artifact, Compliance, Index, Kind};
+use crate::pointer::Pointer;
 use crate::source::Span;
 
 /// A place naming a key: the artifact (its index), the mapping holding the field (tested by
@@ -25,8 +26,8 @@ use crate::source::Span;
 #[derive(Debug, Clone)]
 pub(crate) struct Place {
     pub artifact: usize,
-    pub holder: String,
-    pub at: String,
+    pub holder: Pointer,
+    pub at: Pointer,
 }
 
 /// Places by the key naming them.
@@ -106,10 +107,10 @@ impl<'a> Env<'a> {
             if !kinds.contains(&a.kind) {
                 continue;
             }
-            for h in field.select(&a.value, "") {
+            for h in field.select(&a.value, &Pointer::root()) {
                 let Some(v) = h.value else { continue };
-                let holder = crate::pointer::parent(&h.pointer).to_string();
-                let mut add = |k: &Value, at: String| {
+                let holder = h.pointer.parent();
+                let mut add = |k: &Value, at: Pointer| {
                     if let Some(k) = k.as_str() {
                         map.entry(k.to_string()).or_default().push(Place {
                             artifact: i,
@@ -121,7 +122,7 @@ impl<'a> Env<'a> {
                 match v {
                     Value::Array(items) => {
                         for (n, item) in items.iter().enumerate() {
-                            add(item, format!("{}/{n}", h.pointer));
+                            add(item, h.pointer.item(n));
                         }
                     }
                     other => add(other, h.pointer.clone()),
@@ -158,8 +159,8 @@ pub(crate) struct RelatedPlace {
 /// One failed assertion.
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {
-    /// JSON pointer of the node concerned (absolute in the artifact).
-    pub pointer: String,
+    /// The node concerned (absolute in the artifact).
+    pub pointer: Pointer,
     /// True when the node is missing: the finding is anchored at its parent.
     pub missing: bool,
     /// The value the assertion looked at.
@@ -184,7 +185,7 @@ pub(crate) struct Failure {
 
 impl Failure {
     pub(crate) fn at(
-        pointer: impl Into<String>,
+        pointer: impl Into<Pointer>,
         value: Option<&Value>,
         label: impl Into<String>,
     ) -> Self {
@@ -212,8 +213,8 @@ impl Failure {
 #[derive(Clone)]
 pub(crate) struct Subject<'a> {
     pub artifact: &'a Artifact,
-    /// Pointer of the item (`""` for the artifact itself).
-    pub pointer: String,
+    /// Pointer of the item (the root for the artifact itself).
+    pub pointer: Pointer,
     pub value: &'a Value,
 }
 
@@ -233,7 +234,7 @@ pub(crate) enum Concern<'a> {
 impl<'a> Concern<'a> {
     /// What the findings on a subject are about.
     fn subject(subject: Subject<'a>) -> Self {
-        if subject.pointer.is_empty() {
+        if subject.pointer.is_root() {
             Concern::Artifact(subject)
         } else {
             Concern::Item(subject)
@@ -274,16 +275,16 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<
         artifacts.retain(|a| crate::discover::selected(&a.file, focus));
     }
     // Repository-wide state for `unique`: value → the place kept as the original.
-    let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
+    let mut seen: HashMap<(usize, String), (&'a Artifact, Pointer)> = HashMap::new();
     for artifact in artifacts {
         let subjects: Vec<Subject<'a>> = match &rule.for_each {
             None => vec![Subject {
                 artifact,
-                pointer: String::new(),
+                pointer: Pointer::root(),
                 value: &artifact.value,
             }],
             Some(p) => p
-                .select(&artifact.value, "")
+                .select(&artifact.value, &Pointer::root())
                 .into_iter()
                 .filter_map(|h| {
                     h.value.map(|value| Subject {
@@ -308,7 +309,7 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<
                     assert
                         .check
                         .eval(&subject, env, &mut |(value, pointer), keep| {
-                            let here = (subject.artifact, pointer.to_string());
+                            let here = (subject.artifact, pointer.clone());
                             match seen.entry((i, value.to_string())) {
                                 std::collections::hash_map::Entry::Occupied(mut e) => {
                                     Some(if keep {
@@ -378,7 +379,7 @@ pub(crate) fn matching<'e, 'a>(
         .filter(move |a| {
             let s = Subject {
                 artifact: a,
-                pointer: String::new(),
+                pointer: Pointer::root(),
                 value: &a.value,
             };
             let outer_value = outer.unwrap_or(&a.value);
@@ -450,7 +451,7 @@ fn holds_alone(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) ->
             contains,
             before,
         } => {
-            let hits = path.select(value, "");
+            let hits = path.select(value, &Pointer::root());
             let values: Vec<&Value> = hits.iter().filter_map(|h| h.value).collect();
             if let Some(want) = present {
                 let is = values.iter().any(|v| is_non_empty(v));
@@ -495,20 +496,21 @@ pub(crate) fn loosely_equal(a: &Value, b: &Value) -> bool {
 /// What `unique` records across a rule's subjects: given a value and its pointer in the
 /// subject, the place kept so far for the same value, if any (recording this one when there is
 /// none). With `keep`, this place is kept from now on instead.
-pub(crate) type Seen<'s, 'a> = dyn FnMut((&str, &str), bool) -> Option<(&'a Artifact, String)> + 's;
+pub(crate) type Seen<'s, 'a> =
+    dyn FnMut((&str, &Pointer), bool) -> Option<(&'a Artifact, Pointer)> + 's;
 
 /// The values at `path` from the subject (those that are there), with their pointers.
 pub(crate) fn values_at<'v>(
     path: &FieldPath,
     s: &Subject<'v>,
-) -> impl Iterator<Item = (String, &'v Value)> + use<'v> {
+) -> impl Iterator<Item = (Pointer, &'v Value)> + use<'v> {
     path.select(s.value, &s.pointer)
         .into_iter()
         .filter_map(|h| Some((h.pointer, h.value?)))
 }
 
 /// Every date at `path` (values that are not valid dates are the schema's business).
-pub(crate) fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(String, &'v Value, Date)> {
+pub(crate) fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(Pointer, &'v Value, Date)> {
     values_at(path, s)
         .filter_map(|(p, v)| Some((p, v, dates::parse_date(v.as_str()?)?)))
         .collect()
@@ -518,13 +520,13 @@ pub(crate) fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(String, &'v V
 pub(crate) fn texts_at<'v>(
     path: &FieldPath,
     s: &Subject<'v>,
-) -> impl Iterator<Item = (String, &'v Value, &'v str)> + use<'v> {
+) -> impl Iterator<Item = (Pointer, &'v Value, &'v str)> + use<'v> {
     values_at(path, s)
         .flat_map(|(pointer, value)| match value {
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (crate::pointer::item(&pointer, i), v))
+                .map(|(i, v)| (pointer.item(i), v))
                 .collect(),
             v => vec![(pointer, v)],
         })

@@ -26,6 +26,7 @@ pub(crate) use eval::Env;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView};
+use crate::pointer::Pointer;
 use crate::registry::{self, Registry, RuleMeta};
 use crate::source::Span;
 use crate::validate::{self, Compiled};
@@ -299,14 +300,14 @@ fn span_of(spans: &SpanMap, pointer: &str, fallback: Span) -> Span {
 }
 
 /// The JSON pointer of a place serde reports an error at.
-pub(crate) fn to_pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn to_pointer(path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
-    let mut p = String::new();
+    let mut p = Pointer::root();
     for seg in path.iter() {
         match seg {
-            Segment::Seq { index } => p.push_str(&format!("/{index}")),
-            Segment::Map { key } => p.push_str(&crate::pointer::child("", key)),
-            Segment::Enum { variant } => p.push_str(&format!("/{variant}")),
+            Segment::Seq { index } => p = p.item(*index),
+            Segment::Map { key } => p = p.child(key),
+            Segment::Enum { variant } => p.push(variant),
             Segment::Unknown => {}
         }
     }
