@@ -36,7 +36,7 @@ const MAGIC: &[u8; 16] = b"annexa-cache-v1\n";
 
 /// What processing one file produced, apart from its text.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub(crate) struct Parsed {
+pub(crate) struct Processed {
     pub artifacts: Vec<Arc<Artifact>>,
     pub diagnostics: Vec<Diagnostic>,
     pub directives: Vec<Directive>,
@@ -61,14 +61,14 @@ enum Stored {
     /// Encoded, in the bytes of the cache file.
     Encoded(Key, Range<usize>),
     /// Decoded (memory cache).
-    Decoded(Key, Arc<Parsed>),
+    Decoded(Key, Arc<Processed>),
 }
 
 /// A file's result as this run made or reused it, for [`Cache::finish`].
 pub(crate) struct Fresh {
     pub rel: String,
     pub key: Key,
-    pub parsed: Arc<Parsed>,
+    pub parsed: Arc<Processed>,
     /// True when it came from the cache unchanged.
     pub reused: bool,
 }
@@ -196,11 +196,11 @@ impl Cache {
     }
 
     /// The previous result for `rel`, when its content had the same key.
-    pub(crate) fn get(&self, rel: &str, key: &Key) -> Option<Arc<Parsed>> {
+    pub(crate) fn get(&self, rel: &str, key: &Key) -> Option<Arc<Processed>> {
         match self.previous.get(rel)? {
             Stored::Decoded(k, p) if k == key => Some(Arc::clone(p)),
             Stored::Encoded(k, range) if k == key => {
-                postcard::from_bytes::<Parsed>(self.bytes.get(range.clone())?)
+                postcard::from_bytes::<Processed>(self.bytes.get(range.clone())?)
                     .ok()
                     .map(Arc::new)
             }
@@ -312,10 +312,10 @@ fn salt(limits: &LimitsConfig) -> Option<[u8; 32]> {
 mod tests {
     use super::*;
 
-    fn parsed(code: &str) -> Arc<Parsed> {
-        Arc::new(Parsed {
+    fn parsed(code: &str) -> Arc<Processed> {
+        Arc::new(Processed {
             diagnostics: vec![Diagnostic::error(code, "m")],
-            ..Parsed::default()
+            ..Processed::default()
         })
     }
 

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::adjust::Adjuster;
-use crate::cache::{Cache, Fresh, Key, Parsed};
+use crate::cache::{Cache, Fresh, Key, Processed};
 use crate::catalog::{self, Catalogs};
 use crate::codes;
 use crate::config::{self, Config};
@@ -117,7 +117,7 @@ pub struct ConfigError {
 #[derive(Default)]
 struct FileResult {
     source: Option<SourceFile>,
-    parsed: Arc<Parsed>,
+    parsed: Arc<Processed>,
     /// Its cache key, when it was read.
     key: Option<Key>,
     /// It came from the cache.
@@ -770,7 +770,7 @@ fn contain(rel: &str, work: impl FnOnce() -> FileResult) -> FileResult {
     match catch_unwind(AssertUnwindSafe(work)) {
         Ok(r) => r,
         Err(payload) => FileResult {
-            parsed: Arc::new(Parsed {
+            parsed: Arc::new(Processed {
                 diagnostics: vec![
                     Diagnostic::error(
                         codes::INT001,
@@ -783,7 +783,7 @@ fn contain(rel: &str, work: impl FnOnce() -> FileResult) -> FileResult {
                     .with_help("this is a bug in annexa; please report it with this file attached")
                     .with_entity(None, Some(rel.to_string())),
                 ],
-                ..Parsed::default()
+                ..Processed::default()
             }),
             ..FileResult::default()
         },
@@ -822,9 +822,9 @@ fn process(c: &Candidate, config: &Config, read: Read, cache: &Cache) -> FileRes
         Ok(read) => read,
         Err(d) => {
             return FileResult {
-                parsed: Arc::new(Parsed {
+                parsed: Arc::new(Processed {
                     diagnostics: vec![*d],
-                    ..Parsed::default()
+                    ..Processed::default()
                 }),
                 ..FileResult::default()
             };
@@ -860,7 +860,7 @@ fn process(c: &Candidate, config: &Config, read: Read, cache: &Cache) -> FileRes
     diagnostics.extend(problems);
     FileResult {
         source: Some(source),
-        parsed: Arc::new(Parsed {
+        parsed: Arc::new(Processed {
             artifacts: parsed.artifacts.into_iter().map(Arc::new).collect(),
             diagnostics,
             directives,

@@ -17,6 +17,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView, Kind};
 use crate::parse::type_name;
+use crate::pointer::Pointer;
 use crate::source::Span;
 use crate::suggest::{did_you_mean, scalar_edit};
 
@@ -199,7 +200,7 @@ pub(crate) fn field_name(pointer: &str) -> String {
 }
 
 fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec<Diagnostic> {
-    let pointer = error.instance_path().as_str();
+    let pointer = &Pointer::from(error.instance_path().as_str());
     // The evaluation path runs through `$ref`s as written in the kind's schema, so the
     // property's own description and its sibling properties can be found there.
     let schema_path = error.evaluation_path().as_str();
@@ -238,7 +239,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
                 ),
                 a.view.anchor(pointer),
                 &format!("`{property}` is required here"),
-                &format!("{pointer}/{property}"),
+                &pointer.child(property),
             );
             if let Some(desc) = description(schema, &format!("{parent}/properties/{property}")) {
                 d = d.with_help(format!("`{property}`: {desc}"));
@@ -251,7 +252,7 @@ fn map_error(error: &ValidationError<'_>, a: &Target<'_>, schema: &Value) -> Vec
             unexpected
                 .iter()
                 .map(|key| {
-                    let p = crate::pointer::child(pointer, key);
+                    let p = pointer.child(key);
                     let mut d = at(
                         codes::SCH002,
                         format!("unknown field `{key}` in {}", owner_name(a, pointer)),

@@ -233,6 +233,16 @@ fn invalid_rule_files_are_reported_at_their_place() {
             8,
             "not allowed",
         ),
+        (
+            "    level: repository\n    when:\n      - { field: owner, present: false }\n    assert:\n      - exists: { kinds: [scope] }\n",
+            10,
+            "`when` can only test `framework_in_scope`",
+        ),
+        (
+            "    level: repository\n    warn_when:\n      - { field: owner, present: false }\n    assert:\n      - exists: { kinds: [scope] }\n",
+            10,
+            "`warn_when` can only test `framework_in_scope`",
+        ),
     ];
     for (body, expected_line, needle) in cases {
         let (_dir, o) = repo_with_rule(&rule(body), artifact);

@@ -48,7 +48,9 @@ pub(crate) fn build(
             list.push(What::NonconformityDue, r.artifact, "/due", due, summary);
         }
     }
-    for e in &views.evidence {
+    // An earlier period's record of a recurring control is history, not something that falls
+    // due (the judgement EVD001 and coverage use).
+    for e in views.evidence.iter().filter(|e| !views.superseded(e)) {
         if let Some(Expiry::On(expires)) = e.expiry(cadence.evidence_validity) {
             let place = e
                 .artifact
@@ -152,7 +154,7 @@ fn periodic(list: &mut List<'_>, model: &Compliance<'_>, cadence: &Cadence, toda
                     let held = crate::model::views::held_on(kind).unwrap_or_default();
                     let last = p.record.id.as_deref().unwrap_or_default();
                     let summary = format!("{name} ({interval} after `{last}` of {})", p.held);
-                    let place = crate::pointer::child("", held);
+                    let place = crate::pointer::Pointer::root().child(held);
                     let i = list.push(what, p.record, &place, next, summary);
                     i.owner = text(p.record, "owner").map(str::to_string);
                     i

@@ -76,8 +76,8 @@ fn artifact(a: &Artifact) -> Symbol {
 }
 
 fn field(a: &Artifact, key: &str, value: &Value) -> Option<Symbol> {
-    let pointer = crate::pointer::child("", key);
-    let spans = a.spans.get(&pointer)?;
+    let pointer = crate::pointer::Pointer::root().child(key);
+    let spans = a.spans.get(pointer.as_str())?;
     let selection = spans.key.unwrap_or(spans.value);
     let children: Vec<Symbol> = match value {
         Value::Array(items) => items
@@ -110,14 +110,14 @@ fn field(a: &Artifact, key: &str, value: &Value) -> Option<Symbol> {
 /// A list item that is a mapping, named by its first identifying field.
 fn list_item(a: &Artifact, list: &str, key: &str, i: usize, item: &Value) -> Option<Symbol> {
     let object = item.as_object()?;
-    let pointer = crate::pointer::item(list, i);
-    let spans = a.spans.get(&pointer)?;
+    let pointer = crate::pointer::Pointer::from(list).item(i);
+    let spans = a.spans.get(pointer.as_str())?;
     let named = ITEM_NAMES
         .iter()
         .find_map(|f| Some((*f, object.get(*f)?.as_str()?)));
     let (name, selection) = match named {
         Some((f, name)) => {
-            let at = a.spans.get(&crate::pointer::child(&pointer, f));
+            let at = a.spans.get(pointer.child(f).as_str());
             (name.to_string(), at.map_or(spans.value, |s| s.value))
         }
         None => (format!("{key}[{i}]"), spans.value),
@@ -175,14 +175,14 @@ fn strings_equal<'v>(
 ) {
     match value {
         Value::String(s) if s == wanted => {
-            let mut pointer = String::new();
+            let mut pointer = crate::pointer::Pointer::root();
             for step in path.iter() {
                 pointer = match step {
-                    Step::Key(k) => crate::pointer::child(&pointer, k),
-                    Step::Index(i) => crate::pointer::item(&pointer, *i),
+                    Step::Key(k) => pointer.child(k),
+                    Step::Index(i) => pointer.item(*i),
                 };
             }
-            out.push(pointer);
+            out.push(pointer.to_string());
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {

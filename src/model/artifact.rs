@@ -5,6 +5,7 @@ use serde_json::Value;
 use crate::discover::Format;
 use crate::markdown::Heading;
 use crate::model::Kind;
+use crate::pointer::Pointer;
 use crate::source::Span;
 use crate::yaml::SpanMap;
 
@@ -118,7 +119,7 @@ impl DocView<'_> {
     /// The key span of the first entry of the mapping at `pointer`.
     fn first_key_span(&self, pointer: &str) -> Option<Span> {
         let first = self.value.pointer(pointer)?.as_object()?.keys().next()?;
-        let child = crate::pointer::child(pointer, first);
+        let child = Pointer::from(pointer).child(first);
         self.spans.get(&child).and_then(|s| s.key)
     }
 }

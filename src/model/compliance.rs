@@ -24,6 +24,7 @@ use crate::catalog::split_reference;
 use crate::dates::parse_date;
 use crate::model::views::{self, Views};
 use crate::model::{Artifact, Kind};
+use crate::pointer::Pointer;
 
 /// A framework declared in scope.
 #[derive(Debug, Clone)]
@@ -40,8 +41,8 @@ pub struct InScope<'a> {
 
 impl InScope<'_> {
     /// The JSON pointer of its entry in the scope (`/frameworks/0`).
-    pub fn pointer(&self) -> String {
-        format!("/frameworks/{}", self.index)
+    pub(crate) fn pointer(&self) -> Pointer {
+        Pointer::root().child("frameworks").item(self.index)
     }
 }
 

@@ -12,17 +12,18 @@ use super::functions::{self, Assert, referenced_by::RefBy};
 use super::path::FieldPath;
 use crate::dates::Duration;
 use crate::model::Kind;
+use crate::pointer::Pointer;
 
-/// A compile error: where in the rule definition (JSON pointer) and what.
+/// A compile error: where in the rule definition and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CompileError {
-    pub pointer: String,
+    pub pointer: Pointer,
     pub message: String,
 }
 
 type Result<T> = std::result::Result<T, CompileError>;
 
-pub(crate) fn err<T>(pointer: impl Into<String>, message: impl Into<String>) -> Result<T> {
+pub(crate) fn err<T>(pointer: impl Into<Pointer>, message: impl Into<String>) -> Result<T> {
     Err(CompileError {
         pointer: pointer.into(),
         message: message.into(),
@@ -98,7 +99,7 @@ pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rul
         many => many
             .iter()
             .enumerate()
-            .map(|(i, p)| path(p, &crate::pointer::item("/for_each", i)))
+            .map(|(i, p)| path(p, &crate::pointer::Pointer::from("/for_each").item(i)))
             .collect::<Result<Vec<_>>>()?,
     };
     let when = cx.conditions(&def.when, "/when")?;
@@ -141,11 +142,15 @@ pub(crate) fn compile(def: RuleDef, origin: &str, params: &Params) -> Result<Rul
                 ),
             );
         }
-        if let Some(i) = when.iter().position(|c| !scope_only(c)) {
-            return err(
-                format!("/when/{i}"),
-                "a repository-level rule's `when` can only test `framework_in_scope` (with `all`, `any`, `not`)",
-            );
+        for (name, conds) in [("when", &when), ("warn_when", &warn_when)] {
+            if let Some(i) = conds.iter().position(|c| !scope_only(c)) {
+                return err(
+                    format!("/{name}/{i}"),
+                    format!(
+                        "a repository-level rule's `{name}` can only test `framework_in_scope` (with `all`, `any`, `not`)"
+                    ),
+                );
+            }
         }
     }
     check_templates(&def, &kinds, params)?;
@@ -260,7 +265,7 @@ pub(crate) fn kinds(names: &[String], pointer: &str) -> Result<Vec<Kind>> {
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     err(
-                        crate::pointer::item(pointer, i),
+                        Pointer::from(pointer).item(i),
                         format!("unknown kind `{n}`{hint}"),
                     )
                 },
@@ -310,7 +315,7 @@ impl Ctx<'_> {
         conds
             .iter()
             .enumerate()
-            .map(|(i, c)| self.condition(c, &crate::pointer::item(pointer, i)))
+            .map(|(i, c)| self.condition(c, &Pointer::from(pointer).item(i)))
             .collect()
     }
 

@@ -18,6 +18,7 @@ use super::path::{FieldPath, is_non_empty};
 use crate::catalog::Catalogs;
 use crate::dates;
 use crate::model::{Artifact, Compliance, Index, Kind};
+use crate::pointer::Pointer;
 use crate::source::Span;
 
 /// A place naming a key: the artifact (its index), the mapping holding the field (tested by
@@ -25,8 +26,8 @@ use crate::source::Span;
 #[derive(Debug, Clone)]
 pub(crate) struct Place {
     pub artifact: usize,
-    pub holder: String,
-    pub at: String,
+    pub holder: Pointer,
+    pub at: Pointer,
 }
 
 /// Places by the key naming them.
@@ -132,10 +133,10 @@ impl<'a> Env<'a> {
             if !kinds.contains(&a.kind) {
                 continue;
             }
-            for h in field.select(&a.value, "") {
+            for h in field.select(&a.value, &Pointer::root()) {
                 let Some(v) = h.value else { continue };
-                let holder = crate::pointer::parent(&h.pointer).to_string();
-                let mut add = |k: &Value, at: String| {
+                let holder = h.pointer.parent();
+                let mut add = |k: &Value, at: Pointer| {
                     if let Some(k) = k.as_str() {
                         map.entry(k.to_string()).or_default().push(Place {
                             artifact: i,
@@ -147,7 +148,7 @@ impl<'a> Env<'a> {
                 match v {
                     Value::Array(items) => {
                         for (n, item) in items.iter().enumerate() {
-                            add(item, format!("{}/{n}", h.pointer));
+                            add(item, h.pointer.item(n));
                         }
                     }
                     other => add(other, h.pointer.clone()),
@@ -184,8 +185,8 @@ pub(crate) struct RelatedPlace {
 /// One failed assertion.
 #[derive(Debug, Clone)]
 pub(crate) struct Failure {
-    /// JSON pointer of the node concerned (absolute in the artifact).
-    pub pointer: String,
+    /// The node concerned (absolute in the artifact).
+    pub pointer: Pointer,
     /// True when the node is missing: the finding is anchored at its parent.
     pub missing: bool,
     /// The value the assertion looked at.
@@ -210,7 +211,7 @@ pub(crate) struct Failure {
 
 impl Failure {
     pub(crate) fn at(
-        pointer: impl Into<String>,
+        pointer: impl Into<Pointer>,
         value: Option<&Value>,
         label: impl Into<String>,
     ) -> Self {
@@ -234,17 +235,41 @@ impl Failure {
     }
 }
 
-/// One context a rule looks at: an artifact, or an item inside it.
+/// One context a rule looks at: an artifact, or an item inside it. The functions evaluate it.
 #[derive(Clone)]
 pub(crate) struct Subject<'a> {
     pub artifact: &'a Artifact,
-    /// Pointer of the item (`""` for the artifact itself).
-    pub pointer: String,
+    /// Pointer of the item (the root for the artifact itself).
+    pub pointer: Pointer,
     pub value: &'a Value,
 }
 
+/// What a rule's findings are about: it decides where [`super::diagnose`] reports them and
+/// what their fingerprints key on.
+pub(crate) enum Concern<'a> {
+    /// An artifact as a whole: the findings are in its file (or in the file of the artifact a
+    /// failure names).
+    Artifact(Subject<'a>),
+    /// An item inside an artifact (a rule's `for_each`): as an artifact, and the item's key
+    /// comes first in the fingerprints of findings that name their own key.
+    Item(Subject<'a>),
+    /// The repository as a whole (a `level: repository` rule): the findings are in no file.
+    Repository,
+}
+
+impl<'a> Concern<'a> {
+    /// What the findings on a subject are about.
+    fn subject(subject: Subject<'a>) -> Self {
+        if subject.pointer.is_root() {
+            Concern::Artifact(subject)
+        } else {
+            Concern::Item(subject)
+        }
+    }
+}
+
 /// Every subject of a rule, with its failures.
-pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
+pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<Failure>)> {
     let mut out = Vec::new();
     if rule.level == Level::Repository {
         return repository_level(rule, env);
@@ -276,18 +301,18 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
         artifacts.retain(|a| crate::discover::selected(&a.file, focus));
     }
     // Repository-wide state for `unique`: value → the place kept as the original.
-    let mut seen: HashMap<(usize, String), (&'a Artifact, String)> = HashMap::new();
+    let mut seen: HashMap<(usize, String), (&'a Artifact, Pointer)> = HashMap::new();
     for artifact in artifacts {
         let subjects: Vec<Subject<'a>> = if rule.for_each.is_empty() {
             vec![Subject {
                 artifact,
-                pointer: String::new(),
+                pointer: Pointer::root(),
                 value: &artifact.value,
             }]
         } else {
             rule.for_each
                 .iter()
-                .flat_map(|p| p.select(&artifact.value, ""))
+                .flat_map(|p| p.select(&artifact.value, &Pointer::root()))
                 .filter_map(|h| {
                     h.value.map(|value| Subject {
                         artifact,
@@ -311,7 +336,7 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
                     assert
                         .check
                         .eval(&subject, env, &mut |(value, pointer), keep| {
-                            let here = (subject.artifact, pointer.to_string());
+                            let here = (subject.artifact, pointer.clone());
                             match seen.entry((i, value.to_string())) {
                                 std::collections::hash_map::Entry::Occupied(mut e) => {
                                     Some(if keep {
@@ -329,31 +354,21 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<
                 );
             }
             if !failures.is_empty() {
-                out.push((subject, failures));
+                out.push((Concern::subject(subject), failures));
             }
         }
     }
     out
 }
 
-/// A repository-level rule: its assertions (functions that can run for the whole repository), once. Its `when` may only test the
-/// scope (checked at compile time). Findings are reported through a subject whose pointer
-/// is `#`, which `diagnose` turns into a repository-level diagnostic (no file).
-fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Failure>)> {
+/// A repository-level rule: its assertions (functions that can run for the whole repository),
+/// once. Its `when` and `warn_when` may only test the scope (checked at compile time).
+fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<Failure>)> {
     if env.focus.is_some() {
         // Its findings are in no file: a focused run does not report them.
         return Vec::new();
     }
-    static NULL: Value = Value::Null;
-    // Only scope conditions are allowed here (checked at compile time).
-    static NOTHING: Value = Value::Null;
-    let s = Subject {
-        artifact: placeholder(),
-        pointer: "#".into(),
-        value: &NOTHING,
-    };
-    let applies = rule.when.iter().all(|c| holds(c, &s, &NOTHING, env));
-    if !applies {
+    if !rule.when.iter().all(|c| scope_holds(c, env)) {
         return Vec::new();
     }
     let failures: Vec<Failure> = rule
@@ -364,30 +379,7 @@ fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Subject<'a>, Vec<Fai
     if failures.is_empty() {
         return Vec::new();
     }
-    vec![(
-        Subject {
-            artifact: placeholder(),
-            pointer: "#".into(),
-            value: &NULL,
-        },
-        failures,
-    )]
-}
-
-/// An artifact standing for "the repository" when it holds none.
-fn placeholder() -> &'static Artifact {
-    static P: std::sync::OnceLock<Artifact> = std::sync::OnceLock::new();
-    P.get_or_init(|| Artifact {
-        kind: Kind::Scope,
-        id: None,
-        file: String::new(),
-        document: 0,
-        format: crate::discover::Format::Yaml,
-        value: Value::Null,
-        spans: Default::default(),
-        span: Span::default(),
-        headings: Vec::new(),
-    })
+    vec![(Concern::Repository, failures)]
 }
 
 /// Artifacts of `kinds` that satisfy `condition` (interpolated against `outer`).
@@ -414,7 +406,7 @@ pub(crate) fn matching<'e, 'a>(
         .filter(move |a| {
             let s = Subject {
                 artifact: a,
-                pointer: String::new(),
+                pointer: Pointer::root(),
                 value: &a.value,
             };
             let outer_value = outer.unwrap_or(&a.value);
@@ -446,11 +438,35 @@ pub(crate) fn resolve<'v>(want: &'v Value, outer: &Value) -> std::borrow::Cow<'v
 /// Does a condition hold for `subject`? String values of field conditions are interpolated
 /// against `outer` (the rule's own subject), so `where` can say `{ field: ai_system, equals: "{id}" }`.
 pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> bool {
+    combined(c, &|c| holds_alone(c, subject, outer, env))
+}
+
+/// Does a condition that tests only the scope hold (a repository-level rule's conditions,
+/// checked at compile time)?
+pub(crate) fn scope_holds(c: &Cond, env: &Env<'_>) -> bool {
+    combined(
+        c,
+        &|c| matches!(c, Cond::InScope(f) if env.model.in_scope(f)),
+    )
+}
+
+/// A condition, its `all`, `any` and `not` combining the conditions `alone` decides.
+fn combined(c: &Cond, alone: &dyn Fn(&Cond) -> bool) -> bool {
+    match c {
+        Cond::All(cs) => cs.iter().all(|c| combined(c, alone)),
+        Cond::Any(cs) => cs.iter().any(|c| combined(c, alone)),
+        Cond::Not(c) => !combined(c, alone),
+        c => alone(c),
+    }
+}
+
+/// A condition that is not `all`, `any` or `not`.
+fn holds_alone(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_>) -> bool {
     let value = subject.value;
     match c {
-        Cond::All(cs) => cs.iter().all(|c| holds(c, subject, outer, env)),
-        Cond::Any(cs) => cs.iter().any(|c| holds(c, subject, outer, env)),
-        Cond::Not(c) => !holds(c, subject, outer, env),
+        Cond::All(_) | Cond::Any(_) | Cond::Not(_) => {
+            combined(c, &|c| holds_alone(c, subject, outer, env))
+        }
         Cond::InScope(f) => env.model.in_scope(f),
         Cond::ReferencedBy(r) => r.holds(value, outer, env),
         Cond::Passes(a) => a.check.eval(subject, env, &mut |_, _| None).is_empty(),
@@ -462,7 +478,7 @@ pub(crate) fn holds(c: &Cond, subject: &Subject<'_>, outer: &Value, env: &Env<'_
             contains,
             before,
         } => {
-            let hits = path.select(value, "");
+            let hits = path.select(value, &Pointer::root());
             let values: Vec<&Value> = hits.iter().filter_map(|h| h.value).collect();
             if let Some(want) = present {
                 let is = values.iter().any(|v| is_non_empty(v));
@@ -507,20 +523,21 @@ pub(crate) fn loosely_equal(a: &Value, b: &Value) -> bool {
 /// What `unique` records across a rule's subjects: given a value and its pointer in the
 /// subject, the place kept so far for the same value, if any (recording this one when there is
 /// none). With `keep`, this place is kept from now on instead.
-pub(crate) type Seen<'s, 'a> = dyn FnMut((&str, &str), bool) -> Option<(&'a Artifact, String)> + 's;
+pub(crate) type Seen<'s, 'a> =
+    dyn FnMut((&str, &Pointer), bool) -> Option<(&'a Artifact, Pointer)> + 's;
 
 /// The values at `path` from the subject (those that are there), with their pointers.
 pub(crate) fn values_at<'v>(
     path: &FieldPath,
     s: &Subject<'v>,
-) -> impl Iterator<Item = (String, &'v Value)> + use<'v> {
+) -> impl Iterator<Item = (Pointer, &'v Value)> + use<'v> {
     path.select(s.value, &s.pointer)
         .into_iter()
         .filter_map(|h| Some((h.pointer, h.value?)))
 }
 
 /// Every date at `path` (values that are not valid dates are the schema's business).
-pub(crate) fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(String, &'v Value, Date)> {
+pub(crate) fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(Pointer, &'v Value, Date)> {
     values_at(path, s)
         .filter_map(|(p, v)| Some((p, v, dates::parse_date(v.as_str()?)?)))
         .collect()
@@ -530,13 +547,13 @@ pub(crate) fn dated<'v>(path: &FieldPath, s: &Subject<'v>) -> Vec<(String, &'v V
 pub(crate) fn texts_at<'v>(
     path: &FieldPath,
     s: &Subject<'v>,
-) -> impl Iterator<Item = (String, &'v Value, &'v str)> + use<'v> {
+) -> impl Iterator<Item = (Pointer, &'v Value, &'v str)> + use<'v> {
     values_at(path, s)
         .flat_map(|(pointer, value)| match value {
             Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (crate::pointer::item(&pointer, i), v))
+                .map(|(i, v)| (pointer.item(i), v))
                 .collect(),
             v => vec![(pointer, v)],
         })

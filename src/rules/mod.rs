@@ -26,11 +26,12 @@ pub(crate) use eval::Env;
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Artifact, DocView};
+use crate::pointer::Pointer;
 use crate::registry::{self, Registry, RuleMeta};
 use crate::source::Span;
 use crate::validate::{self, Compiled};
 use crate::yaml::{self, Limits, SpanMap};
-use eval::{Failure, Subject};
+use eval::{Concern, Failure, Subject};
 use format::RuleFile;
 
 /// Built-in rule files, embedded in the binary.
@@ -315,14 +316,14 @@ fn span_of(spans: &SpanMap, pointer: &str, fallback: Span) -> Span {
 }
 
 /// The JSON pointer of a place serde reports an error at.
-pub(crate) fn to_pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn to_pointer(path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
-    let mut p = String::new();
+    let mut p = Pointer::root();
     for seg in path.iter() {
         match seg {
-            Segment::Seq { index } => p.push_str(&format!("/{index}")),
-            Segment::Map { key } => p.push_str(&crate::pointer::child("", key)),
-            Segment::Enum { variant } => p.push_str(&format!("/{variant}")),
+            Segment::Seq { index } => p = p.item(*index),
+            Segment::Map { key } => p = p.child(key),
+            Segment::Enum { variant } => p.push(variant),
             Segment::Unknown => {}
         }
     }
@@ -332,14 +333,17 @@ pub(crate) fn to_pointer(path: &serde_path_to_error::Path) -> String {
 /// Run one rule and turn its failures into diagnostics.
 pub(crate) fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (subject, failures) in eval::evaluate(rule, env) {
+    for (about, failures) in eval::evaluate(rule, env) {
         // `warn_when`: the finding is a warning for this subject (e.g. a duty that applies
         // from a later life-cycle stage).
         let warn = !rule.warn_when.is_empty()
-            && rule
-                .warn_when
-                .iter()
-                .all(|c| eval::holds(c, &subject, subject.value, env));
+            && match &about {
+                Concern::Artifact(s) | Concern::Item(s) => rule
+                    .warn_when
+                    .iter()
+                    .all(|c| eval::holds(c, s, s.value, env)),
+                Concern::Repository => rule.warn_when.iter().all(|c| eval::scope_holds(c, env)),
+            };
         // Two assertions of one rule failing at the same node (a missing `climate_change`
         // fails both `present: climate_change.relevant` and `meaningful: climate_change.rationale`)
         // are one defect: the first assertion's finding is kept.
@@ -348,7 +352,11 @@ pub(crate) fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
             if !seen.insert((f.pointer.clone(), f.entity.clone())) {
                 continue;
             }
-            let mut d = to_diagnostic(rule, &subject, f, env);
+            let mut d = match &about {
+                Concern::Artifact(s) => to_diagnostic(rule, s, None, f, env),
+                Concern::Item(s) => to_diagnostic(rule, s, Some(&s.pointer), f, env),
+                Concern::Repository => repository_diagnostic(rule, f, env),
+            };
             if warn {
                 d.severity = crate::diagnostic::Severity::Warning.min(d.severity);
             }
@@ -358,10 +366,14 @@ pub(crate) fn diagnose(rule: &Rule, env: &Env<'_>) -> Vec<Diagnostic> {
     out
 }
 
-fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Diagnostic {
-    if s.pointer == "#" {
-        return repository_diagnostic(rule, f, env);
-    }
+/// A finding on an artifact, or on the item at `item` inside it.
+fn to_diagnostic(
+    rule: &Rule,
+    s: &Subject<'_>,
+    item: Option<&str>,
+    f: Failure,
+    env: &Env<'_>,
+) -> Diagnostic {
     let a = s.artifact;
     let mut vars: Vec<(&str, String)> = vec![
         ("value", path::display(f.value.as_ref())),
@@ -390,10 +402,10 @@ fn to_diagnostic(rule: &Rule, s: &Subject<'_>, f: Failure, env: &Env<'_>) -> Dia
     // A rule-specific key (`ref:CTL-DLP`) names what is wrong inside its subject: when the
     // subject is an item of a list (`for_each`), the item's own key comes first, so that two
     // items with the same problem keep apart (their fingerprints and baselines too).
-    let entity = match &f.entity {
-        Some(key) if s.pointer.is_empty() => key.clone(),
-        Some(key) => format!("{}/{key}", stable_pointer(&a.value, &s.pointer)),
-        None => stable_pointer(&a.value, &f.pointer),
+    let entity = match (&f.entity, item) {
+        (Some(key), None) => key.clone(),
+        (Some(key), Some(item)) => format!("{}/{key}", stable_pointer(&a.value, item)),
+        (None, _) => stable_pointer(&a.value, &f.pointer),
     };
     let mut d = Diagnostic::new(rule.def.code.clone(), rule.def.severity, message)
         .at(at.file.clone(), span)

@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+use crate::pointer::Pointer;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
     /// A key, and the key as a JSON pointer token (escaped once, here).
@@ -23,7 +25,7 @@ pub(crate) struct FieldPath {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Hit<'v> {
     /// JSON pointer of the place (of the missing key, when `value` is `None`).
-    pub pointer: String,
+    pub pointer: Pointer,
     pub value: Option<&'v Value>,
 }
 
@@ -85,11 +87,11 @@ impl FieldPath {
     }
 
     /// Every place the path reaches from `root`, whose own pointer is `base`.
-    pub(crate) fn select<'v>(&self, root: &'v Value, base: &str) -> Vec<Hit<'v>> {
+    pub(crate) fn select<'v>(&self, root: &'v Value, base: &Pointer) -> Vec<Hit<'v>> {
         if !self.has_each() {
             return vec![self.select_one(root, base)];
         }
-        let mut current: Vec<(String, &'v Value)> = vec![(base.to_string(), root)];
+        let mut current: Vec<(Pointer, &'v Value)> = vec![(base.clone(), root)];
         let last = self.segments.len().saturating_sub(1);
         let mut missing = Vec::new();
         for (i, seg) in self.segments.iter().enumerate() {
@@ -97,7 +99,7 @@ impl FieldPath {
             for (pointer, value) in current {
                 match seg {
                     Segment::Key(k, token) => {
-                        let child_pointer = format!("{pointer}/{token}");
+                        let child_pointer = pointer.token(token);
                         match value.get(k.as_str()) {
                             Some(v) if !v.is_null() => next.push((child_pointer, v)),
                             // A missing key is reported only when it is the field itself
@@ -111,7 +113,7 @@ impl FieldPath {
                     Segment::Each => {
                         if let Value::Array(items) = value {
                             for (n, item) in items.iter().enumerate() {
-                                next.push((format!("{pointer}/{n}"), item));
+                                next.push((pointer.item(n), item));
                             }
                         }
                     }
@@ -136,13 +138,9 @@ impl FieldPath {
 
     /// [`select`](Self::select) for a path without lists: its one place, or the first key
     /// missing (or null) on the way to it.
-    fn select_one<'v>(&self, root: &'v Value, base: &str) -> Hit<'v> {
-        let mut pointer = String::with_capacity(base.len() + 32);
-        pointer.push_str(base);
-        let value = self.follow(root, |token| {
-            pointer.push('/');
-            pointer.push_str(token);
-        });
+    fn select_one<'v>(&self, root: &'v Value, base: &Pointer) -> Hit<'v> {
+        let mut pointer = Pointer::with_capacity(base, 32);
+        let value = self.follow(root, |token| pointer.push(token));
         Hit { pointer, value }
     }
 
@@ -160,14 +158,11 @@ impl FieldPath {
     }
 
     /// The JSON pointer the path names under `base`, for paths without lists.
-    pub(crate) fn pointer(&self, base: &str) -> Option<String> {
-        let mut p = base.to_string();
+    pub(crate) fn pointer(&self, base: &Pointer) -> Option<Pointer> {
+        let mut p = base.clone();
         for seg in &self.segments {
             match seg {
-                Segment::Key(_, token) => {
-                    p.push('/');
-                    p.push_str(token);
-                }
+                Segment::Key(_, token) => p.push(token),
                 Segment::Each => return None,
             }
         }
@@ -177,7 +172,10 @@ impl FieldPath {
     /// The single value of a path without lists.
     pub(crate) fn get<'v>(&self, root: &'v Value) -> Option<&'v Value> {
         if self.has_each() {
-            return self.select(root, "").into_iter().find_map(|h| h.value);
+            return self
+                .select(root, &Pointer::root())
+                .into_iter()
+                .find_map(|h| h.value);
         }
         self.follow(root, |_| {})
     }
@@ -227,7 +225,7 @@ mod tests {
         let v = json!({"entries": [{"control": "A"}, {"applicable": true}, {"control": "C"}]});
         let hits = FieldPath::parse("entries[].control")
             .unwrap()
-            .select(&v, "");
+            .select(&v, &Pointer::root());
         let got: Vec<_> = hits
             .iter()
             .map(|h| (h.pointer.as_str(), h.value.is_some()))
@@ -247,7 +245,7 @@ mod tests {
         let v = json!({"a": 1});
         let hits = FieldPath::parse("human_oversight.mode")
             .unwrap()
-            .select(&v, "");
+            .select(&v, &Pointer::root());
         assert_eq!(
             hits,
             [Hit {
@@ -257,7 +255,7 @@ mod tests {
         );
         let hits = FieldPath::parse("data_sources[].provenance")
             .unwrap()
-            .select(&v, "");
+            .select(&v, &Pointer::root());
         assert!(hits.is_empty());
     }
 

@@ -122,7 +122,7 @@ fn lookup(name: &str, context: &Value, vars: Vars<'_>) -> Option<String> {
         return Some(filtered(filter, v.clone()));
     }
     let path = FieldPath::parse(name).ok()?;
-    let hits = path.select(context, "");
+    let hits = path.select(context, &crate::pointer::Pointer::root());
     let values: Vec<&Value> = hits.iter().filter_map(|h| h.value).collect();
     if values.is_empty() {
         return Some(display(None));

@@ -15,7 +15,7 @@ use super::scalar::{self, ScalarIssue};
 use super::spans::{NodeSpans, SpanMap};
 use super::{Limits, YamlError};
 use crate::codes;
-use crate::pointer::escape as escape_token;
+use crate::pointer::Pointer;
 use crate::source::Span;
 
 /// The core schema's tag prefix (what `!!` expands to by default).
@@ -56,7 +56,7 @@ struct Frame<'t> {
     coll: Coll,
     entries: Vec<Node<'t>>,
     next: usize,
-    pointer: String,
+    pointer: Pointer,
     anchor: Option<&'t str>,
     /// Where the finished collection goes in its parent.
     dest: Dest,
@@ -114,7 +114,7 @@ fn parts_of<'t>(node: Node<'t>, cursor: &mut Option<TreeCursor<'t>>) -> Parts<'t
 
 /// Where a value sits: its JSON pointer, its key's span, and where an empty value is.
 struct Slot {
-    pointer: String,
+    pointer: Pointer,
     key: Option<Span>,
     empty: Span,
     dest: Dest,
@@ -293,7 +293,7 @@ impl<'t> DocWalker<'t> {
     /// parsed at once (see `chunk`): their entries continue the root collection.
     pub(super) fn run(&mut self, root: Option<Node<'t>>, parts: &[Node<'t>], at: usize) -> Value {
         let slot = Slot {
-            pointer: String::new(),
+            pointer: Pointer::root(),
             key: None,
             empty: Span::at(self.base + at),
             dest: Dest::Root,
@@ -371,8 +371,8 @@ impl<'t> DocWalker<'t> {
     /// the earlier wins. The merged keys take the span of the `<<` entry, so a finding about a
     /// merged value points at the line that brought it in. Anything but a mapping or a list of
     /// mappings is an error.
-    fn merge(&mut self, map: &mut Map<String, Value>, merged: Value, pointer: &str) {
-        let at = child_pointer(pointer, &escape_token(MERGE_KEY));
+    fn merge(&mut self, map: &mut Map<String, Value>, merged: Value, pointer: &Pointer) {
+        let at = pointer.child(MERGE_KEY);
         let spans = self.spans.get(&at);
         let sources: Vec<Map<String, Value>> = match merged {
             Value::Object(m) => vec![m],
@@ -404,8 +404,7 @@ impl<'t> DocWalker<'t> {
                     continue;
                 }
                 if let Some(s) = spans {
-                    self.spans
-                        .insert(child_pointer(pointer, &escape_token(&key)), s);
+                    self.spans.insert(pointer.child(&key), s);
                 }
                 map.insert(key, value);
             }
@@ -436,7 +435,7 @@ impl<'t> DocWalker<'t> {
         let indent = top.indent;
         let kind = kinds::kind(entry);
         if let Coll::Seq(items) = &top.coll {
-            let pointer = index_pointer(&top.pointer, items.len());
+            let pointer = top.pointer.item(items.len());
             return match kind {
                 Kind::BlockSequenceItem => {
                     let content = first_named(entry, &mut self.cursor, |k| {
@@ -495,7 +494,7 @@ impl<'t> DocWalker<'t> {
         };
         let (key, key_span) = self.key(key_node, Span::at(self.base + entry.start_byte()))?;
         let top = self.stack.last()?;
-        let pointer = child_pointer(&top.pointer, &escape_token(&key));
+        let pointer = top.pointer.child(&key);
         if let Coll::Map(map) = &top.coll
             && map.contains_key(&key)
         {
@@ -885,27 +884,6 @@ fn cursor_for<'c, 't>(
         }
         None => slot.insert(node.walk()),
     }
-}
-
-/// The JSON pointer of a child: `parent/token`, built at its final size (the span map
-/// keeps it as a boxed string, which would otherwise mean a second allocation).
-fn child_pointer(parent: &str, token: &str) -> String {
-    let mut p = String::with_capacity(parent.len() + 1 + token.len());
-    p.push_str(parent);
-    p.push('/');
-    p.push_str(token);
-    p
-}
-
-/// The JSON pointer of a sequence item: `parent/index`, built at its final size.
-fn index_pointer(parent: &str, index: usize) -> String {
-    use std::fmt::Write;
-    let digits = index.checked_ilog10().map_or(1, |d| d as usize + 1);
-    let mut p = String::with_capacity(parent.len() + 1 + digits);
-    p.push_str(parent);
-    // Writing to a String cannot fail.
-    let _ = write!(p, "/{index}");
-    p
 }
 
 /// The entries of a collection node: pairs, items, flow nodes.

@@ -91,7 +91,7 @@ impl Check for AiActArticlesCheck {
             .into_iter()
             .filter_map(|article| {
                 let reference = format!("{}/{}", ai_act::FRAMEWORK, article.id);
-                if claimed(&reference) || seen((reference.as_str(), pointer.as_str()), false).is_some() {
+                if claimed(&reference) || seen((reference.as_str(), &pointer), false).is_some() {
                     return None;
                 }
                 let mut f = Failure::at(

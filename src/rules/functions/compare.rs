@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::operand::{FieldOrProduct, Operand};
 use super::{At, Check, Function, Result};
+use crate::pointer::Pointer;
 use crate::dates;
 use crate::rules::compile::{Ctx, err};
-use crate::pointer::parent;
 use crate::rules::eval::{Env, Failure, Seen, Subject};
 use crate::rules::path::display;
 
@@ -180,16 +180,16 @@ fn operand_text<'a>(o: &Operand, v: &'a Value, env: &Env<'a>) -> Option<String> 
     }
 }
 
-fn operand_pointer(o: &Operand, base: &str) -> String {
+fn operand_pointer(o: &Operand, base: &Pointer) -> Pointer {
     match o {
         Operand::Field(p) | Operand::Deref(p, _) => p.pointer(base),
         // A product (likelihood × impact) is about the mapping holding its factors.
         Operand::Product(ps) => ps
             .first()
             .and_then(|p| p.pointer(base))
-            .map(|p| parent(&p).to_string()),
+            .map(|p| p.parent()),
     }
-    .unwrap_or_else(|| base.to_string())
+    .unwrap_or_else(|| base.clone())
 }
 
 fn fmt_num(x: f64) -> String {

@@ -216,7 +216,7 @@ impl Check for ContinuityCheck {
         // `quarterly`, or `{every: quarterly, since: 2026-04-01}`.
         let (pointer, written, since) = match value {
             Value::Object(m) => (
-                format!("{}/every", hit.pointer),
+                hit.pointer.child("every"),
                 m.get("every"),
                 m.get("since")
                     .and_then(Value::as_str)

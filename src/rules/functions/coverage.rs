@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::args::Path;
 use super::{At, Check, Function, Result};
+use crate::pointer::Pointer;
 use crate::model::Artifact;
 use crate::rules::compile::Ctx;
 use crate::rules::eval::{Env, Failure, Seen, Subject};
@@ -73,7 +74,7 @@ impl Check for CoverageCheck {
         let documents: Vec<&Artifact> = env.index.of_kind(s.artifact.kind).collect();
         let named = |a: &Artifact| -> Vec<String> {
             field
-                .select(&a.value, "")
+                .select(&a.value, &Pointer::root())
                 .into_iter()
                 .filter_map(|h| h.value.and_then(Value::as_str).map(str::to_string))
                 .collect()
@@ -83,7 +84,7 @@ impl Check for CoverageCheck {
         let list_pointer = field
             .select(s.value, &s.pointer)
             .first()
-            .map(|h| h.pointer.split('/').take(2).collect::<Vec<_>>().join("/"))
+            .map(|h| Pointer::from(h.pointer.split('/').take(2).collect::<Vec<_>>().join("/")))
             .unwrap_or_default();
         let mut out = Vec::new();
         for framework in env.model.frameworks().iter().map(|f| f.id) {
@@ -92,7 +93,7 @@ impl Check for CoverageCheck {
             };
             let home = crate::model::compliance::home(&documents, framework, |a| {
                 field
-                    .select(&a.value, "")
+                    .select(&a.value, &Pointer::root())
                     .into_iter()
                     .filter_map(|h| h.value.and_then(Value::as_str))
                     .collect()

@@ -103,7 +103,7 @@ impl Check for CoveredCheck {
     fn eval<'a>(&self, s: &Subject<'a>, env: &Env<'a>, _seen: &mut Seen<'_, 'a>) -> Vec<Failure> {
         let Some(framework) = self
             .framework
-            .select(s.value, "")
+            .select(s.value, &crate::pointer::Pointer::root())
             .into_iter()
             .find_map(|h| h.value.and_then(Value::as_str))
         else {
@@ -116,7 +116,7 @@ impl Check for CoveredCheck {
         for record in matching(&self.kinds, &self.condition, Some(s.value), env) {
             let whole = Subject {
                 artifact: record,
-                pointer: String::new(),
+                pointer: crate::pointer::Pointer::root(),
                 value: &record.value,
             };
             if let Some(all) = &self.covers_all
@@ -126,7 +126,7 @@ impl Check for CoveredCheck {
             }
             let prefix = format!("{framework}/");
             named.extend(
-                items_of(&self.field.select(&record.value, ""))
+                items_of(&self.field.select(&record.value, &crate::pointer::Pointer::root()))
                     .into_iter()
                     .filter_map(|v| v.as_str()?.strip_prefix(&prefix).map(str::to_string)),
             );
@@ -208,6 +208,7 @@ mod tests {
             title: String::new(),
             parent: parent.map(str::to_string),
             group: None,
+            binds: None,
         }
     }
 

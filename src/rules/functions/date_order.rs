@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::args::{Duration, Path};
 use super::operand::Operand;
 use super::{At, Check, Function, Result};
+use crate::pointer::Pointer;
 use crate::dates;
 use crate::rules::compile::{Ctx, err};
 use crate::rules::eval::{Env, Failure, RelatedPlace, Seen, Subject, dated};
@@ -99,7 +100,7 @@ impl DateOrderCheck {
             Operand::Deref(local, remote) => {
                 let id = local.get(s.value)?.as_str()?;
                 let a = env.index.get(id)?;
-                let span = remote.pointer("").map(|p| a.value_span(&p));
+                let span = remote.pointer(&Pointer::root()).map(|p| a.value_span(&p));
                 (format!("`{}` of `{id}`", remote.text()), a.file.clone(), span)
             }
             Operand::Field(p) => {

@@ -81,7 +81,7 @@ impl Check for ExistsCheck {
         if n >= self.min {
             return Vec::new();
         }
-        let mut f = Failure::at("#", None, format!("{n} found"));
+        let mut f = Failure::at("", None, format!("{n} found"));
         f.missing = false;
         vec![f.var("count", n.to_string()).var("limit", self.min.to_string())]
     }

@@ -154,7 +154,7 @@ impl Entry {
 
 fn compile<F: Function>(args: &Value, cx: &Ctx<'_>, at: &At) -> Result<Arc<dyn Check>> {
     let args: F = serde_path_to_error::deserialize(args).map_err(|e| CompileError {
-        pointer: format!("{}{}", at.here(), super::to_pointer(e.path())),
+        pointer: format!("{}{}", at.here(), super::to_pointer(e.path())).into(),
         message: e.inner().to_string(),
     })?;
     Ok(Arc::new(args.compile(cx, at)?))

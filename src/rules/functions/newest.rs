@@ -87,7 +87,7 @@ impl NewestCheck {
         env.index.get(key).is_some_and(|a| {
             let s = Subject {
                 artifact: a,
-                pointer: String::new(),
+                pointer: crate::pointer::Pointer::root(),
                 value: &a.value,
             };
             self.of.iter().all(|c| holds(c, &s, &a.value, env))

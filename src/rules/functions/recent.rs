@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::args::{Conditions, Kinds};
 use super::{At, Check, Function, Result};
+use crate::pointer::Pointer;
 use crate::dates::{self, Duration};
 use crate::model::Kind;
 use crate::model::compliance::Periodic;
@@ -109,7 +110,7 @@ impl Check for RecentCheck {
         let (newest, held) = (periodic.record, periodic.held);
         let name = newest.id.clone().unwrap_or_else(|| newest.file.clone());
         let days = dates::days_between(held, env.today);
-        let pointer = crate::pointer::child("", date);
+        let pointer = Pointer::root().child(date);
         let mut f = Failure::at(
             pointer,
             newest.value.get(date),

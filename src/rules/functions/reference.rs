@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::args::{Conditions, Kinds, Path};
 use super::{At, Check, Function, Result};
+use crate::pointer::Pointer;
 use crate::model::Kind;
 use crate::rules::compile::{Cond, Ctx, err};
 use crate::rules::eval::{Env, Failure, RelatedPlace, Seen, Subject, holds, resolve};
@@ -135,7 +136,7 @@ impl Check for ReferenceCheck {
                     continue;
                 };
                 let pointer = || match index {
-                    Some(i) => format!("{}/{i}", h.pointer),
+                    Some(i) => h.pointer.item(i),
                     None => h.pointer.clone(),
                 };
                 let Some(place) = targets.get(wanted).and_then(|v| v.first()) else {
@@ -204,7 +205,7 @@ fn why_not(c: &Cond, t: &Subject<'_>, outer: &Value) -> Option<String> {
     };
     let name = path.text();
     let values: Vec<String> = path
-        .select(t.value, "")
+        .select(t.value, &Pointer::root())
         .iter()
         .filter_map(|h| h.value)
         .map(|v| display(Some(v)))

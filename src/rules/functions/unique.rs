@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::args::{Conditions, Path};
 use super::{At, Check, Function, Result};
+use crate::pointer::Pointer;
 use crate::model::Artifact;
 use crate::rules::compile::{Cond, Ctx};
 use crate::rules::eval::{Env, Failure, RelatedPlace, Seen, Subject, holds};
@@ -75,7 +76,7 @@ impl UniqueCheck {
     fn preferred(&self, a: &Artifact, env: &Env<'_>) -> bool {
         let s = Subject {
             artifact: a,
-            pointer: String::new(),
+            pointer: Pointer::root(),
             value: &a.value,
         };
         !self.prefer.is_empty() && self.prefer.iter().all(|c| holds(c, &s, &a.value, env))
@@ -84,7 +85,7 @@ impl UniqueCheck {
 
 impl Check for UniqueCheck {
     fn eval<'a>(&self, s: &Subject<'a>, env: &Env<'a>, seen: &mut Seen<'_, 'a>) -> Vec<Failure> {
-        let mut local: HashMap<String, String> = HashMap::new();
+        let mut local: HashMap<String, Pointer> = HashMap::new();
         let mut out = Vec::new();
         for h in self.field.select(s.value, &s.pointer) {
             let Some(v) = h.value else { continue };
