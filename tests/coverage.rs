@@ -205,4 +205,18 @@ fn html_is_self_contained_and_well_formed() {
     common::assert_self_contained(&html);
     assert!(html.contains("@media print"));
     common::assert_balanced(&html);
+    // Crosswalk suggestions are shown as in the other formats: as many rows as the JSON lists.
+    let suggested = json()["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["suggested"].as_array().unwrap().len())
+        .sum::<usize>();
+    assert!(suggested > 0);
+    assert_eq!(
+        html.matches("Suggested by crosswalks, not counted as coverage")
+            .count(),
+        1
+    );
+    assert_eq!(html.matches(", which it claims</td>").count(), suggested);
 }

@@ -460,7 +460,36 @@ fn details(f: &Framework) -> String {
             s.push_str("</tbody>\n</table></div>\n");
         }
     }
+    s.push_str(&suggestions(f));
     s.push_str("</section>\n");
+    s
+}
+
+/// What crosswalks suggest the organisation's controls might also serve in this framework,
+/// apart from the coverage above and never counted in it.
+fn suggestions(f: &Framework) -> String {
+    if f.suggested.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "<h3>{}</h3>\n<div class=\"scroll\"><table class=\"reqs\">\n<thead><tr>",
+        esc(&text::suggestions_heading(f))
+    );
+    for h in text::SUGGESTION_HEADER {
+        s.push_str(&format!("<th>{}</th>", esc(h)));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for sug in &f.suggested {
+        let [reference, title, control, why] = text::suggestion_cells(sug);
+        s.push_str(&format!(
+            "<tr><td class=\"id\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(&reference),
+            esc(&title),
+            refs(std::slice::from_ref(&control)),
+            esc(&why)
+        ));
+    }
+    s.push_str("</tbody>\n</table></div>\n");
     s
 }
 
