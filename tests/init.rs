@@ -57,6 +57,10 @@ fn the_scaffold_passes_check() {
         let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(o.status.code(), Some(0), "{what}: {report:#}");
         assert_eq!(report["summary"]["errors"], 0, "{what}: {report:#}");
+        if today == TODAY {
+            // Clean: not even a warning on the day it is written.
+            assert_eq!(report["summary"]["warnings"], 0, "{what}: {report:#}");
+        }
     }
 
     // Every kind has a template, and the CI files are there.
@@ -172,4 +176,62 @@ fn refuses_to_overwrite_and_force_replaces() {
     assert_eq!(snapshot(dir).len(), before.len(), "no temporary files left");
     let o = annexa(&["check", TODAY], dir);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+}
+
+#[test]
+fn further_frameworks_are_scaffolded_and_still_check_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ims");
+    let o = annexa(
+        &[
+            "init",
+            TODAY,
+            "--frameworks",
+            "eu-ai-act:2024,nist-ai-rmf:1.0",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let scope = std::fs::read_to_string(dir.join("scope.yaml")).unwrap();
+    assert!(
+        scope.contains("  - id: iso42001:2023\n  - id: eu-ai-act:2024\n  - id: nist-ai-rmf:1.0\n"),
+        "{scope}"
+    );
+    let literacy = std::fs::read_to_string(dir.join("controls/ai-literacy.yaml")).unwrap();
+    assert!(literacy.contains("  - eu-ai-act:2024/Art.4"), "{literacy}");
+    let suppliers = std::fs::read_to_string(dir.join("controls/supplier-management.yaml")).unwrap();
+    assert!(
+        suppliers.contains("  - nist-ai-rmf:1.0/GOVERN-6.1"),
+        "{suppliers}"
+    );
+    let o = annexa(&["check", TODAY, "--format", "json"], &dir);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["diagnostics"], serde_json::json!([]), "{report:#}");
+    // Without the claims the AI Act's articles would be findings: they are checked, not ignored.
+    std::fs::remove_file(dir.join("controls/ai-literacy.yaml")).unwrap();
+    let o = annexa(&["check", TODAY, "--format", "json"], &dir);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["AI015"], "{report:#}");
+}
+
+#[test]
+fn an_unknown_further_framework_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ims");
+    let o = annexa(&["init", TODAY, "--frameworks", "nist:1"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("`nist:1` is not a framework annexa init can add")
+            && err.contains("eu-ai-act:2024, nist-ai-rmf:1.0"),
+        "{err}"
+    );
+    assert!(!dir.exists(), "nothing written");
 }

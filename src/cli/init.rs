@@ -17,6 +17,11 @@ pub(super) struct Args {
     /// The day the templates' dates are relative to (YYYY-MM-DD; default: today).
     #[arg(long, value_parser = super::parse_date)]
     today: Option<jiff::civil::Date>,
+    /// Built-in frameworks to put in scope beside ISO/IEC 27001:2022 and ISO/IEC 42001:2023
+    /// (comma-separated): eu-ai-act:2024, nist-ai-rmf:1.0. The template controls then claim a
+    /// few of their requirements, so the repository still checks clean.
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    frameworks: Vec<String>,
 }
 
 pub(super) fn run(args: Args) -> u8 {
@@ -29,7 +34,7 @@ pub(super) fn run(args: Args) -> u8 {
         Err(e) => return super::usage_error(format!("built-in catalogs: {e}")),
     };
     let today = args.today.unwrap_or_else(|| jiff::Zoned::now().date());
-    let files = match init::scaffold(today, env!("CARGO_PKG_VERSION"), catalogs) {
+    let files = match init::scaffold(today, env!("CARGO_PKG_VERSION"), catalogs, &args.frameworks) {
         Ok(f) => f,
         Err(e) => return super::usage_error(e),
     };

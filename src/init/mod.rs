@@ -132,6 +132,89 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The built-in frameworks `annexa init --frameworks` can add beside the two ISO standards,
+/// with what each adds to the scaffold so that it still checks clean: claims of the template
+/// controls (`path`, requirements) and whole files.
+const OPTIONAL: &[Optional] = &[
+    Optional {
+        framework: "eu-ai-act:2024",
+        claims: &[(
+            "controls/ai-impact-assessment.yaml",
+            // Screening each system against the prohibited practices is part of its assessment.
+            &["eu-ai-act:2024/Art.5"],
+        )],
+        files: &[(
+            "controls/ai-literacy.yaml",
+            include_str!("templates/control-ai-literacy.yaml"),
+        )],
+    },
+    Optional {
+        framework: "nist-ai-rmf:1.0",
+        claims: &[
+            (
+                "controls/ai-impact-assessment.yaml",
+                &["nist-ai-rmf:1.0/MAP-1.1"],
+            ),
+            (
+                "controls/ai-monitoring.yaml",
+                &["nist-ai-rmf:1.0/MEASURE-2.4"],
+            ),
+            (
+                "controls/supplier-management.yaml",
+                &["nist-ai-rmf:1.0/GOVERN-6.1", "nist-ai-rmf:1.0/MANAGE-3.1"],
+            ),
+        ],
+        files: &[],
+    },
+];
+
+/// A framework `--frameworks` may add, and what it adds to the scaffold.
+struct Optional {
+    framework: &'static str,
+    claims: &'static [(&'static str, &'static [&'static str])],
+    files: &'static [(&'static str, &'static str)],
+}
+
+/// The frameworks `annexa init --frameworks` accepts beside the two ISO standards.
+pub(crate) fn optional_frameworks() -> Vec<&'static str> {
+    OPTIONAL.iter().map(|o| o.framework).collect()
+}
+
+/// Adds `o` to the scaffold: the framework in the scope, its claims in the controls' `satisfies`
+/// lists (as their first items), its files.
+fn add_framework(files: &mut Vec<File>, o: &Optional) {
+    for f in files.iter_mut() {
+        if f.path == "scope.yaml" {
+            f.contents = f.contents.replacen(
+                "  - id: iso42001:2023\n",
+                &format!("  - id: iso42001:2023\n  - id: {}\n", o.framework),
+                1,
+            );
+        }
+        for (path, refs) in o.claims {
+            if f.path == *path {
+                let items: String = refs.iter().map(|r| format!("  - {r}\n")).collect();
+                f.contents =
+                    f.contents
+                        .replacen("satisfies:\n", &format!("satisfies:\n{items}"), 1);
+            }
+        }
+    }
+    let at = files
+        .iter()
+        .rposition(|f| f.path.starts_with("controls/"))
+        .map_or(files.len(), |i| i + 1);
+    for (i, (path, text)) in o.files.iter().enumerate() {
+        files.insert(
+            at + i,
+            File {
+                path: path.to_string(),
+                contents: text.to_string(),
+            },
+        );
+    }
+}
+
 /// Where the Statement of Applicability goes.
 pub(crate) const SOA_PATH: &str = "soa.yaml";
 
@@ -142,7 +225,24 @@ pub(crate) fn scaffold(
     today: Date,
     version: &str,
     catalogs: &Catalogs,
+    frameworks: &[String],
 ) -> Result<Vec<File>, String> {
+    let mut extra: Vec<&Optional> = Vec::new();
+    for id in frameworks {
+        if matches!(id.as_str(), "iso27001:2022" | "iso42001:2023") {
+            continue; // always in scope
+        }
+        let Some(o) = OPTIONAL.iter().find(|o| o.framework == id) else {
+            return Err(format!(
+                "`--frameworks`: `{id}` is not a framework annexa init can add (it adds {}; \
+                 ISO/IEC 27001:2022 and ISO/IEC 42001:2023 are always in scope)",
+                optional_frameworks().join(", ")
+            ));
+        };
+        if !extra.iter().any(|x| x.framework == o.framework) {
+            extra.push(o);
+        }
+    }
     let fill = |s: &str| -> String {
         let later = |months: i32| {
             today
@@ -164,6 +264,10 @@ pub(crate) fn scaffold(
             contents: fill(text),
         })
         .collect();
+    // Each is inserted right after ISO/IEC 42001 in the scope: the last first keeps the order given.
+    for o in extra.iter().rev() {
+        add_framework(&mut files, o);
+    }
     let implemented_by = soa::implementing_controls(
         files
             .iter()
@@ -232,7 +336,7 @@ mod tests {
 
     fn files() -> Vec<File> {
         let catalogs = crate::catalog::builtin().as_ref().unwrap();
-        scaffold("2026-11-22".parse().unwrap(), "9.9.9", catalogs).unwrap()
+        scaffold("2026-11-22".parse().unwrap(), "9.9.9", catalogs, &[]).unwrap()
     }
 
     #[test]
