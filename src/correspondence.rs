@@ -44,6 +44,56 @@ pub(crate) fn replacement_of_2013(old: &str) -> Option<&'static Correspondence> 
     iso27001_2013_to_2022().iter().find(|c| c.old == old)
 }
 
+/// Relates each `SOA002` about an ISO/IEC 27001:2013 id to the `SOA001` of each 2022 control it
+/// became, both ways: the entry written with the old id is usually the decision meant for the
+/// missing control, and fixing one fixes the other.
+pub(crate) fn relate(diagnostics: &mut [crate::diagnostic::Diagnostic]) {
+    const NEW: &str = "iso27001:2022/";
+    // (index of the SOA002, old id, index of the SOA001, new id)
+    let key = |d: &crate::diagnostic::Diagnostic, prefix: &str| -> Option<String> {
+        let field = d.entity.field.as_deref()?.strip_prefix(prefix)?;
+        let id = field.split('@').next()?;
+        Some(id.strip_prefix(NEW)?.to_string())
+    };
+    let mut pairs: Vec<(usize, String, usize, String)> = Vec::new();
+    for (i, unknown) in diagnostics.iter().enumerate() {
+        if unknown.code != "SOA002" || unknown.location.is_none() {
+            continue;
+        }
+        let Some(old) = key(unknown, "req:") else {
+            continue;
+        };
+        let Some(c) = replacement_of_2013(&old) else {
+            continue;
+        };
+        for (j, missing) in diagnostics.iter().enumerate() {
+            if missing.code == "SOA001"
+                && missing.location.is_some()
+                && let Some(new) = key(missing, "coverage:")
+                && c.new.contains(&new)
+            {
+                pairs.push((i, old.clone(), j, new));
+            }
+        }
+    }
+    for (i, old, j, new) in pairs {
+        let (Some(at_old), Some(at_new)) = (
+            diagnostics[i].location.clone(),
+            diagnostics[j].location.clone(),
+        ) else {
+            continue;
+        };
+        diagnostics[i].related.push(crate::diagnostic::Related {
+            location: at_new,
+            message: format!("`{NEW}{new}`, which `{old}` became, has no entry (SOA001)"),
+        });
+        diagnostics[j].related.push(crate::diagnostic::Related {
+            location: at_old,
+            message: format!("an entry names `{old}`, its ISO/IEC 27001:2013 predecessor (SOA002)"),
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

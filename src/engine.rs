@@ -496,6 +496,7 @@ fn settle(
         .collect();
     // One defect, one finding: a schema finding at a node a rule reports is dropped.
     let mut diagnostics = crate::supersede::apply(diagnostics, registry);
+    crate::correspondence::relate(&mut diagnostics);
 
     let (configured, problems) = suppress::from_config(&config.suppress);
     directives.extend(configured);

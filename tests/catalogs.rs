@@ -356,3 +356,48 @@ fn the_ai_rmf_to_iso42001_crosswalk_matches_the_reference() {
         Vec::<String>::new()
     );
 }
+
+/// An SoA entry still written with a 2013 id: SOA002 at it names the 2022 control it became,
+/// SOA001 reports that control missing, the two are related both ways, and no rule about
+/// entries reports the unknown id a third time.
+#[test]
+fn a_2013_entry_and_the_missing_2022_control_are_related() {
+    let (_tmp, root) = common::fixture_copy("example-org");
+    let soa = root.join("soa.yaml");
+    let text = std::fs::read_to_string(&soa).unwrap();
+    let text = text.replacen(
+        "  - control: iso27001:2022/A.8.2\n",
+        "  - control: iso27001:2022/A.9.2.3\n",
+        1,
+    );
+    std::fs::write(&soa, text).unwrap();
+    let o = common::check(&root);
+    let about: Vec<&annexa::diagnostic::Diagnostic> = o
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("A.9.2.3") || d.message.contains("A.8.2`"))
+        .collect();
+    let codes: Vec<&str> = about.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["SOA001", "SOA002"], "{about:#?}");
+    let (missing, unknown) = (about[0], about[1]);
+    assert!(
+        unknown
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`iso27001:2022/A.8.2` (Privileged access rights)"),
+        "{unknown:#?}"
+    );
+    assert_eq!(unknown.related.len(), 1, "{unknown:#?}");
+    assert_eq!(
+        unknown.related[0].location,
+        missing.location.clone().unwrap()
+    );
+    assert!(unknown.related[0].message.contains("(SOA001)"));
+    assert_eq!(missing.related.len(), 1, "{missing:#?}");
+    assert_eq!(
+        missing.related[0].location,
+        unknown.location.clone().unwrap()
+    );
+    assert!(missing.related[0].message.contains("(SOA002)"));
+}
