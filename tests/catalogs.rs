@@ -401,3 +401,40 @@ fn a_2013_entry_and_the_missing_2022_control_are_related() {
     );
     assert!(missing.related[0].message.contains("(SOA002)"));
 }
+
+/// A report built on a run that a catalog stopped is written, says it is incomplete, and
+/// exits 2, as `annexa check` does.
+#[test]
+fn reports_of_an_incomplete_run_are_written_and_exit_2() {
+    let (_tmp, root) = common::fixture_copy("example-org");
+    let toml = std::fs::read_to_string(root.join("annexa.toml")).unwrap();
+    std::fs::write(
+        root.join("annexa.toml"),
+        format!("{toml}\n[catalogs]\npaths = [\"catalogs-extra\"]\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("catalogs-extra")).unwrap();
+    std::fs::write(
+        root.join("catalogs-extra/nist.yaml"),
+        "annexa-catalog: v1\ntitle: Mine\nframework: nist-ai-rmf:1.0\nrequirements:\n  - { id: \"X\", type: article, title: X }\n",
+    )
+    .unwrap();
+    for command in [
+        &["coverage", "--format", "json"][..],
+        &["soa", "--format", "csv"],
+        &["due", "--format", "json"],
+        &["oscal", "assessment-results"],
+    ] {
+        let mut args: Vec<&std::ffi::OsStr> = command.iter().map(std::ffi::OsStr::new).collect();
+        args.push(std::ffi::OsStr::new("--today=2026-11-22"));
+        args.push(root.as_os_str());
+        let o = common::annexa(&args);
+        assert_eq!(o.status.code(), Some(2), "{command:?}");
+        assert!(!o.stdout.is_empty(), "{command:?}: the report is written");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("is incomplete") && err.contains("CAT001"),
+            "{command:?}: {err}"
+        );
+    }
+}

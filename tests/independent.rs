@@ -7,7 +7,7 @@
 //!   before annexa was run; their EXPECTED.md record the first run and how each disagreement
 //!   was resolved (in the tool or in the docs).
 //!   `independent-documents` covers document contents (DOC011-DOC014) and audit-period
-//!   continuity (EVD007).
+//!   continuity (EVD007); `independent-ai-act` the EU AI Act and NIST AI RMF catalogs.
 //! - `auditor-probes`: the probes of a lead-auditor review of the built-in rules, each a change
 //!   to a copy of the example organisation.
 //! - `first-hour`: the seven things an auditor flags in the first hour, each a change to a copy
@@ -134,4 +134,9 @@ fn document_contents_and_audit_period_continuity_written_from_the_docs() {
 fn the_documents_repository_defect_free_twin_has_no_findings() {
     assert!(expected("independent-documents-clean").is_empty());
     assert_matches("independent-documents-clean");
+}
+
+#[test]
+fn the_eu_ai_act_and_the_ai_rmf_written_from_the_docs() {
+    assert_matches("independent-ai-act");
 }

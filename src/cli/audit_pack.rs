@@ -67,7 +67,7 @@ pub(super) fn run(args: Args) -> u8 {
     match written {
         Ok(()) => {
             eprintln!("wrote the audit pack `{}`", args.output.display());
-            0
+            super::coverage::exit_code(&loaded, 0)
         }
         Err(e) => super::usage_error(e),
     }

@@ -59,7 +59,21 @@ pub(super) fn run(args: Args) -> u8 {
         Format::Html => coverage::html::render(&model),
     };
     loaded.note_errors("coverage");
-    super::write_output(args.output.as_deref(), text.as_bytes())
+    exit_code(
+        &loaded,
+        super::write_output(args.output.as_deref(), text.as_bytes()),
+    )
+}
+
+/// The exit code of a report command once its report is `written` (its own exit code): 2
+/// when the run was incomplete — a finding that stops the run (`CAT001`, `CFG001`,
+/// `RULE001`, `INT001`), as `annexa check` exits — else `written`.
+pub(super) fn exit_code(loaded: &Loaded, written: u8) -> u8 {
+    if written == 0 && loaded.stopping().is_some() {
+        super::EXIT_USAGE
+    } else {
+        written
+    }
 }
 
 /// A run of the check over a repository, for the reports built on the coverage model
@@ -70,6 +84,15 @@ pub(super) struct Loaded {
 }
 
 impl Loaded {
+    /// The first finding that stops the run (the report is then incomplete), if any.
+    fn stopping(&self) -> Option<&crate::diagnostic::Diagnostic> {
+        let registry = &self.outcome.registry;
+        self.outcome
+            .diagnostics
+            .iter()
+            .find(|d| registry.policy(&d.code).stops_run)
+    }
+
     /// Find the repository around its path (default: the current directory) and check it
     /// as of its day (default: the system date); `Err`: the exit code, the error reported.
     pub fn load(repository: &Repository) -> Result<Loaded, u8> {
@@ -129,6 +152,14 @@ impl Loaded {
     /// Say on standard error when `annexa check` reports errors: the `what` shows what
     /// could be read.
     pub fn note_errors(&self, what: &str) {
+        if let Some(d) = self.stopping() {
+            eprintln!(
+                "error: the {what} is incomplete: `annexa check` reports {} ({}); the {what} \
+                 shows what could be read, and the exit code is 2",
+                d.code, d.message
+            );
+            return;
+        }
         let errors = self
             .outcome
             .diagnostics

@@ -48,7 +48,8 @@ pub(super) fn run(args: Args) -> u8 {
     };
     let text = render(&loaded, args.within, args.format);
     loaded.note_errors("calendar");
-    super::write_output(args.output.as_deref(), text.as_bytes())
+    let written = super::write_output(args.output.as_deref(), text.as_bytes());
+    super::coverage::exit_code(&loaded, written)
 }
 
 /// The calendar of a checked repository in a format (also written into the audit pack).

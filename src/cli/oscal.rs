@@ -36,7 +36,8 @@ pub(super) fn run(args: Args) -> u8 {
     };
     let text = render(&loaded, args.model);
     loaded.note_errors("export");
-    super::write_output(args.output.as_deref(), text.as_bytes())
+    let written = super::write_output(args.output.as_deref(), text.as_bytes());
+    super::coverage::exit_code(&loaded, written)
 }
 
 /// An export of a checked repository (also written into the audit pack).

@@ -82,5 +82,5 @@ pub(super) fn run(args: Args) -> u8 {
         Format::Html => soa::html::render(&model).into_bytes(),
     };
     loaded.note_errors("SoA");
-    super::write_output(args.output.as_deref(), &bytes)
+    super::coverage::exit_code(&loaded, super::write_output(args.output.as_deref(), &bytes))
 }
