@@ -96,6 +96,7 @@ impl<'a> Compliance<'a> {
             }
             model.views.add(a);
         }
+        model.views.finish();
         model
     }
 

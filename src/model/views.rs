@@ -318,24 +318,44 @@ pub(crate) struct Views<'a> {
     pub ai_systems: Vec<AiSystemView<'a>>,
     pub assessments: Vec<AssessmentView<'a>>,
     pub suppliers: Vec<SupplierView<'a>>,
+    /// For [`Views::superseded`], made by [`Views::finish`]: the controls that declare a
+    /// `recurrence`, and for each control the latest `collected_on` of the evidence supporting
+    /// it — so that judging every record is linear, not a scan of all evidence per record.
+    recurrence: Recurrence<'a>,
+}
+
+#[derive(Debug, Default)]
+struct Recurrence<'a> {
+    recurring: std::collections::HashSet<&'a str>,
+    latest: std::collections::HashMap<&'a str, Date>,
 }
 
 impl<'a> Views<'a> {
+    /// Once every artifact is added: what [`Views::superseded`] reads.
+    pub(crate) fn finish(&mut self) {
+        let mut r = Recurrence::default();
+        for c in &self.controls {
+            if c.artifact.value.get("recurrence").is_some() {
+                r.recurring.insert(c.id);
+            }
+        }
+        for e in &self.evidence {
+            for c in &e.supports {
+                let latest = r.latest.entry(*c).or_insert(e.collected_on);
+                *latest = (*latest).max(e.collected_on);
+            }
+        }
+        self.recurrence = r;
+    }
+
     /// Is `e` the history of recurring controls: does every control it supports declare a
     /// `recurrence` and have a record collected after it? Such a record is not stale evidence
     /// (the rule EVD001 skips the same records).
     pub(crate) fn superseded(&self, e: &EvidenceView<'_>) -> bool {
+        let r = &self.recurrence;
         !e.supports.is_empty()
             && e.supports.iter().all(|c| {
-                let recurs = self
-                    .controls
-                    .iter()
-                    .any(|x| x.id == *c && x.artifact.value.get("recurrence").is_some());
-                recurs
-                    && self
-                        .evidence
-                        .iter()
-                        .any(|o| o.supports.contains(c) && o.collected_on > e.collected_on)
+                r.recurring.contains(c) && r.latest.get(c).is_some_and(|d| *d > e.collected_on)
             })
     }
 
@@ -448,6 +468,7 @@ mod tests {
         );
         let mut views = Views::default();
         all.iter().for_each(|a| views.add(a));
+        views.finish();
         let year: Duration = "1y".parse().unwrap();
         let ids: Vec<&str> = views.evidence.iter().map(|e| e.id).collect();
         assert_eq!(
@@ -493,6 +514,7 @@ mod tests {
         );
         let mut views = Views::default();
         all.iter().for_each(|a| views.add(a));
+        views.finish();
         assert_eq!(views.controls.len(), 1);
         assert_eq!(views.controls[0].satisfies, ["a/1", "a/2"]);
         assert_eq!(

@@ -208,8 +208,14 @@ pub fn assert_valid_junit(xml: &str) {
 /// its check with a note, unless the environment variable `require` is set, as in CI (then the
 /// test fails).
 pub fn python_with(module: &str, require: &str) -> Option<String> {
-    let python = std::env::var("ANNEXA_XMLSCHEMA_PYTHON").unwrap_or_else(|_| "python3".into());
-    let has = std::process::Command::new(&python)
+    importing("ANNEXA_XMLSCHEMA_PYTHON", module, require)
+}
+
+/// The interpreter named by the environment variable `python_var` (else `python3`), if it can
+/// import `module`; when it cannot and `require` is set, the test fails.
+fn importing(python_var: &str, module: &str, require: &str) -> Option<String> {
+    let python = std::env::var(python_var).unwrap_or_else(|_| "python3".into());
+    let has = Command::new(&python)
         .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|o| o.status.success());
@@ -474,21 +480,11 @@ pub fn framework<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Valu
 /// sets up) or `python3`. `None`, with a note, when the package is not installed, unless
 /// `ANNEXA_REQUIRE_<NAME>` is set, as in CI: then the test fails.
 pub fn python_package(name: &str, module: &str, script: &str, args: &[&Path]) -> Option<String> {
-    let python =
-        std::env::var(format!("ANNEXA_{name}_PYTHON")).unwrap_or_else(|_| "python3".into());
-    let has = Command::new(&python)
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has {
-        let require = format!("ANNEXA_REQUIRE_{name}");
-        assert!(
-            std::env::var_os(&require).is_none(),
-            "`{python}` cannot import {module}, and {require} is set"
-        );
+    let require = format!("ANNEXA_REQUIRE_{name}");
+    let Some(python) = importing(&format!("ANNEXA_{name}_PYTHON"), module, &require) else {
         eprintln!("note: Python's {module} is not installed: skipped the check with it");
         return None;
-    }
+    };
     let o = Command::new(&python)
         .arg("-c")
         .arg(script)
