@@ -29,10 +29,11 @@ pub(crate) const CAT001: &str = "CAT001";
 pub(crate) const SUP001: &str = "SUP001";
 pub(crate) const SUP002: &str = "SUP002";
 pub(crate) const SUP003: &str = "SUP003";
+pub(crate) const GIT001: &str = "GIT001";
 
 /// Every engine code, in declaration order.
 pub(crate) const ALL: &[&str] = &[
     FILE001, FILE002, FILE003, FILE004, FILE005, KIND001, KIND002, KIND003, YAML001, YAML002,
     YAML003, YAML004, YAML005, SCH001, SCH002, SCH003, SCH004, SCH005, CFG001, INT001, RULE001,
-    CAT001, SUP001, SUP002, SUP003,
+    CAT001, SUP001, SUP002, SUP003, GIT001,
 ];

@@ -33,6 +33,8 @@ pub struct Config {
     pub catalogs: CatalogsConfig,
     #[serde(default)]
     pub cache: CacheConfig,
+    #[serde(default)]
+    pub history: HistoryConfig,
     /// Per-path changes to the rules: `[[overrides]]`.
     #[serde(default)]
     pub overrides: Vec<Override>,
@@ -147,6 +149,22 @@ pub struct CacheConfig {
     pub dir: String,
 }
 
+/// `[history]`: whether the history rules read the git history (`docs/history.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistoryConfig {
+    /// Read the history of the git repository around the root (`DOC015`, `DOC016`,
+    /// `EVD008`). Turn it off for a repository whose git history is not its own (an example
+    /// kept inside another project).
+    pub enabled: bool,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig { enabled: true }
+    }
+}
+
 /// The default cache folder, relative to the repository root.
 pub(crate) const DEFAULT_CACHE_DIR: &str = ".annexa-cache";
 
@@ -252,6 +270,15 @@ pub(crate) fn load_knowing(
             return Err(Box::new((d, None)));
         }
     };
+    from_text(path, text, params)
+}
+
+/// [`load_knowing`] of a text already read (`--at` reads it from a commit).
+pub(crate) fn from_text(
+    path: PathBuf,
+    text: String,
+    params: &dyn Fn() -> Vec<String>,
+) -> Result<Loaded, Box<(Diagnostic, Option<SourceFile>)>> {
     let source = SourceFile::new(FILE_NAME, path, text);
     match parse_knowing(&source.text, params) {
         Ok(config) => Ok(Loaded {

@@ -189,7 +189,7 @@ pub(crate) struct Walk {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn globset(globs: &[String]) -> GlobSet {
+pub(crate) fn globset(globs: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for g in globs {
         // Globs were validated when the configuration was loaded.
@@ -320,7 +320,7 @@ fn error_path(e: &ignore::Error) -> (Option<PathBuf>, String) {
 }
 
 /// At most this many file names are listed by [`repository_files`].
-const MAX_LISTED: usize = 100_000;
+pub(crate) const MAX_LISTED: usize = 100_000;
 
 /// Every file of the repository (any extension), repository-relative and sorted: what a path
 /// named in an artifact may be compared with. The walk skips what the main walk skips
@@ -409,7 +409,7 @@ pub(crate) fn screen(rel: &str, text: &str, max_size: u64) -> Result<(), Box<Dia
     }
 }
 
-fn too_large(rel: &str, len: u64, max_size: u64) -> Box<Diagnostic> {
+pub(crate) fn too_large(rel: &str, len: u64, max_size: u64) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::error(
             codes::FILE003,
@@ -443,7 +443,7 @@ fn io_message(e: &std::io::Error) -> String {
 
 /// UTF-8 text without NUL bytes, or a `FILE002` diagnostic. The diagnostic has no span into
 /// the file (its text cannot be shown), but names the byte offset.
-fn decode(bytes: Vec<u8>, rel: &str) -> Result<String, Box<Diagnostic>> {
+pub(crate) fn decode(bytes: Vec<u8>, rel: &str) -> Result<String, Box<Diagnostic>> {
     let bad = |offset: usize, what: &str| not_text(rel, offset, what);
     if let Some(nul) = memchr::memchr(0, &bytes) {
         return Err(bad(nul, "a NUL byte (binary data)"));

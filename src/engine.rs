@@ -53,6 +53,9 @@ pub struct Options {
     /// Keep per-file results in the repository's cache folder between runs (when
     /// `[cache] enabled`, the default). See [`crate::cache`].
     pub disk_cache: bool,
+    /// Check the files of this commit instead of the working tree (`--at`); the cache is not
+    /// used, and the history rules read the history from it.
+    pub(crate) at: Option<Arc<crate::git::Snapshot>>,
 }
 
 impl Options {
@@ -64,6 +67,7 @@ impl Options {
             today: jiff::Zoned::now().date(),
             overlay: Default::default(),
             disk_cache: false,
+            at: None,
         }
     }
 }
@@ -149,7 +153,7 @@ type DiskRead = Result<(SourceFile, Option<Key>), Box<Diagnostic>>;
 
 /// Does this run keep results in the cache folder?
 fn uses_disk_cache(options: &Options, config: &Config) -> bool {
-    options.disk_cache && config.cache.enabled
+    options.disk_cache && config.cache.enabled && options.at.is_none()
 }
 
 /// State kept between runs by a long-lived caller (the language server): the result cache,
@@ -188,19 +192,29 @@ impl Session {
 /// load the catalogs and rules. Files are hashed when a cache will look them up: one kept in
 /// memory (`in_memory`) or the cache folder.
 fn scan(options: &Options, in_memory: bool) -> Result<DiskState, Box<ConfigError>> {
-    let loaded = load_config(&options.root)?;
+    let loaded = load_config(&options.root, options.at.as_deref())?;
     let config = loaded.config;
     let hash = in_memory || uses_disk_cache(options, &config);
+    let at = options.at.as_deref();
     // Catalogs and rules load while the files are read.
     let ((walk, reads), (extensions, extension_sources)) = rayon::join(
         || {
-            let walk = discover::walk(&options.root, &config);
+            let walk = match at {
+                Some(snapshot) => crate::git::files::walk(snapshot, &options.root, &config),
+                None => discover::walk(&options.root, &config),
+            };
             let reads = walk
                 .candidates
                 .par_iter()
                 .filter(|c| !options.overlay.contains_key(&c.rel))
                 .map(|c| {
-                    let read = discover::read(c, config.limits.max_file_size).map(|s| {
+                    let read = match at {
+                        Some(snapshot) => {
+                            crate::git::files::read(snapshot, c, config.limits.max_file_size)
+                        }
+                        None => discover::read(c, config.limits.max_file_size),
+                    };
+                    let read = read.map(|s| {
                         let key = hash.then(|| Key::of(c.format, &s.text));
                         (s, key)
                     });
@@ -211,7 +225,7 @@ fn scan(options: &Options, in_memory: bool) -> Result<DiskState, Box<ConfigError
         },
         || {
             let mut sources = SourceMap::new();
-            let extensions = load_extensions(&options.root, &config, &mut sources);
+            let extensions = load_extensions(&options.root, at, &config, &mut sources);
             (extensions, sources.iter().cloned().collect())
         },
     );
@@ -458,6 +472,13 @@ fn evaluate(repository: &Repository, disk: &DiskState, options: &Options) -> Vec
     let index = Index::build(&repository.artifacts);
     let mut env =
         Env::new(&index, options.today, &extensions.catalogs).with_root(options.root.clone());
+    env.snapshot = options.at.clone();
+    env.history = config.history.enabled.then(|| {
+        Arc::new(crate::git::Access::new(
+            options.root.clone(),
+            options.at.as_ref().map(|s| s.commit.clone()),
+        ))
+    });
     // Findings are located in the file of their subject: a run that reports only some files
     // evaluates only their subjects — unless the configuration file is among them, whose
     // configured suppressions are judged against every finding.
@@ -465,6 +486,14 @@ fn evaluate(repository: &Repository, disk: &DiskState, options: &Options) -> Vec
         only_selects(options, disk.config_source.as_ref().map(|s| s.rel.as_str()));
     if !config_selected {
         env.focus = options.only.clone();
+    }
+    if let Some(access) = &env.history {
+        let rules = extensions
+            .rules
+            .rules
+            .iter()
+            .filter(|r| !adjuster.disabled_everywhere(&r.def.code));
+        access.want(rules::eval::history_paths(rules, &env));
     }
     let rule_findings: Vec<Diagnostic> = extensions
         .rules
@@ -474,6 +503,9 @@ fn evaluate(repository: &Repository, disk: &DiskState, options: &Options) -> Vec
         .flat_map_iter(|r| contain_rule(&r.def.code, || rules::diagnose(r, &env)))
         .collect();
     diagnostics.extend(rule_findings);
+    // What the history rules could not check, once (a run whose rules read no history says
+    // nothing).
+    diagnostics.extend(env.history.as_ref().and_then(|h| h.note()));
     diagnostics
 }
 
@@ -528,20 +560,34 @@ pub struct Extensions {
 
 /// Load the configuration of `root` and its catalogs and rules (for `rules`, `catalog`).
 pub fn extensions(root: &Path) -> Result<(Extensions, SourceMap), Box<ConfigError>> {
-    let loaded = load_config(root)?;
+    let loaded = load_config(root, None)?;
     let mut sources = SourceMap::new();
-    let ext = load_extensions(root, &loaded.config, &mut sources);
+    let ext = load_extensions(root, None, &loaded.config, &mut sources);
     Ok((ext, sources))
 }
 
 /// Read `annexa.toml`. An unknown key that names a built-in rule parameter is told that it
 /// belongs under `[params]` (the parameters are looked up only then).
-fn load_config(root: &Path) -> Result<config::Loaded, Box<ConfigError>> {
+fn load_config(
+    root: &Path,
+    at: Option<&crate::git::Snapshot>,
+) -> Result<config::Loaded, Box<ConfigError>> {
     let params = || match rules::builtin() {
         Ok(set) => set.params.keys().cloned().collect(),
         Err(_) => Vec::new(),
     };
-    config::load_knowing(root, &params).map_err(|e| {
+    let loaded = match at {
+        None => config::load_knowing(root, &params),
+        Some(snapshot) => match snapshot.read(config::FILE_NAME) {
+            None => Ok(config::Loaded::default()),
+            Some(bytes) => config::from_text(
+                root.join(config::FILE_NAME),
+                String::from_utf8_lossy(&bytes).into_owned(),
+                &params,
+            ),
+        },
+    };
+    loaded.map_err(|e| {
         let (diagnostic, source) = *e;
         Box::new(ConfigError { diagnostic, source })
     })
@@ -549,7 +595,12 @@ fn load_config(root: &Path) -> Result<config::Loaded, Box<ConfigError>> {
 
 /// Load the user's catalogs and rule files (`[catalogs] paths`, `[rules] paths`) on top of
 /// the built-in ones.
-fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Extensions {
+fn load_extensions(
+    root: &Path,
+    at: Option<&crate::git::Snapshot>,
+    config: &Config,
+    sources: &mut SourceMap,
+) -> Extensions {
     let mut diagnostics = Vec::new();
     let mut catalogs = catalog::builtin().clone().unwrap_or_else(|e| {
         diagnostics.push(Diagnostic::error(
@@ -565,7 +616,7 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         ));
         RuleSet::default()
     });
-    let files = yaml_files_in(root, &config.catalogs.paths, &mut diagnostics);
+    let files = yaml_files_in(root, at, &config.catalogs.paths, &mut diagnostics);
     // Catalogs first: a crosswalk names requirements of catalogs loaded from any file.
     let (crosswalks, files): (Vec<_>, Vec<_>) = files
         .into_iter()
@@ -597,7 +648,7 @@ fn load_extensions(root: &Path, config: &Config, sources: &mut SourceMap) -> Ext
         }
         sources.insert(file);
     }
-    for file in yaml_files_in(root, &config.rules.paths, &mut diagnostics) {
+    for file in yaml_files_in(root, at, &config.rules.paths, &mut diagnostics) {
         if let Err(errors) = rules.load_file(&file.rel, &file.text) {
             diagnostics.extend(errors);
         }
@@ -665,12 +716,20 @@ fn builtin_framework_redefined(framework: &str, file: &str, at: Span) -> Diagnos
 /// read with the usual bounds. A missing directory is a configuration problem.
 fn yaml_files_in(
     root: &Path,
+    at: Option<&crate::git::Snapshot>,
     dirs: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<SourceFile> {
     let mut out = Vec::new();
     for dir in dirs {
-        let files = match discover::yaml_files(&root.join(dir)) {
+        let listed = match at {
+            Some(snapshot) => snapshot
+                .yaml_files(dir)
+                .map(|files| files.iter().map(|f| root.join(f)).collect())
+                .ok_or_else(|| std::io::Error::from_raw_os_error(2)),
+            None => discover::yaml_files(&root.join(dir)),
+        };
+        let files = match listed {
             Ok(f) => f,
             Err(e) => {
                 diagnostics.push(
@@ -695,7 +754,15 @@ fn yaml_files_in(
                 rel,
                 format: discover::Format::Yaml,
             };
-            match discover::read(&candidate, crate::yaml::MAX_FILE_BYTES as u64) {
+            let read = match at {
+                Some(snapshot) => crate::git::files::read(
+                    snapshot,
+                    &candidate,
+                    crate::yaml::MAX_FILE_BYTES as u64,
+                ),
+                None => discover::read(&candidate, crate::yaml::MAX_FILE_BYTES as u64),
+            };
+            match read {
                 Ok(f) => out.push(f),
                 Err(d) => diagnostics.push(*d),
             }

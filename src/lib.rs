@@ -30,6 +30,7 @@ pub mod diagnostic;
 pub(crate) mod discover;
 pub(crate) mod due;
 pub mod engine;
+pub(crate) mod git;
 pub(crate) mod init;
 pub(crate) mod lsp;
 pub mod markdown;

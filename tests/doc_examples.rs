@@ -63,6 +63,7 @@ fn is_annexa_toml(text: &str) -> bool {
         "[rules.severity]",
         "[catalogs]",
         "[cache]",
+        "[history]",
         "[params]",
         "[params.document_sections]",
         "[[overrides]]",

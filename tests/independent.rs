@@ -23,12 +23,18 @@ use common::{found, outputs, run};
 /// The `findings` block of a fixture's EXPECTED.md: `CODE file:line` per line, or
 /// `CODE (repository)` for a finding without a file.
 fn expected(name: &str) -> Vec<(String, String, usize)> {
+    expected_block(name, "findings")
+}
+
+/// The block ```` ```<block> ```` of a fixture's EXPECTED.md, read as [`expected`] reads its
+/// `findings` block.
+fn expected_block(name: &str, block: &str) -> Vec<(String, String, usize)> {
     let text = std::fs::read_to_string(common::fixture(name).join("EXPECTED.md")).unwrap();
     let block = text
-        .split("```findings\n")
+        .split(&format!("```{block}\n"))
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .unwrap_or_else(|| panic!("{name}/EXPECTED.md has no ```findings block"));
+        .unwrap_or_else(|| panic!("{name}/EXPECTED.md has no ```{block} block"));
     let mut out: Vec<(String, String, usize)> = block
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -139,4 +145,73 @@ fn the_documents_repository_defect_free_twin_has_no_findings() {
 #[test]
 fn the_eu_ai_act_and_the_ai_rmf_written_from_the_docs() {
     assert_matches("independent-ai-act");
+}
+
+/// `independent-history`: a repository with 36 dated commits (two merged branches, four
+/// authors, one in another time zone) and uncommitted work, written from the docs alone with
+/// its findings decided before annexa ran: built by its `build.sh`, checked today, `--at` a
+/// date, and as a shallow clone.
+#[test]
+fn a_git_history_written_from_the_docs_gets_exactly_its_findings() {
+    use std::process::Command;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    let build = Command::new("sh")
+        .arg(common::fixture("independent-history").join("build.sh"))
+        .arg(&repo)
+        .output()
+        .expect("sh and git are installed");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let check = |root: &std::path::Path, args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_annexa"))
+            .arg("check")
+            .arg(root)
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut got: Vec<(String, String, usize)> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["file"].as_str().unwrap_or_default().to_string(),
+                    d["start"]["line"].as_u64().unwrap_or(0) as usize,
+                )
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    let name = "independent-history";
+    assert_eq!(check(&repo, &["--today", "2026-11-30"]), expected(name));
+    assert_eq!(
+        check(&repo, &["--at", "2026-07-31", "--today", "2026-07-31"]),
+        expected_block(name, "findings-at-2026-07-31")
+    );
+    let shallow = tmp.path().join("shallow");
+    let clone = Command::new("git")
+        .args(["clone", "-q", "--depth", "1"])
+        .arg(format!("file://{}", repo.display()))
+        .arg(&shallow)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        clone.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clone.stderr)
+    );
+    assert_eq!(
+        check(&shallow, &["--today", "2026-11-30"]),
+        expected_block(name, "findings-shallow")
+    );
 }

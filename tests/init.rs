@@ -204,6 +204,9 @@ fn further_frameworks_are_scaffolded_and_still_check_clean() {
         suppliers.contains("  - nist-ai-rmf:1.0/GOVERN-6.1"),
         "{suppliers}"
     );
+    // Committed, as a repository is: the history rules have a history to read (outside git
+    // they would say, in a note, that they could not check anything).
+    commit_all(&dir);
     let o = annexa(&["check", TODAY, "--format", "json"], &dir);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(o.status.code(), Some(0), "{report:#}");
@@ -234,4 +237,33 @@ fn an_unknown_further_framework_is_refused() {
         "{err}"
     );
     assert!(!dir.exists(), "nothing written");
+}
+
+/// `git init` and commit everything in `dir`, dated the day of [`TODAY`].
+fn commit_all(dir: &std::path::Path) {
+    let day = TODAY.trim_start_matches("--today=");
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "annexa init"],
+    ] {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Dana Owner")
+            .env("GIT_AUTHOR_EMAIL", "dana@example.org")
+            .env("GIT_COMMITTER_NAME", "Dana Owner")
+            .env("GIT_COMMITTER_EMAIL", "dana@example.org")
+            .env("GIT_AUTHOR_DATE", format!("{day}T09:00:00+00:00"))
+            .env("GIT_COMMITTER_DATE", format!("{day}T09:00:00+00:00"))
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }

@@ -125,7 +125,14 @@ fn rule_examples_pass() {
     assert!(failed.is_empty(), "{failed:#?}");
     // Built-in rules: every one has passing and failing examples, and they hold.
     let builtin = annexa::rules::builtin().as_ref().unwrap();
-    for r in &builtin.rules {
+    // The history rules judge a git history, which an example (one YAML or Markdown text)
+    // has not: tests/history.rs builds dated repositories for each of their findings.
+    const HISTORY_RULES: &[&str] = &["DOC015", "DOC016", "EVD008"];
+    for r in builtin
+        .rules
+        .iter()
+        .filter(|r| !HISTORY_RULES.contains(&r.def.code.as_str()))
+    {
         let t = r.def.tests.as_ref();
         assert!(
             t.is_some_and(|t| !t.pass.is_empty() && !t.fail.is_empty()),

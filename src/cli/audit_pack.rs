@@ -40,13 +40,22 @@ pub(super) fn run(args: Args) -> u8 {
     let findings = |format| check::render(format, &loaded.outcome.diagnostics, &ctx, false);
     let files = pack::assemble(pack::Input {
         coverage: &model,
-        evidence: pack::evidence::index(&input, |location| locate(&root, location)),
+        evidence: pack::evidence::index(&input, |location| match &loaded.options.at {
+            Some(snapshot) => locate_in(snapshot, &root, location),
+            None => locate(&root, location),
+        }),
         findings_json: findings(OutputFormat::Json),
         findings_sarif: findings(OutputFormat::Sarif),
         calendar: super::due::render(&loaded, None, super::due::Format::Ics),
         oscal_components: super::oscal::render(&loaded, super::oscal::Model::ComponentDefinition),
         oscal_results: super::oscal::render(&loaded, super::oscal::Model::AssessmentResults),
-        revision: revision(&root, &args.output),
+        revision: match &loaded.options.at {
+            Some(snapshot) => Revision::Commit {
+                id: snapshot.commit.id.to_string(),
+                uncommitted_changes: false,
+            },
+            None => revision(&root, &args.output),
+        },
         tool_version: env!("CARGO_PKG_VERSION"),
     });
     let files = match files {
@@ -79,7 +88,7 @@ fn locate(root: &Path, location: &str) -> Located {
     if files::is_url(location) {
         return Located::Url;
     }
-    if let Some(problem) = files::check(location, FileCheck::Exists, Some(root)) {
+    if let Some(problem) = files::check(location, FileCheck::Exists, Some(root), None) {
         return Located::Problem(problem.label);
     }
     let path = root.join(location);
@@ -89,6 +98,24 @@ fn locate(root: &Path, location: &str) -> Located {
     match std::fs::File::open(&path).and_then(pack::sha256_of) {
         Ok((sha256, bytes)) => Located::File { sha256, bytes },
         Err(e) => Located::Problem(format!("cannot be read: {e}")),
+    }
+}
+
+/// [`locate`] in the files of a commit (`--at`).
+fn locate_in(snapshot: &crate::git::Snapshot, root: &Path, location: &str) -> Located {
+    if files::is_url(location) {
+        return Located::Url;
+    }
+    if let Some(problem) = files::check(location, FileCheck::Exists, Some(root), Some(snapshot)) {
+        return Located::Problem(problem.label);
+    }
+    let read = crate::git::snapshot::normalise("", location).and_then(|p| snapshot.read(&p));
+    match read {
+        Some(bytes) => match pack::sha256_of(bytes.as_slice()) {
+            Ok((sha256, bytes)) => Located::File { sha256, bytes },
+            Err(e) => Located::Problem(format!("cannot be read: {e}")),
+        },
+        None => Located::Problem("not a file".into()),
     }
 }
 

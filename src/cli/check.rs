@@ -72,6 +72,11 @@ pub(super) struct Args {
     /// Neither read nor write the result cache (`.annexa-cache/`) in this run.
     #[arg(long)]
     no_cache: bool,
+    /// Check the repository as it was at this commit: a commit id, tag, branch, or a date
+    /// (YYYY-MM-DD: the last commit on or before it). Files are read from git, never from the
+    /// working tree; `--today` defaults to the commit's date (`docs/history.md`).
+    #[arg(long, value_name = "REV")]
+    at: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -82,7 +87,7 @@ enum FailOnArg {
 }
 
 pub(super) fn run(args: Args) -> u8 {
-    if let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
+    if let Some(missing) = args.paths.iter().find(|p| args.at.is_none() && !p.exists()) {
         return super::usage_error(format!("`{}` does not exist", missing.display()));
     }
     let root = match &args.root {
@@ -112,6 +117,15 @@ pub(super) fn run(args: Args) -> u8 {
     let mut options = Options::new(root);
     options.only = only;
     options.disk_cache = !args.no_cache;
+    if let Some(rev) = &args.at {
+        match super::snapshot_at(&options.root, rev) {
+            Ok(snapshot) => {
+                options.today = snapshot.commit.date;
+                options.at = Some(snapshot);
+            }
+            Err(code) => return code,
+        }
+    }
     if let Some(today) = args.today {
         options.today = today;
     }

@@ -44,6 +44,11 @@ pub(super) struct Repository {
     /// The date evidence freshness is judged on (YYYY-MM-DD), for reproducible reports.
     #[arg(long, value_parser = super::parse_date)]
     today: Option<jiff::civil::Date>,
+    /// Report on the repository as it was at this commit: a commit id, tag, branch, or a date
+    /// (YYYY-MM-DD: the last commit on or before it). Files are read from git, never from the
+    /// working tree; `--today` defaults to the commit's date (`docs/history.md`).
+    #[arg(long, value_name = "REV")]
+    at: Option<String>,
 }
 
 pub(super) fn run(args: Args) -> u8 {
@@ -105,6 +110,11 @@ impl Loaded {
         }
         let root = discover::locate_root(start).map_err(super::usage_error)?;
         let mut options = Options::new(root);
+        if let Some(rev) = &repository.at {
+            let snapshot = super::snapshot_at(&options.root, rev)?;
+            options.today = snapshot.commit.date;
+            options.at = Some(snapshot);
+        }
         if let Some(today) = repository.today {
             options.today = today;
         }

@@ -178,6 +178,28 @@ fn run(cli: Cli) -> u8 {
     }
 }
 
+/// `--at REV`: the files of that commit of the git repository around `root`, to check instead
+/// of the working tree; `Err`: the exit code, the error reported.
+pub(crate) fn snapshot_at(
+    root: &std::path::Path,
+    rev: &str,
+) -> Result<std::sync::Arc<crate::git::Snapshot>, u8> {
+    use crate::git::{Missing, Repo, Snapshot};
+    let repo = Repo::open(root).map_err(|m| {
+        usage_error(match m {
+            Missing::NotGit => format!(
+                "`--at {rev}` reads a commit, but `{}` is not in a git repository",
+                root.display()
+            ),
+            Missing::Unreadable(e) => format!("cannot read the git repository: {e}"),
+            Missing::NoCommits | Missing::Shallow(_) => format!("`{rev}` names no commit"),
+        })
+    })?;
+    Snapshot::at(&repo, rev)
+        .map(std::sync::Arc::new)
+        .map_err(usage_error)
+}
+
 /// Parse a `--today` value.
 pub(crate) fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     s.parse::<jiff::civil::Date>()

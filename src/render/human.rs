@@ -94,7 +94,7 @@ pub fn human(diags: &[Diagnostic], ctx: &RenderContext<'_>, opts: HumanOptions) 
 }
 
 /// Labels at most this many lines apart share one snippet.
-const NEAR_LINES: usize = 12;
+const NEAR_LINES: usize = 5;
 
 /// A view of one [`Diagnostic`] (or of one of its related labels) as a miette diagnostic.
 struct Report {

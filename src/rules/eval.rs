@@ -46,6 +46,11 @@ pub struct Env<'a> {
     /// Evaluate only subjects in these repository-relative files or folders (a run that
     /// reports only them: every finding sits in its subject's file). `None`: every subject.
     pub focus: Option<Vec<String>>,
+    /// The git history, for the history functions (`None`: `[history] enabled = false`, or
+    /// no repository to read, as for rule examples).
+    pub(crate) history: Option<Arc<crate::git::Access>>,
+    /// The commit whose files are checked (`--at`): `file` looks paths up in it.
+    pub(crate) snapshot: Option<Arc<crate::git::Snapshot>>,
     /// Maps built once per (kinds, field) and shared by all rules and subjects.
     cache: Mutex<HashMap<String, Arc<PlaceMap>>>,
     /// The same maps by the addresses of the arguments a rule passes.
@@ -63,6 +68,8 @@ impl<'a> Env<'a> {
             model: Compliance::build(index.all()),
             root: None,
             focus: None,
+            history: None,
+            snapshot: None,
             cache: Mutex::new(HashMap::new()),
             sites: Mutex::new(HashMap::new()),
             files: std::sync::OnceLock::new(),
@@ -72,12 +79,12 @@ impl<'a> Env<'a> {
     /// Every file of the repository, repository-relative and sorted (none without a root);
     /// listed once per run, the first time it is asked for.
     pub(crate) fn repository_files(&self) -> &[String] {
-        self.files.get_or_init(|| {
-            self.root
-                .as_deref()
-                .map(crate::discover::repository_files)
-                .unwrap_or_default()
-        })
+        self.files
+            .get_or_init(|| match (&self.snapshot, self.root.as_deref()) {
+                (Some(snapshot), Some(root)) => crate::git::files::listed(snapshot, root),
+                (None, Some(root)) => crate::discover::repository_files(root),
+                _ => Vec::new(),
+            })
     }
 
     pub fn with_root(mut self, root: std::path::PathBuf) -> Self {
@@ -303,26 +310,7 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<
     // Repository-wide state for `unique`: value → the place kept as the original.
     let mut seen: HashMap<(usize, String), (&'a Artifact, Pointer)> = HashMap::new();
     for artifact in artifacts {
-        let subjects: Vec<Subject<'a>> = if rule.for_each.is_empty() {
-            vec![Subject {
-                artifact,
-                pointer: Pointer::root(),
-                value: &artifact.value,
-            }]
-        } else {
-            rule.for_each
-                .iter()
-                .flat_map(|p| p.select(&artifact.value, &Pointer::root()))
-                .filter_map(|h| {
-                    h.value.map(|value| Subject {
-                        artifact,
-                        pointer: h.pointer,
-                        value,
-                    })
-                })
-                .collect()
-        };
-        for subject in subjects {
+        for subject in subjects(rule, artifact) {
             if !rule
                 .when
                 .iter()
@@ -363,6 +351,58 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<
 
 /// A repository-level rule: its assertions (functions that can run for the whole repository),
 /// once. Its `when` and `warn_when` may only test the scope (checked at compile time).
+/// The subjects of `rule` in `artifact`: the artifact, or each item `for_each` selects.
+fn subjects<'a>(rule: &Rule, artifact: &'a Artifact) -> Vec<Subject<'a>> {
+    if rule.for_each.is_empty() {
+        return vec![Subject {
+            artifact,
+            pointer: Pointer::root(),
+            value: &artifact.value,
+        }];
+    }
+    rule.for_each
+        .iter()
+        .flat_map(|p| p.select(&artifact.value, &Pointer::root()))
+        .filter_map(|h| {
+            h.value.map(|value| Subject {
+                artifact,
+                pointer: h.pointer,
+                value,
+            })
+        })
+        .collect()
+}
+
+/// The files whose git history evaluating `rules` will read: each check's
+/// [`history_paths`](super::functions::Check::history_paths) for every subject of its rule.
+pub(crate) fn history_paths<'r>(
+    rules: impl Iterator<Item = &'r Rule>,
+    env: &Env<'_>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for rule in rules {
+        if rule.level == Level::Repository {
+            continue;
+        }
+        let artifacts: Vec<&Artifact> = if rule.kinds.is_empty() {
+            env.index.all().iter().map(|a| &**a).collect()
+        } else {
+            rule.kinds
+                .iter()
+                .flat_map(|k| env.index.of_kind(*k))
+                .collect()
+        };
+        for artifact in artifacts {
+            for s in &subjects(rule, artifact) {
+                for c in &rule.checks {
+                    out.extend(c.check.history_paths(s));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn repository_level<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<Failure>)> {
     if env.focus.is_some() {
         // Its findings are in no file: a focused run does not report them.

@@ -48,8 +48,14 @@ pub(crate) fn is_url(text: &str) -> bool {
 }
 
 /// `None` when the path is fine. `root` is `None` when there is no file system to look at
-/// (rule examples): only the lexical checks run then.
-pub(crate) fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<Problem> {
+/// (rule examples): only the lexical checks run then. With a `snapshot` (`--at`), paths are
+/// looked up in the commit's files instead of the disk.
+pub(crate) fn check(
+    text: &str,
+    mode: FileCheck,
+    root: Option<&Path>,
+    snapshot: Option<&crate::git::Snapshot>,
+) -> Option<Problem> {
     if is_url(text) {
         return None;
     }
@@ -77,6 +83,15 @@ pub(crate) fn check(text: &str, mode: FileCheck, root: Option<&Path>) -> Option<
         }
     }
     let root = root?;
+    if let Some(snapshot) = snapshot {
+        return match mode {
+            FileCheck::Exists if !snapshot.exists(text) => problem(
+                "no such file",
+                "nothing exists at this path, relative to the repository root",
+            ),
+            _ => None,
+        };
+    }
     let full = root.join(path);
     match std::fs::symlink_metadata(&full) {
         Err(_) => match mode {
@@ -159,23 +174,35 @@ mod tests {
 
     #[test]
     fn lexical_checks() {
-        assert!(check("https://example.org/report.pdf", FileCheck::Exists, None).is_none());
-        assert!(check("evidence/files/a.md", FileCheck::Exists, None).is_none());
+        assert!(
+            check(
+                "https://example.org/report.pdf",
+                FileCheck::Exists,
+                None,
+                None
+            )
+            .is_none()
+        );
+        assert!(check("evidence/files/a.md", FileCheck::Exists, None, None).is_none());
         assert_eq!(
-            check("/etc/passwd", FileCheck::Exists, None).unwrap().label,
+            check("/etc/passwd", FileCheck::Exists, None, None)
+                .unwrap()
+                .label,
             "absolute path"
         );
         assert_eq!(
-            check("../secrets.txt", FileCheck::Exists, None)
+            check("../secrets.txt", FileCheck::Exists, None, None)
                 .unwrap()
                 .label,
             "outside the repository"
         );
         assert_eq!(
-            check("a/../../b", FileCheck::Exists, None).unwrap().label,
+            check("a/../../b", FileCheck::Exists, None, None)
+                .unwrap()
+                .label,
             "outside the repository"
         );
-        assert!(check("a/../b", FileCheck::Exists, None).is_none());
+        assert!(check("a/../b", FileCheck::Exists, None, None).is_none());
     }
 
     #[test]
@@ -235,14 +262,18 @@ mod tests {
         std::os::unix::fs::symlink(outside.path().join("there.md"), repo.path().join("link.md"))
             .unwrap();
         let root = Some(repo.path());
-        assert!(check("here.md", FileCheck::Exists, root).is_none());
+        assert!(check("here.md", FileCheck::Exists, root, None).is_none());
         assert_eq!(
-            check("gone.md", FileCheck::Exists, root).unwrap().label,
+            check("gone.md", FileCheck::Exists, root, None)
+                .unwrap()
+                .label,
             "no such file"
         );
-        assert!(check("gone.md", FileCheck::Inside, root).is_none());
+        assert!(check("gone.md", FileCheck::Inside, root, None).is_none());
         assert_eq!(
-            check("link.md", FileCheck::Exists, root).unwrap().label,
+            check("link.md", FileCheck::Exists, root, None)
+                .unwrap()
+                .label,
             "outside the repository"
         );
     }

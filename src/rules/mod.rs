@@ -63,6 +63,10 @@ pub(crate) const BUILTIN_RULE_FILES: &[(&str, &str)] = &[
         "rules/records.yaml",
         include_str!("../../rules/records.yaml"),
     ),
+    (
+        "rules/history.yaml",
+        include_str!("../../rules/history.yaml"),
+    ),
 ];
 
 /// The built-in rules, compiled once.

@@ -70,7 +70,12 @@ impl Check for Files {
     fn eval<'a>(&self, s: &Subject<'a>, env: &Env<'a>, _seen: &mut Seen<'_, 'a>) -> Vec<Failure> {
         texts_at(&self.field, s)
             .filter_map(|(p, v, text)| {
-                let problem = files::check(text, self.check, env.root.as_deref())?;
+                let problem = files::check(
+                    text,
+                    self.check,
+                    env.root.as_deref(),
+                    env.snapshot.as_deref(),
+                )?;
                 let near = files::nearest(text, &s.artifact.file, env.repository_files());
                 let problem = problem.suggesting(near);
                 let mut f = Failure::at(p, Some(v), problem.label).var("reason", problem.reason);

@@ -24,6 +24,7 @@ use super::eval::{Env, Failure, Seen, Subject};
 pub(crate) mod args;
 #[cfg(test)]
 mod generate;
+mod history;
 pub(crate) mod operand;
 
 type Result<T> = std::result::Result<T, CompileError>;
@@ -70,6 +71,12 @@ pub(crate) trait Check: fmt::Debug + Send + Sync {
     /// artifact)? Then a run that reports only some files still evaluates every subject.
     fn needs_every_subject(&self) -> bool {
         false
+    }
+
+    /// The files (relative to the root) whose git history evaluating this check on `s` will
+    /// read: the history is read for these alone (`crate::git::history`).
+    fn history_paths(&self, _s: &Subject<'_>) -> Vec<String> {
+        Vec::new()
     }
 
     /// For a function with [`Function::REPOSITORY`]: its failures for the repository as a whole.
@@ -208,6 +215,9 @@ registry! {
     continuity::Continuity,
     sections::Sections,
     body::Body,
+    approved_body::ApprovedBody,
+    versioned_body::VersionedBody,
+    provenance::Provenance,
 }
 
 /// The function named `name`.
