@@ -426,8 +426,8 @@ fn without_git_there_is_one_note_and_no_finding() {
 fn at_a_date_means_the_last_commit_on_or_before_it() {
     let dir = tempfile::tempdir().unwrap();
     let commits = dirty(dir.path());
-    // On 2026-03-31 the last commit was the edit of 2026-03-05: the security policy changed,
-    // the late evidence file did not exist yet, and today is that commit's date.
+    // On 2026-03-31 the last commit was the edit of 2026-03-05: the security policy had
+    // changed, and the evidence file amended in April had not yet.
     let found = history_findings(dir.path(), &["--at", "2026-03-31"]);
     assert!(
         found
@@ -437,6 +437,12 @@ fn at_a_date_means_the_last_commit_on_or_before_it() {
     );
     assert!(!found.iter().any(|f| f.contains("EV-REVIEW")), "{found:#?}");
     assert_eq!(history_findings(dir.path(), &["--at", &commits[1]]), found);
+    // A tag, a branch and an abbreviated id name the same commit.
+    git(dir.path(), &["tag", "v2026.1", &commits[1]]);
+    git(dir.path(), &["branch", "review", &commits[1]]);
+    for rev in ["v2026.1", "review", &commits[1][..9]] {
+        assert_eq!(history_findings(dir.path(), &["--at", rev]), found, "{rev}");
+    }
     // Before the first commit there is nothing to check.
     let (_, err, code) = annexa(dir.path(), &["check", "--at", "2025-12-31"]);
     assert_eq!(code, 2, "{err}");
