@@ -163,6 +163,22 @@ fn slashed(rel: &Path) -> String {
     parts.join("/")
 }
 
+/// `target` taken from the folder `base` (both relative to the root), with `.` and `..`
+/// resolved and `\` read as `/`; `None` when it climbs above the root.
+pub(crate) fn normalise(base: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in target.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// Is `file` one of `only`, or inside one of its directories?
 pub(crate) fn selected(file: &str, only: &[String]) -> bool {
     only.iter().any(|o| {

@@ -364,17 +364,7 @@ pub(crate) fn normalise(base: &str, target: &str) -> Option<String> {
     if target.starts_with('/') || target.starts_with('\\') {
         return None;
     }
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    crate::discover::normalise(base, target)
 }
 
 /// Every file under `tree`, with its folders.

@@ -155,17 +155,7 @@ pub(crate) fn nearest<'f>(text: &str, from: &str, files: &'f [String]) -> Option
 
 /// `a/./b/../c` as `a/c`, with `/` separators; `None` when it climbs above its start.
 fn normalise(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    crate::discover::normalise("", path)
 }
 
 #[cfg(test)]
