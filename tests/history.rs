@@ -534,7 +534,7 @@ fn check_at_a_commit_equals_a_check_of_its_checkout_in_every_format() {
                 &["check", "--at", id, "--format", format, "--no-cache"],
             ));
         }
-        for format in ["json", "markdown", "html"] {
+        for format in ["table", "json", "markdown", "html"] {
             outputs.push(annexa(d, &["coverage", "--at", id, "--format", format]));
         }
         at.push(outputs);
@@ -555,7 +555,7 @@ fn check_at_a_commit_equals_a_check_of_its_checkout_in_every_format() {
                 &["check", "--today", date, "--format", format, "--no-cache"],
             ));
         }
-        for format in ["json", "markdown", "html"] {
+        for format in ["table", "json", "markdown", "html"] {
             outputs.push(annexa(
                 d,
                 &["coverage", "--today", date, "--format", format],
