@@ -5,7 +5,6 @@ use serde::Deserialize;
 
 use super::args::Path;
 use super::{At, Check, Function, Result, history};
-use crate::git::trail::Fields;
 use crate::rules::compile::Ctx;
 use crate::rules::eval::{Env, Failure, Seen, Subject, dated};
 use crate::rules::path::FieldPath;
@@ -71,14 +70,7 @@ impl Check for ApprovedBodyCheck {
         let Some((pointer, value, approved)) = dated(&self.field, s).into_iter().next() else {
             return Vec::new();
         };
-        let Some((access, hist)) = history::of(env) else {
-            return Vec::new();
-        };
-        let fields = Fields {
-            approval: &self.approval,
-            version: &self.version,
-        };
-        let Some(trail) = history::document(access, hist, s, fields) else {
+        let Some(trail) = history::document(env, s, &self.approval, &self.version) else {
             return Vec::new();
         };
         let Ok(doc) = &*trail else {

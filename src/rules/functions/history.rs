@@ -12,14 +12,16 @@ pub(super) fn of<'e>(env: &'e Env<'_>) -> Option<(&'e Access, &'e History)> {
     Some((access, access.history().ok()?))
 }
 
-/// The trail of the subject's document; a file not committed yet is recorded for the note.
+/// The trail of the subject's document, its approval and version in the top-level fields
+/// named; `None` without a history, or for a file not committed yet (recorded for the note).
 pub(super) fn document(
-    access: &Access,
-    history: &History,
+    env: &Env<'_>,
     s: &Subject<'_>,
-    fields: Fields<'_>,
+    approval: &str,
+    version: &str,
 ) -> Option<std::sync::Arc<Result<Document, Unchecked>>> {
-    let trail = access.document(history, s.artifact, fields);
+    let (access, history) = of(env)?;
+    let trail = access.document(history, s.artifact, Fields { approval, version });
     match &*trail {
         Ok(_) => Some(trail),
         Err(Unchecked::NotCommitted) => {

@@ -5,7 +5,6 @@ use serde::Deserialize;
 
 use super::args::Path;
 use super::{At, Check, Function, Result, history};
-use crate::git::trail::Fields;
 use crate::rules::compile::Ctx;
 use crate::rules::eval::{Env, Failure, Seen, Subject, values_at};
 use crate::rules::path::FieldPath;
@@ -70,14 +69,7 @@ impl Check for VersionedBodyCheck {
         let Some((pointer, value)) = values_at(&self.field, s).next() else {
             return Vec::new();
         };
-        let Some((access, hist)) = history::of(env) else {
-            return Vec::new();
-        };
-        let fields = Fields {
-            approval: &self.approval,
-            version: &self.version,
-        };
-        let Some(trail) = history::document(access, hist, s, fields) else {
+        let Some(trail) = history::document(env, s, &self.approval, &self.version) else {
             return Vec::new();
         };
         let Ok(doc) = &*trail else {
