@@ -275,13 +275,8 @@ impl Access {
         self.state
             .get_or_init(|| {
                 let repo = Repo::open(&self.root)?;
-                let t = std::time::Instant::now();
                 let wanted = self.wanted.get_or_init(Default::default);
-                let h = History::read(&repo, self.at.as_ref(), wanted);
-                if std::env::var_os("ANNEXA_TIMINGS").is_some() {
-                    eprintln!("annexa timings: history read {:?}", t.elapsed());
-                }
-                h
+                History::read(&repo, self.at.as_ref(), wanted)
             })
             .as_ref()
     }

@@ -290,14 +290,7 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<
     {
         return out;
     }
-    let mut artifacts: Vec<&'a Artifact> = if rule.kinds.is_empty() {
-        env.index.all().iter().map(|a| &**a).collect()
-    } else {
-        rule.kinds
-            .iter()
-            .flat_map(|k| env.index.of_kind(*k))
-            .collect()
-    };
+    let mut artifacts = artifacts_of(rule, env);
     // Findings that depend on other subjects (uniqueness across the repository) or land on
     // another artifact (`recent`) need every subject; the run's selection keeps the findings
     // in the selected files. Other findings of a subject depend on it alone.
@@ -351,6 +344,17 @@ pub(crate) fn evaluate<'a>(rule: &Rule, env: &Env<'a>) -> Vec<(Concern<'a>, Vec<
 
 /// A repository-level rule: its assertions (functions that can run for the whole repository),
 /// once. Its `when` and `warn_when` may only test the scope (checked at compile time).
+/// The artifacts of `rule`'s kinds (every artifact when it names none).
+fn artifacts_of<'a>(rule: &Rule, env: &Env<'a>) -> Vec<&'a Artifact> {
+    if rule.kinds.is_empty() {
+        return env.index.all().iter().map(|a| &**a).collect();
+    }
+    rule.kinds
+        .iter()
+        .flat_map(|k| env.index.of_kind(*k))
+        .collect()
+}
+
 /// The subjects of `rule` in `artifact`: the artifact, or each item `for_each` selects.
 fn subjects<'a>(rule: &Rule, artifact: &'a Artifact) -> Vec<Subject<'a>> {
     if rule.for_each.is_empty() {
@@ -384,15 +388,7 @@ pub(crate) fn history_paths<'r>(
         if rule.level == Level::Repository {
             continue;
         }
-        let artifacts: Vec<&Artifact> = if rule.kinds.is_empty() {
-            env.index.all().iter().map(|a| &**a).collect()
-        } else {
-            rule.kinds
-                .iter()
-                .flat_map(|k| env.index.of_kind(*k))
-                .collect()
-        };
-        for artifact in artifacts {
+        for artifact in artifacts_of(rule, env) {
             for s in &subjects(rule, artifact) {
                 for c in &rule.checks {
                     out.extend(c.check.history_paths(s));

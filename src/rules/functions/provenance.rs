@@ -102,33 +102,25 @@ impl Check for ProvenanceCheck {
                 }
                 Err(Unchecked::NotAFile) => continue,
             };
-            let late = |d: jiff::civil::Date| dates::days_between(collected, d);
+            // "the file changed on 2026-05-02 (commit abc1234, Jane Doe), 120 day(s) later"
+            let after = |what: &str, short: &str, c: &crate::git::Commit| {
+                let days = dates::days_between(collected, c.date);
+                let change = format!(
+                    "the file {what} on {} ({}), {days} day(s) later",
+                    c.date,
+                    history::by(c)
+                );
+                (change, format!("{short} {}", c.date))
+            };
             let (change, short) = if file.working && env.today > limit {
                 (
                     "the file changed in the working tree (not committed yet)".to_string(),
                     "changed, not committed".to_string(),
                 )
             } else if let Some(c) = file.changed.filter(|c| c.date > limit) {
-                (
-                    format!(
-                        "the file changed on {} ({}), {} day(s) later",
-                        c.date,
-                        history::by(c),
-                        late(c.date)
-                    ),
-                    format!("changed {}", c.date),
-                )
+                after("changed", "changed", c)
             } else if file.first.date > limit {
-                let c = file.first;
-                (
-                    format!(
-                        "the file was first committed on {} ({}), {} day(s) later",
-                        c.date,
-                        history::by(c),
-                        late(c.date)
-                    ),
-                    format!("first committed {}", c.date),
-                )
+                after("was first committed", "first committed", file.first)
             } else {
                 continue;
             };
